@@ -1,0 +1,70 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "spin",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "SpinCore", targets: ["SpinCore"]),
+        .library(name: "SpinStore", targets: ["SpinStore"]),
+        .library(name: "SpinQemu", targets: ["SpinQemu"]),
+        .executable(name: "spin", targets: ["spin"]),
+        .executable(name: "spin-server", targets: ["spin-server"]),
+        .executable(name: "spin-bench", targets: ["spin-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLMDB",
+            pkgConfig: "lmdb",
+            providers: [.apt(["liblmdb-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+        .target(name: "SpinStore", dependencies: ["CLMDB"]),
+        .target(name: "SpinQemu"),
+        .target(
+            name: "SpinCore",
+            dependencies: [
+                "SpinStore", "SpinQemu", "CSystemd",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "spin",
+            dependencies: [
+                "SpinCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "spin-server",
+            dependencies: [
+                "SpinCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "spin-bench",
+            dependencies: [
+                "SpinStore", "SpinCore", "SpinQemu", "CLMDB",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Child-process workloads for crash and multi-process tests.
+        .executableTarget(
+            name: "spin-testkit",
+            dependencies: ["SpinStore", "SpinCore"]
+        ),
+        .testTarget(name: "SpinStoreTests", dependencies: ["SpinStore", "CLMDB", "spin-testkit"]),
+        .testTarget(name: "SpinQemuTests", dependencies: ["SpinQemu"]),
+        .testTarget(name: "SpinCoreTests", dependencies: ["SpinCore", "spin-testkit"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,4 @@
+import SpinStore
+import SpinQemu
+/// SpinCore: the spin SDK.
+public enum SpinCoreModule {}

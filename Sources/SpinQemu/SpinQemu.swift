@@ -1,0 +1,2 @@
+/// SpinQemu: QMP, the QEMU command line and qemu-img.
+public enum SpinQemuModule {}

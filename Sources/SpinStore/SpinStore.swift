@@ -1,0 +1,2 @@
+/// SpinStore: a small, safe Swift API over LMDB.
+public enum SpinStoreModule {}
