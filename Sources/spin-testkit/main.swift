@@ -1,1 +1,28 @@
-print("todo")
+// Child-process workloads for spin's crash and multi-process tests. Not installed; tests
+// find it next to their own executable.
+import Foundation
+import SpinStore
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+
+/// Writes one line to standard output at once (no buffering), so a parent that kills this
+/// process has every line printed before the kill.
+func emit(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    exit(2)
+}
+
+do {
+    switch arguments.first {
+    case "store-writer": try StoreWorkloads.writer(arguments)
+    case "store-sequences": try StoreWorkloads.sequences(arguments)
+    case "store-open-as": try StoreWorkloads.openAs(arguments)
+    default: fail("usage: spin-testkit store-writer|store-sequences|store-open-as …")
+    }
+} catch {
+    fail("spin-testkit: \(error)")
+}

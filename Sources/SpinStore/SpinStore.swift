@@ -1,2 +1,0 @@
-/// SpinStore: a small, safe Swift API over LMDB.
-public enum SpinStoreModule {}

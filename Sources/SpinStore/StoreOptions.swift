@@ -1,0 +1,32 @@
+/// How a ``Store`` opens its LMDB environment.
+public struct StoreOptions: Sendable, Equatable {
+    /// The map size to start with, in bytes. The store grows it automatically when full.
+    public var initialMapSize: Int
+    /// The most named databases the environment may hold.
+    public var maxDatabases: Int
+    /// The most concurrent read transactions across all processes.
+    public var maxReaders: Int
+    /// Whether every commit is flushed to disk before `write` returns (LMDB without
+    /// `MDB_NOSYNC`). Turn off only for scratch data.
+    public var durable: Bool
+    /// The file mode of `data.mdb` and `lock.mdb`.
+    public var fileMode: UInt32
+
+    /// Creates options; every parameter has a sensible default.
+    public init(
+        initialMapSize: Int = 64 << 20,
+        maxDatabases: Int = 128,
+        maxReaders: Int = 256,
+        durable: Bool = true,
+        fileMode: UInt32 = 0o600
+    ) {
+        self.initialMapSize = initialMapSize
+        self.maxDatabases = maxDatabases
+        self.maxReaders = maxReaders
+        self.durable = durable
+        self.fileMode = fileMode
+    }
+
+    /// 64 MiB to start, 128 named databases, durable commits, files readable by the owner only.
+    public static let `default` = StoreOptions()
+}
