@@ -1,4 +1,0 @@
-import SpinStore
-import SpinQemu
-/// SpinCore: the spin SDK.
-public enum SpinCoreModule {}

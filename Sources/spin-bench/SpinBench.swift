@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `spin-bench`: benchmarks that print spin's figures next to a baseline run in the same
+/// process (raw LMDB, raw qemu), as ratios. Not tests: nothing here asserts a time.
+@main
+struct SpinBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spin-bench",
+        abstract: "Benchmarks of spin against raw baselines, printed as ratios.",
+        subcommands: [StoreBench.self]
+    )
+}
