@@ -27,7 +27,7 @@ let package = Package(
             pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]
         ),
-        .target(name: "SpinStore", dependencies: ["CLMDB"]),
+        .target(name: "SpinStore", dependencies: ["CLMDB"], exclude: ["README.md"]),
         .target(name: "SpinQemu"),
         .target(
             name: "SpinCore",

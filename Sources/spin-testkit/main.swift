@@ -21,6 +21,8 @@ do {
     case "store-writer": try StoreWorkloads.writer(arguments)
     case "store-sequences": try StoreWorkloads.sequences(arguments)
     case "store-open-as": try StoreWorkloads.openAs(arguments)
+    case "broker-take": try BrokerWorkloads.take(arguments)
+    case "broker-serve": try await BrokerWorkloads.serve(arguments)
     default: fail("usage: spin-testkit store-writer|store-sequences|store-open-as …")
     }
 } catch {

@@ -1,0 +1,81 @@
+import Foundation
+import SpinStore
+
+/// Live leases, kept in a store of their own beside the main one.
+///
+/// A lease is ephemeral: when a process dies its leases must run out, and after a reboot none
+/// is valid. So leases are committed without fsync (fast `next`), live apart from the durable
+/// store (whose integrity never depends on them), are voided when the boot id changes, and
+/// the table is rebuilt from scratch if a host crash ever leaves it unreadable. Losing a lease
+/// only makes its command ready again, which at-least-once delivery allows.
+final class LeaseTable: Sendable {
+    struct Entry: Codable, Sendable {
+        var token: UUID
+        var resource: String
+        var expiresAtMillis: Int64
+    }
+
+    let store: Store
+    private static let leases = "leases"
+    private static let meta = "meta"
+
+    init(path: String) throws {
+        let options = StoreOptions(initialMapSize: 8 << 20, durable: false)
+        let bootID = LeaseTable.currentBootID()
+        var opened: Store
+        do {
+            opened = try Store(path: path, options: options)
+        } catch let error as StoreError where error.kind == .corrupt {
+            try? FileManager.default.removeItem(atPath: path)
+            opened = try Store(path: path, options: options)
+        }
+        store = opened
+        try store.write { txn in
+            let meta = try txn.createDatabase(named: Self.meta)
+            let leases = try txn.createDatabase(named: Self.leases)
+            let recorded = try txn.get("boot", in: meta).map { String(decoding: $0, as: UTF8.self) }
+            if recorded != bootID {
+                try txn.removeAll(in: leases)
+                try txn.put(Array(bootID.utf8), forKey: "boot", in: meta)
+            }
+        }
+    }
+
+    /// Runs `body` in the lease table's write transaction: leases are taken one process at a
+    /// time, which is what makes a command go to one agent.
+    func withLock<R>(_ body: (WriteTransaction, Database) throws -> R) throws -> R {
+        try store.write { txn in try body(txn, try txn.createDatabase(named: Self.leases)) }
+    }
+
+    /// The live lease of a command, if any.
+    static func live(_ txn: ReadTransaction, _ db: Database, command: UUID, now: Int64) throws -> Entry? {
+        guard let entry = try txn.decode(Entry.self, forKey: command.uuidString, in: db) else { return nil }
+        return entry.expiresAtMillis > now ? entry : nil
+    }
+
+    /// Every live lease of the resource (or all), for status and wake-up deadlines.
+    func liveLeases(resource: String? = nil, now: Int64) throws -> [UUID: Entry] {
+        try store.read { txn in
+            guard let db = try txn.database(named: Self.leases) else { return [:] }
+            var result: [UUID: Entry] = [:]
+            for entry in try txn.entries(in: db) {
+                guard let id = UUID(uuidString: entry.stringKey),
+                    let lease = try? entry.decode(Entry.self, database: Self.leases),
+                    lease.expiresAtMillis > now, resource == nil || lease.resource == resource
+                else { continue }
+                result[id] = lease
+            }
+            return result
+        }
+    }
+
+    /// Drops the lease of a finished command.
+    func release(_ command: UUID) throws {
+        try withLock { txn, db in _ = try txn.delete(command.uuidString, in: db) }
+    }
+
+    private static func currentBootID() -> String {
+        (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
+    }
+}
