@@ -23,7 +23,7 @@ struct QemuArgumentsTests {
         let disk = QemuDisk(path: "/d.raw", format: .raw, interface: .ide, cache: .none, readOnly: true)
         #expect(disk.qemuArguments(index: 0) == [
             "-drive", "file=/d.raw,format=raw,if=none,id=disk0,cache=none,readonly=on",
-            "-device", "ide-hd,drive=disk0,id=ide-disk0",
+            "-device", "ide-hd,drive=disk0,id=ide-disk0,bus=ide.0",
         ])
     }
 
@@ -31,7 +31,19 @@ struct QemuArgumentsTests {
     func cdrom() {
         #expect(QemuCDROM(path: "/iso/x,y.iso").qemuArguments(index: 0) == [
             "-drive", "file=/iso/x,,y.iso,format=raw,if=none,id=cd0,media=cdrom,readonly=on",
-            "-device", "ide-cd,drive=cd0,id=ide-cd0",
+            "-device", "ide-cd,drive=cd0,id=ide-cd0,bus=ide.0",
+        ])
+    }
+
+    @Test("IDE disks and CD-ROMs get consecutive AHCI ports; virtio disks take none")
+    func ideBuses() {
+        var config = QemuConfiguration(name: "x")
+        config.disks = [QemuDisk(path: "/a"), QemuDisk(path: "/b", interface: .ide)]
+        config.cdroms = [QemuCDROM(path: "/c"), QemuCDROM(path: "/d")]
+        let devices = config.storageArguments().filter { $0.hasPrefix("ide-") || $0.hasPrefix("virtio-") }
+        #expect(devices == [
+            "virtio-blk-pci,drive=disk0,id=virtio-disk0", "ide-hd,drive=disk1,id=ide-disk1,bus=ide.0",
+            "ide-cd,drive=cd0,id=ide-cd0,bus=ide.1", "ide-cd,drive=cd1,id=ide-cd1,bus=ide.2",
         ])
     }
 

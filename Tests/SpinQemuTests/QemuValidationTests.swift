@@ -67,6 +67,8 @@ struct QemuValidationTests {
         #expect(error { $0.memoryMiB = 8 }?.field == "memoryMiB")
         #expect(error { $0.name = "" }?.field == "name")
         #expect(error { $0.disks = [QemuDisk(path: "")] }?.field == "disks[0].path")
+        #expect(error { $0.disks = [QemuDisk(path: "/d", interface: .ide, readOnly: true)] }?.field == "disks[0].readOnly")
+        #expect(error { $0.cdroms = Array(repeating: QemuCDROM(path: "/c"), count: 7) }?.field == "cdroms")
         #expect(error { $0.cdroms = [QemuCDROM(path: "")] }?.field == "cdroms[0].path")
         #expect(error { $0.directBoot = QemuDirectBoot(kernel: "") }?.field == "directBoot.kernel")
     }

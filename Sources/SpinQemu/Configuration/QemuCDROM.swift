@@ -1,4 +1,4 @@
-/// An ISO image in an IDE CD-ROM drive on the q35 AHCI controller.
+/// An ISO image in an IDE CD-ROM drive on the q35 AHCI controller (6 ports, shared with IDE disks).
 public struct QemuCDROM: Sendable, Equatable, Codable {
     /// Path of the ISO file.
     public var path: String
@@ -6,13 +6,14 @@ public struct QemuCDROM: Sendable, Equatable, Codable {
     /// Creates a CD-ROM.
     public init(path: String) { self.path = path }
 
-    /// `-drive … media=cdrom,readonly=on` plus an `ide-cd` device.
-    public func qemuArguments(index: Int) -> [String] {
+    /// `-drive … media=cdrom,readonly=on` plus an `ide-cd` device on AHCI port `ideBus`
+    /// (`ide.N`), `index` by default.
+    public func qemuArguments(index: Int, ideBus: Int? = nil) -> [String] {
         let drive = QemuOption.list([
             ("file", path), ("format", "raw"), ("if", "none"), ("id", "cd\(index)"),
             ("media", "cdrom"), ("readonly", "on"),
         ])
-        return ["-drive", drive, "-device", QemuOption.list("ide-cd", [("drive", "cd\(index)"), ("id", "ide-cd\(index)")])]
+        return ["-drive", drive, "-device", QemuOption.list("ide-cd", [("drive", "cd\(index)"), ("id", "ide-cd\(index)"), ("bus", "ide.\(ideBus ?? index)")])]
     }
 }
 

@@ -7,8 +7,7 @@ extension QemuConfiguration {
         var arguments = baseArguments()
         arguments += machineArguments()
         arguments += cpuArguments()
-        for (index, disk) in disks.enumerated() { arguments += disk.qemuArguments(index: index) }
-        for (index, cdrom) in cdroms.enumerated() { arguments += cdrom.qemuArguments(index: index) }
+        arguments += storageArguments()
         arguments += bootOrder.qemuArguments()
         arguments += directBoot?.qemuArguments() ?? []
         arguments += network?.qemuArguments(index: 0) ?? []
@@ -33,6 +32,21 @@ extension QemuConfiguration {
     /// `-cpu max -smp N -m MiB`.
     func cpuArguments() -> [String] {
         ["-cpu", cpuModel ?? accelerator.defaultCPUModel, "-smp", String(cpuCount), "-m", String(memoryMiB)]
+    }
+
+    /// Disks then CD-ROMs; IDE devices take AHCI ports `ide.0`, `ide.1`, … in that order.
+    func storageArguments() -> [String] {
+        var arguments: [String] = []
+        var nextBus = 0
+        for (index, disk) in disks.enumerated() {
+            arguments += disk.qemuArguments(index: index, ideBus: disk.interface == .ide ? nextBus : nil)
+            if disk.interface == .ide { nextBus += 1 }
+        }
+        for (index, cdrom) in cdroms.enumerated() {
+            arguments += cdrom.qemuArguments(index: index, ideBus: nextBus)
+            nextBus += 1
+        }
+        return arguments
     }
 
     /// QMP monitor, VNC, pidfile, `-daemonize`.

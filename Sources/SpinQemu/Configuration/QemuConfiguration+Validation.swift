@@ -16,11 +16,18 @@ extension QemuConfiguration {
         if cpuModel?.isEmpty == true { throw fail("cpuModel", "must not be empty; use nil for the default") }
         if !(1...255).contains(cpuCount) { throw fail("cpuCount", "must be 1…255, got \(cpuCount)") }
         if memoryMiB < 16 { throw fail("memoryMiB", "must be at least 16, got \(memoryMiB)") }
-        for (index, disk) in disks.enumerated() where disk.path.isEmpty {
-            throw fail("disks[\(index)].path", "must not be empty")
+        for (index, disk) in disks.enumerated() {
+            if disk.path.isEmpty { throw fail("disks[\(index)].path", "must not be empty") }
+            if disk.readOnly, disk.interface == .ide {
+                throw fail("disks[\(index)].readOnly", "IDE disks cannot be read-only in QEMU; use the virtio-blk interface")
+            }
         }
         for (index, cdrom) in cdroms.enumerated() where cdrom.path.isEmpty {
             throw fail("cdroms[\(index)].path", "must not be empty")
+        }
+        let ideDevices = disks.filter { $0.interface == .ide }.count + cdroms.count
+        if ideDevices > 6 {
+            throw fail("cdroms", "q35 has 6 AHCI ports for IDE disks and CD-ROMs together, got \(ideDevices); use virtio-blk disks")
         }
         if let directBoot, directBoot.kernel.isEmpty { throw fail("directBoot.kernel", "must not be empty") }
         if let network { try network.validate() }

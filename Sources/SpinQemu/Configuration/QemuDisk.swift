@@ -53,8 +53,9 @@ public struct QemuDisk: Sendable, Equatable, Codable {
         self.readOnly = readOnly
     }
 
-    /// `-drive … if=none,id=diskN` plus the `-device` that shows it to the guest.
-    public func qemuArguments(index: Int) -> [String] {
+    /// `-drive … if=none,id=diskN` plus the `-device` that shows it to the guest. IDE disks
+    /// sit on AHCI port `ideBus` (`ide.N`, one unit per port on q35), `index` by default.
+    public func qemuArguments(index: Int, ideBus: Int? = nil) -> [String] {
         var drive: [(String, String)] = [
             ("file", path), ("format", format.rawValue), ("if", "none"),
             ("id", "disk\(index)"), ("cache", cache.rawValue),
@@ -63,7 +64,7 @@ public struct QemuDisk: Sendable, Equatable, Codable {
         let device: String
         switch interface {
         case .virtioBlk: device = QemuOption.list("virtio-blk-pci", [("drive", "disk\(index)"), ("id", "virtio-disk\(index)")])
-        case .ide: device = QemuOption.list("ide-hd", [("drive", "disk\(index)"), ("id", "ide-disk\(index)")])
+        case .ide: device = QemuOption.list("ide-hd", [("drive", "disk\(index)"), ("id", "ide-disk\(index)"), ("bus", "ide.\(ideBus ?? index)")])
         }
         return ["-drive", QemuOption.list(drive), "-device", device]
     }
