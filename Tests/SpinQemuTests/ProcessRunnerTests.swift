@@ -86,6 +86,17 @@ struct ProcessRunnerTests {
         #expect(termination == .exited(7))
     }
 
+    @Test("an exited but unreaped child counts as not alive")
+    func liveness() async throws {
+        let pid = try ProcessRunner.spawnDetached("/bin/sh", ["-c", "exit 0"])
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(5)
+        while ProcessRunner.isAlive(pid: pid), clock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(!ProcessRunner.isAlive(pid: pid))
+        _ = try await ProcessRunner.waitForExit(pid: pid)
+        #expect(ProcessRunner.isAlive(pid: getpid()))
+    }
+
     @Test("the line splitter keeps partial lines until they end")
     func lineSplitter() {
         var splitter = LineSplitter()

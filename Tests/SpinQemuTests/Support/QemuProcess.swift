@@ -31,7 +31,7 @@ func waitUntilGone(_ pid: pid_t, within: Duration = .seconds(10)) async throws -
     let clock = ContinuousClock()
     let deadline = clock.now + within
     while clock.now < deadline {
-        if kill(pid, 0) != 0, errno == ESRCH { return true }
+        if !ProcessRunner.isAlive(pid: pid) { return true }
         try await Task.sleep(for: .milliseconds(20))
     }
     return false
