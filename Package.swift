@@ -28,7 +28,7 @@ let package = Package(
             providers: [.apt(["libsystemd-dev"])]
         ),
         .target(name: "SpinStore", dependencies: ["CLMDB"], exclude: ["README.md"]),
-        .target(name: "SpinQemu"),
+        .target(name: "SpinQemu", exclude: ["README.md"]),
         .target(
             name: "SpinCore",
             dependencies: [

@@ -1,2 +1,0 @@
-/// SpinQemu: QMP, the QEMU command line and qemu-img.
-public enum SpinQemuModule {}
