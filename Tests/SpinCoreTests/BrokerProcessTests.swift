@@ -1,0 +1,88 @@
+import Foundation
+import SpinCore
+import Testing
+@testable import spin_testkit
+
+@Suite("Broker across processes", .serialized)
+struct BrokerProcessTests {
+    @Test("a command leased by an agent killed with SIGKILL is redelivered after the lease expires and its effect happens once")
+    func crashedAgent() async throws {
+        let fixture = try BrokerFixture()
+        let commands = try (0..<3).map { try work("c\($0)") }
+        let package = try fixture.broker.submit(commands)
+
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: try testkitPath())
+        child.arguments = ["broker-take", fixture.storePath, fixture.leasePath, "1"]
+        let pipe = Pipe()
+        child.standardOutput = pipe
+        try child.run()
+        defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
+        let line = String(decoding: pipe.fileHandleForReading.availableData, as: UTF8.self)
+        let taken = try #require(UUID(uuidString: line.trimmingCharacters(in: .whitespacesAndNewlines)))
+        kill(child.processIdentifier, SIGKILL)
+        child.waitUntilExit()
+
+        // The other commands run at once; the crashed one only after its lease runs out.
+        let runner = fixture.runner(lease: .seconds(5))
+        let start = ContinuousClock.now
+        var ran: [UUID] = []
+        while ran.count < 3, let command = try await runner.runOnce(wait: .seconds(5)) { ran.append(command.id) }
+        #expect(Set(ran) == Set(commands.map(\.id)))
+        #expect(ran.last == taken, "the leased command comes back last, after expiry")
+        #expect(ContinuousClock.now - start >= .milliseconds(500))
+
+        let status = try fixture.broker.status(package: package)
+        #expect(status.package.state == .succeeded)
+        let (effects, deliveries) = try fixture.deliveries()
+        #expect(effects == 3)
+        #expect(deliveries.values.allSatisfy { $0 == 1 }, "the dead agent never ran the action")
+    }
+
+    @Test("8 runners in 2 processes complete 10,000 commands, each exactly once, none lost")
+    func concurrentRunners() async throws {
+        let fixture = try BrokerFixture()
+        // 1,000 packages of 10 commands; in each, the last five depend on the first five.
+        var packages: [UInt64] = []
+        for p in 0..<1000 {
+            let heads = try (0..<5).map { try work("p\(p)h\($0)") }
+            let tails = try (0..<5).map { try work("p\(p)t\($0)", after: [heads[$0].id]) }
+            packages.append(try fixture.broker.submit(heads + tails))
+        }
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: try testkitPath())
+        child.arguments = ["broker-serve", fixture.storePath, fixture.leasePath, "4", "1500"]
+        let pipe = Pipe()
+        child.standardOutput = pipe
+        try child.run()
+        defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
+
+        let broker = fixture.broker
+        let agent = fixture.agent()
+        let local = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    let runner = AgentRunner(broker: broker, agent: agent)
+                    var ran = 0
+                    while try await runner.runOnce(wait: .milliseconds(1500)) != nil { ran += 1 }
+                    return ran
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        child.waitUntilExit()
+        let remote = Int(output.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? -1
+        #expect(child.terminationStatus == 0)
+        #expect(remote > 0, "the other process took part")
+        #expect(local + remote == 10_000)
+
+        let (effects, deliveries) = try fixture.deliveries()
+        #expect(effects == 10_000)
+        #expect(deliveries.count == 10_000)
+        #expect(deliveries.values.allSatisfy { $0 == 1 }, "no command ran twice")
+        for id in packages {
+            #expect(try fixture.broker.status(package: id).package.state == .succeeded)
+        }
+    }
+}
