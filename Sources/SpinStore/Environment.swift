@@ -38,6 +38,7 @@ final class Environment: @unchecked Sendable {
         self.env = env
         var flags = UInt32(MDB_NOTLS)
         if !options.durable { flags |= UInt32(MDB_NOSYNC) }
+        if options.ephemeral { flags |= UInt32(MDB_NOSYNC | MDB_WRITEMAP | MDB_MAPASYNC) }
         rc = mdb_env_set_maxdbs(env, MDB_dbi(options.maxDatabases + 1))
         if rc == 0 { rc = mdb_env_set_maxreaders(env, UInt32(options.maxReaders)) }
         if rc == 0 { rc = mdb_env_set_mapsize(env, options.initialMapSize) }

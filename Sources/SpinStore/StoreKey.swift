@@ -39,3 +39,27 @@ extension StoreKey {
     /// The key's bytes as an array.
     public var storeKeyBytes: [UInt8] { withStoreKeyBytes { Array($0) } }
 }
+
+import Foundation
+
+extension UUID: StoreKey {
+    /// The UUID's sixteen raw bytes (no text formatting on hot paths).
+    public func withStoreKeyBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        var raw = uuid
+        return try Swift.withUnsafeBytes(of: &raw) { try body($0) }
+    }
+
+    /// Reads sixteen raw bytes written by ``withStoreKeyBytes(_:)``; nil for any other length.
+    public init?(storeKey bytes: UnsafeRawBufferPointer) {
+        guard bytes.count == 16 else { return nil }
+        var raw: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        Swift.withUnsafeMutableBytes(of: &raw) { $0.copyMemory(from: bytes) }
+        self.init(uuid: raw)
+    }
+
+    /// Reads sixteen raw bytes; nil for any other length.
+    public init?(storeKey bytes: [UInt8]) {
+        guard let value = bytes.withUnsafeBytes({ UUID(storeKey: $0) }) else { return nil }
+        self = value
+    }
+}

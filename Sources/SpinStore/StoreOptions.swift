@@ -11,6 +11,11 @@ public struct StoreOptions: Sendable, Equatable {
     public var durable: Bool
     /// The file mode of `data.mdb` and `lock.mdb`.
     public var fileMode: UInt32
+    /// For scratch state that may be lost on a host crash (never on a process crash): commits
+    /// write through a shared memory map and never wait for the disk
+    /// (`MDB_WRITEMAP | MDB_MAPASYNC | MDB_NOSYNC`). Implies not `durable`. A host crash can
+    /// leave such a store unreadable; open it with a fallback that recreates it.
+    public var ephemeral: Bool
 
     /// Creates options; every parameter has a sensible default.
     public init(
@@ -18,13 +23,15 @@ public struct StoreOptions: Sendable, Equatable {
         maxDatabases: Int = 128,
         maxReaders: Int = 256,
         durable: Bool = true,
-        fileMode: UInt32 = 0o600
+        fileMode: UInt32 = 0o600,
+        ephemeral: Bool = false
     ) {
         self.initialMapSize = initialMapSize
         self.maxDatabases = maxDatabases
         self.maxReaders = maxReaders
         self.durable = durable
         self.fileMode = fileMode
+        self.ephemeral = ephemeral
     }
 
     /// 64 MiB to start, 128 named databases, durable commits, files readable by the owner only.

@@ -16,7 +16,7 @@ extension Broker {
                 guard let ready = try txn.database(named: DB.ready) else { return nil }
                 var candidate: UUID?
                 try txn.forEach(in: ready, range: .prefix(Self.readyPrefix(resource))) { _, value in
-                    guard let id = UUID(uuidString: String(decoding: value, as: UTF8.self)) else { return true }
+                    guard let id = UUID(storeKey: value) else { return true }
                     if try LeaseTable.live(leaseTxn, leaseDB, command: id, now: nowMillis) != nil { return true }
                     candidate = id
                     return false
@@ -27,7 +27,7 @@ extension Broker {
             let token = UUID()
             let expires = nowMillis + duration.milliseconds
             let entry = LeaseTable.Entry(token: token, resource: resource, expiresAtMillis: expires)
-            try leaseTxn.encode(entry, forKey: command.id.uuidString, in: leaseDB)
+            try leaseTxn.put(entry.bytes, forKey: command.id, in: leaseDB)
             var leased = command
             leased.state = .leased
             return Lease(command: leased, token: token, expiresAt: Date(timeIntervalSince1970: Double(expires) / 1000))
@@ -60,13 +60,13 @@ extension Broker {
     public func renew(_ lease: Lease, for duration: Duration) throws -> Lease {
         let nowMillis = options.now().millisecondsSince1970
         return try leases.withLock { txn, db in
-            guard var entry = try txn.decode(LeaseTable.Entry.self, forKey: lease.command.id.uuidString, in: db),
+            guard var entry = try txn.get(lease.command.id, in: db).flatMap(LeaseTable.Entry.init(bytes:)),
                 entry.token == lease.token
             else {
                 throw SpinError(.failedPrecondition, "lease on command \(lease.command.id) was lost; the command may run elsewhere")
             }
             entry.expiresAtMillis = nowMillis + duration.milliseconds
-            try txn.encode(entry, forKey: lease.command.id.uuidString, in: db)
+            try txn.put(entry.bytes, forKey: lease.command.id, in: db)
             var renewed = lease
             renewed.expiresAt = Date(timeIntervalSince1970: Double(entry.expiresAtMillis) / 1000)
             return renewed
@@ -124,15 +124,15 @@ extension Broker {
         let waiting = try txn.createDatabase(named: DB.waiting)
         let ready = try txn.createDatabase(named: DB.ready)
         var events: [BrokerEvent] = []
-        for entry in try txn.entries(in: waiting, range: .prefix(command.id.uuidString + "/")) {
+        for entry in try txn.entries(in: waiting, range: .prefix(command.id)) {
             try txn.delete(entry.key, in: waiting)
-            guard let dependentID = UUID(uuidString: String(entry.stringKey.dropFirst(37))) else { continue }
+            guard let dependentID = UUID(storeKey: Array(entry.key.dropFirst(16))) else { continue }
             var dependent = try loadCommand(txn, dependentID)
             guard dependent.state == .pending else { continue }
             dependent.unmetDependencies -= 1
             if dependent.unmetDependencies == 0 {
                 dependent.state = .ready
-                try txn.put(Array(dependentID.uuidString.utf8), forKey: Self.readyKey(resource: dependent.resource, order: dependent.order), in: ready)
+                try txn.put(dependentID.storeKeyBytes, forKey: Self.readyKey(resource: dependent.resource, order: dependent.order), in: ready)
                 events.append(.commandChanged(id: dependentID, package: dependent.package, resource: dependent.resource, state: .ready))
             }
             try save(txn, dependent)
@@ -146,9 +146,9 @@ extension Broker {
         var events: [BrokerEvent] = []
         var frontier = [failed.id]
         while let current = frontier.popLast() {
-            for entry in try txn.entries(in: waiting, range: .prefix(current.uuidString + "/")) {
+            for entry in try txn.entries(in: waiting, range: .prefix(current)) {
                 try txn.delete(entry.key, in: waiting)
-                guard let dependentID = UUID(uuidString: String(entry.stringKey.dropFirst(37))) else { continue }
+                guard let dependentID = UUID(storeKey: Array(entry.key.dropFirst(16))) else { continue }
                 var dependent = try loadCommand(txn, dependentID)
                 guard dependent.state == .pending else { continue }
                 dependent.state = .cancelled

@@ -12,7 +12,7 @@ extension Broker {
     }
 
     func loadCommand(_ txn: ReadTransaction, _ id: UUID) throws -> CommandRecord {
-        guard let record = try txn.decode(CommandRecord.self, forKey: id.uuidString, in: DB.commands) else {
+        guard let record = try txn.decode(CommandRecord.self, forKey: id, in: DB.commands) else {
             throw SpinError(.notFound, "command \(id) does not exist; spin package status PACKAGE lists a package's commands")
         }
         return record
@@ -23,7 +23,7 @@ extension Broker {
     }
 
     func save(_ txn: WriteTransaction, _ command: CommandRecord) throws {
-        try txn.encode(command, forKey: command.id.uuidString, in: txn.createDatabase(named: DB.commands))
+        try txn.encode(command, forKey: command.id, in: txn.createDatabase(named: DB.commands))
     }
 
     /// The ready-queue key: resource, a zero byte, then the command's order big-endian, so a
@@ -34,17 +34,28 @@ extension Broker {
 
     static func readyPrefix(_ resource: String) -> [UInt8] { Array(resource.utf8) + [0] }
 
+    /// The membership key: package, then the command's order, so a prefix scan lists a
+    /// package's commands in the order they were added.
+    static func memberKey(package: UInt64, order: UInt64) -> [UInt8] {
+        package.storeKeyBytes + order.storeKeyBytes
+    }
+
+    /// A package's command ids, in the order they were added.
+    func memberIDs(_ txn: ReadTransaction, package: UInt64) throws -> [UUID] {
+        try txn.entries(in: DB.members, range: .prefix(package)).compactMap { UUID(storeKey: $0.value) }
+    }
+
     /// The waiting-index key: the dependency, then the command waiting for it.
-    static func waitingKey(dependency: UUID, dependent: UUID) -> String {
-        dependency.uuidString + "/" + dependent.uuidString
+    static func waitingKey(dependency: UUID, dependent: UUID) -> [UInt8] {
+        dependency.storeKeyBytes + dependent.storeKeyBytes
     }
 
     func insert(_ txn: WriteTransaction, _ draft: CommandDraft, into package: inout PackageRecord, now: Date) throws {
         let commands = try txn.createDatabase(named: DB.commands)
-        guard try !txn.contains(draft.id.uuidString, in: commands) else {
+        guard try !txn.contains(draft.id, in: commands) else {
             throw SpinError(.conflict, "command \(draft.id) already exists; give each command a new id")
         }
-        for dependency in draft.dependencies where !package.commands.contains(dependency) {
+        for dependency in draft.dependencies where try txn.decode(CommandRecord.self, forKey: dependency, in: commands)?.package != package.id {
             throw SpinError(.invalidArgument, "dependency \(dependency) of \(draft.resource).\(draft.action) is not an earlier command of package \(package.id); add it to the package first")
         }
         let record = CommandRecord(
@@ -53,7 +64,8 @@ extension Broker {
             state: .pending, reason: nil, order: try txn.nextSequence(for: commands),
             unmetDependencies: Set(draft.dependencies).count, createdAt: now, finishedAt: nil)
         try save(txn, record)
-        package.commands.append(record.id)
+        try txn.put(record.id.storeKeyBytes, forKey: Self.memberKey(package: package.id, order: record.order), in: txn.createDatabase(named: DB.members))
+        package.commandCount += 1
         package.remaining += 1
     }
 
@@ -63,11 +75,11 @@ extension Broker {
         let ready = try txn.createDatabase(named: DB.ready)
         let waiting = try txn.createDatabase(named: DB.waiting)
         var events: [BrokerEvent] = []
-        for id in package.commands {
+        for id in try memberIDs(txn, package: package.id) {
             var command = try loadCommand(txn, id)
             if command.unmetDependencies == 0 {
                 command.state = .ready
-                try txn.put(Array(id.uuidString.utf8), forKey: Self.readyKey(resource: command.resource, order: command.order), in: ready)
+                try txn.put(id.storeKeyBytes, forKey: Self.readyKey(resource: command.resource, order: command.order), in: ready)
                 try save(txn, command)
                 events.append(.commandChanged(id: id, package: package.id, resource: command.resource, state: .ready))
             } else {
@@ -76,7 +88,7 @@ extension Broker {
                 }
             }
         }
-        if package.commands.isEmpty {
+        if package.commandCount == 0 {
             package.state = .succeeded
             package.finishedAt = now
         }

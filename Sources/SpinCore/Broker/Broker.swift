@@ -27,7 +27,8 @@ public final class Broker: Sendable {
         static let commands = "broker.commands"
         static let ready = "broker.ready"
         static let waiting = "broker.waiting"
-        static let all = [packages, open, commands, ready, waiting]
+        static let members = "broker.members"
+        static let all = [packages, open, commands, ready, waiting, members]
     }
 
     /// Opens the broker on `store`, with its lease table at `leasePath` (a directory).
@@ -54,7 +55,7 @@ public final class Broker: Sendable {
         return try store.write { txn in
             let packages = try txn.createDatabase(named: DB.packages)
             let id = try txn.nextSequence(for: packages)
-            let record = PackageRecord(id: id, state: .open, commands: [], remaining: 0, createdAt: now)
+            let record = PackageRecord(id: id, state: .open, commandCount: 0, remaining: 0, createdAt: now)
             try txn.encode(record, forKey: id, in: packages)
             try txn.put([], forKey: id, in: txn.createDatabase(named: DB.open))
             return id
@@ -100,7 +101,7 @@ public final class Broker: Sendable {
         let (id, events) = try store.write { txn -> (UInt64, [BrokerEvent]) in
             let packages = try txn.createDatabase(named: DB.packages)
             let id = try txn.nextSequence(for: packages)
-            var record = PackageRecord(id: id, state: .open, commands: [], remaining: 0, createdAt: now)
+            var record = PackageRecord(id: id, state: .open, commandCount: 0, remaining: 0, createdAt: now)
             for command in commands { try insert(txn, command, into: &record, now: now) }
             return (id, try enqueue(txn, &record, now: now))
         }
@@ -122,7 +123,11 @@ public final class Broker: Sendable {
                 guard let id = entry.integerKey else { continue }
                 let record = try loadPackage(txn, id)
                 guard record.state == .open, record.createdAt < cutoff else { continue }
-                for command in record.commands { try txn.delete(command.uuidString, in: commands) }
+                let members = try txn.createDatabase(named: DB.members)
+                for entry in try txn.entries(in: members, range: .prefix(id)) {
+                    try txn.delete(entry.value, in: commands)
+                    try txn.delete(entry.key, in: members)
+                }
                 try txn.delete(id, in: txn.createDatabase(named: DB.packages))
                 try txn.delete(id, in: open)
                 removed.append(id)
@@ -138,7 +143,7 @@ public final class Broker: Sendable {
         let live = try leases.liveLeases(now: options.now().millisecondsSince1970)
         return try store.read { txn in
             let record = try loadPackage(txn, package)
-            var commands = try record.commands.map { try loadCommand(txn, $0) }
+            var commands = try memberIDs(txn, package: package).map { try loadCommand(txn, $0) }
             for index in commands.indices where commands[index].state == .ready && live[commands[index].id] != nil {
                 commands[index].state = .leased
             }

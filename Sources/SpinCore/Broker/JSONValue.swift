@@ -10,19 +10,24 @@ public enum JSONValue: Codable, Sendable, Equatable, Hashable, CustomStringConve
     case object([String: JSONValue])
 
     public init(from decoder: any Decoder) throws {
+        // Most likely shapes first: every failed attempt costs a thrown error.
+        if let object = try? decoder.container(keyedBy: AnyKey.self) {
+            var fields: [String: JSONValue] = [:]
+            for key in object.allKeys { fields[key.stringValue] = try object.decode(JSONValue.self, forKey: key) }
+            self = .object(fields)
+            return
+        }
         let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
+        if let value = try? container.decode(String.self) {
+            self = .string(value)
         } else if let value = try? container.decode(Double.self) {
             self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if container.decodeNil() {
+            self = .null
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            self = .array(try container.decode([JSONValue].self))
         }
     }
 
@@ -62,4 +67,12 @@ public enum JSONValue: Codable, Sendable, Equatable, Hashable, CustomStringConve
         if case .object(let fields) = self { return Set(fields.keys) }
         return []
     }
+}
+
+/// Any string as a coding key, for decoding objects with unknown keys.
+struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }

@@ -9,10 +9,28 @@ import SpinStore
 /// the table is rebuilt from scratch if a host crash ever leaves it unreadable. Losing a lease
 /// only makes its command ready again, which at-least-once delivery allows.
 final class LeaseTable: Sendable {
-    struct Entry: Codable, Sendable {
+    struct Entry: Sendable {
         var token: UUID
         var resource: String
         var expiresAtMillis: Int64
+
+        /// Token (16 bytes), expiry (8 bytes, big-endian), resource (UTF-8).
+        var bytes: [UInt8] {
+            token.storeKeyBytes + UInt64(bitPattern: expiresAtMillis).storeKeyBytes + Array(resource.utf8)
+        }
+
+        init(token: UUID, resource: String, expiresAtMillis: Int64) {
+            self.token = token
+            self.resource = resource
+            self.expiresAtMillis = expiresAtMillis
+        }
+
+        init?(bytes: [UInt8]) {
+            guard bytes.count >= 24, let token = UUID(storeKey: Array(bytes[0..<16])),
+                let expiry = UInt64(storeKey: bytes[16..<24])
+            else { return nil }
+            self.init(token: token, resource: String(decoding: bytes[24...], as: UTF8.self), expiresAtMillis: Int64(bitPattern: expiry))
+        }
     }
 
     let store: Store
@@ -20,7 +38,7 @@ final class LeaseTable: Sendable {
     private static let meta = "meta"
 
     init(path: String) throws {
-        let options = StoreOptions(initialMapSize: 8 << 20, durable: false)
+        let options = StoreOptions(initialMapSize: 8 << 20, durable: false, ephemeral: true)
         let bootID = LeaseTable.currentBootID()
         var opened: Store
         do {
@@ -49,7 +67,7 @@ final class LeaseTable: Sendable {
 
     /// The live lease of a command, if any.
     static func live(_ txn: ReadTransaction, _ db: Database, command: UUID, now: Int64) throws -> Entry? {
-        guard let entry = try txn.decode(Entry.self, forKey: command.uuidString, in: db) else { return nil }
+        guard let entry = try txn.get(command, in: db).flatMap(Entry.init(bytes:)) else { return nil }
         return entry.expiresAtMillis > now ? entry : nil
     }
 
@@ -59,8 +77,7 @@ final class LeaseTable: Sendable {
             guard let db = try txn.database(named: Self.leases) else { return [:] }
             var result: [UUID: Entry] = [:]
             for entry in try txn.entries(in: db) {
-                guard let id = UUID(uuidString: entry.stringKey),
-                    let lease = try? entry.decode(Entry.self, database: Self.leases),
+                guard let id = UUID(storeKey: entry.key), let lease = Entry(bytes: entry.value),
                     lease.expiresAtMillis > now, resource == nil || lease.resource == resource
                 else { continue }
                 result[id] = lease
@@ -71,7 +88,7 @@ final class LeaseTable: Sendable {
 
     /// Drops the lease of a finished command.
     func release(_ command: UUID) throws {
-        try withLock { txn, db in _ = try txn.delete(command.uuidString, in: db) }
+        try withLock { txn, db in _ = try txn.delete(command, in: db) }
     }
 
     private static func currentBootID() -> String {

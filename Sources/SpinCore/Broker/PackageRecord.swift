@@ -31,8 +31,8 @@ public struct PackageRecord: Codable, Sendable, Equatable, Identifiable {
     public var id: UInt64
     /// Its state.
     public var state: PackageState
-    /// Its commands, in the order they were added.
-    public var commands: [UUID]
+    /// How many commands it holds (``Broker/status(package:)`` lists them).
+    public var commandCount: Int
     /// Commands not yet in a terminal state.
     public var remaining: Int
     /// The first command that failed.
