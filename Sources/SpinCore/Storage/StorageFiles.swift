@@ -17,6 +17,9 @@ enum StorageFiles {
         guard lstat(path, &info) == 0 else {
             let code = errno
             if code == ENOENT { return .absent }
+            if code == ENOTDIR {
+                throw SpinError(.conflict, "a parent of \(path) is a file, not a directory; remove it or choose another path")
+            }
             throw failure(code, "inspect", path)
         }
         switch info.st_mode & S_IFMT {
