@@ -63,6 +63,27 @@ struct StorageCopyMoveTests {
         #expect(error?.message.contains("different content") == true)
     }
 
+    @Test("copy_image renews the lease while copying, and stops, removing its temporary, when the lease is lost")
+    func leaseLost() async throws {
+        let agent = StorageAgent(leaseRenewalInterval: .milliseconds(1))
+        let sandbox = try StorageSandbox(agent: agent)
+        let volume = try await source(sandbox)
+        let renewals = Mutex(0)
+        let parameters = CopyImageAction.Parameters(volumePath: volume, image: "src.raw", targetVolumePath: volume, targetImage: "copy.raw")
+        let error = await spinError {
+            try await agent.copyImage(parameters, renewLease: {
+                let count = renewals.withLock { count in
+                    count += 1
+                    return count
+                }
+                if count == 2 { throw SpinError(.failedPrecondition, "lease lost") }
+            })
+        }
+        #expect(error?.message == "lease lost")
+        #expect(renewals.withLock { $0 } == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: volume) == ["src.raw"])
+    }
+
     @Test("copy_image of a missing source or onto itself fails")
     func copyBadRequests() async throws {
         let sandbox = try StorageSandbox()

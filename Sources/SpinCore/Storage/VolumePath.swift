@@ -7,6 +7,8 @@ import Glibc
 ///
 /// Checks here are about spelling; ``StorageFiles`` checks what is on disk (a volume directory or
 /// image that is a symbolic link is refused there, so no link is ever followed out of a volume).
+/// Directories above the volume may be links: where volumes live is the administrator's choice,
+/// what is inside them is not the client's.
 public struct VolumePath: Sendable, Hashable, CustomStringConvertible {
     /// The directory, e.g. `/var/lib/spin/vol1`.
     public let path: String
