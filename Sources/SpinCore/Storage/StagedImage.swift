@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A hidden temporary file in the target volume that becomes an image by one atomic rename, so
+/// a crash never leaves a half-written image under the final name.
+///
+/// Its name, `.spin-<hash of the image name>-<random>.part`, starts with `.` (no image name may)
+/// and fits in NAME_MAX whatever the image name's length. The next attempt for the same image
+/// removes what earlier, dead attempts left (``sweep(for:)``).
+struct StagedImage {
+    /// The image it will become.
+    let target: ImageLocation
+    /// Its own path in the target's volume.
+    let path: String
+
+    /// Removes leftovers of earlier attempts for `target`, then creates a fresh, empty
+    /// temporary with mode 0600 (`O_CREAT|O_EXCL|O_NOFOLLOW`).
+    static func create(for target: ImageLocation) throws(SpinError) -> StagedImage {
+        try sweep(for: target)
+        let random = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        let path = target.volume.child(prefix(for: target.name) + random + ".part")
+        try StorageFiles.createExclusive(path)
+        return StagedImage(target: target, path: path)
+    }
+
+    /// The common start of every temporary name for `image`.
+    static func prefix(for image: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a, 64 bits
+        for byte in image.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return ".spin-" + String(repeating: "0", count: 16 - hex.count) + hex + "-"
+    }
+
+    /// Removes every temporary of `target` left in its volume.
+    /// - Returns: how many were removed.
+    @discardableResult
+    static func sweep(for target: ImageLocation) throws(SpinError) -> Int {
+        let prefix = prefix(for: target.name)
+        var removed = 0
+        for name in try StorageFiles.list(target.volume.path) where name.hasPrefix(prefix) && name.hasSuffix(".part") {
+            if try StorageFiles.remove(target.volume.child(name)) { removed += 1 }
+        }
+        return removed
+    }
+
+    /// Flushes the temporary and renames it to the target's name, unless something is there.
+    /// - Returns: false when the target already existed; the temporary is then removed.
+    func commit() throws(SpinError) -> Bool {
+        try StorageFiles.seal(path)
+        switch try StorageFiles.renameNoReplace(path, target.path) {
+        case .renamed:
+            try StorageFiles.syncDirectory(target.volume.path)
+            return true
+        case .targetExists:
+            discard()
+            return false
+        case .crossDevice:
+            discard()
+            throw SpinError(.internal, "temporary \(path) and \(target) are on different filesystems")
+        }
+    }
+
+    /// Removes the temporary, ignoring errors (it is swept by the next attempt anyway).
+    func discard() {
+        _ = unlink(path)
+    }
+}

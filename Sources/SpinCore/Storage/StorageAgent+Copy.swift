@@ -1,0 +1,92 @@
+import SpinQemu
+
+extension StorageAgent {
+    /// Copies an image with `qemu-img convert` into a fresh temporary in the target volume,
+    /// flushes it and renames it into place. A target already there with the same format and
+    /// size (and, with `verify`, the same content) is success; temporaries of earlier, dead
+    /// attempts are removed first, so a copy cut short by a crash is simply redone.
+    /// - Parameters:
+    ///   - progress: receives the fraction copied, from 0 to 1.
+    ///   - renewLease: called every ``leaseRenewalInterval`` while copying; when it throws
+    ///     (the lease was lost) the copy stops and its temporary is removed.
+    /// - Throws: ``SpinError`` `.notFound` when the source or a volume is missing, `.conflict`
+    ///   when a different image has the target's name, `.actionFailed` when qemu-img fails.
+    public func copyImage(
+        _ parameters: CopyImageAction.Parameters,
+        progress: (@Sendable (Double) -> Void)? = nil,
+        renewLease: (@Sendable () async throws -> Void)? = nil
+    ) async throws {
+        let source = try VolumePath(parameters.volumePath).image(parameters.image)
+        let target = try VolumePath(parameters.targetVolumePath).image(parameters.targetImage)
+        guard source != target else {
+            throw SpinError(.invalidArgument, "cannot copy \(source) onto itself; choose another target name")
+        }
+        try StorageFiles.requireVolume(source.volume)
+        try StorageFiles.requireVolume(target.volume)
+        guard let sourceState = try await inspector.state(of: source) else {
+            throw SpinError(.notFound, "\(source) does not exist; nothing to copy")
+        }
+        let format = parameters.targetFormat ?? sourceState.format
+        if try await finishedCopy(of: source, sourceState, at: target, format: format, verify: parameters.verify == true) { return }
+        try await copyFresh(source, sourceState, to: target, format: format, progress: progress, renewLease: renewLease)
+    }
+
+    /// Whether `target` already is a copy of `source` in `format`.
+    /// - Throws: ``SpinError`` `.conflict` when something else has the target's name.
+    func finishedCopy(of source: ImageLocation, _ sourceState: ImageState, at target: ImageLocation,
+                      format: QemuDisk.Format, verify: Bool) async throws -> Bool {
+        guard let existing = try await inspector.state(of: target) else { return false }
+        // qemu-img rounds a size that is not a multiple of 512 bytes up to the next sector.
+        let rounded = (sourceState.virtualSize + 511) / 512 * 512
+        let size = existing.virtualSize == rounded ? rounded : sourceState.virtualSize
+        try Self.requireMatch(existing, ImageState(format: format, virtualSize: size), target)
+        if verify, try await !inspector.sameContent(source.path, target.path) {
+            throw SpinError(.conflict, "\(target) exists with the right size and format but different content from \(source); delete it or choose another name")
+        }
+        return true
+    }
+
+    /// Copies `source` into a new temporary and renames it to `target`.
+    func copyFresh(
+        _ source: ImageLocation, _ sourceState: ImageState, to target: ImageLocation, format: QemuDisk.Format,
+        progress: (@Sendable (Double) -> Void)?, renewLease: (@Sendable () async throws -> Void)?
+    ) async throws {
+        let staged = try StagedImage.create(for: target)
+        let qemuImg = qemuImg
+        let interval = leaseRenewalInterval
+        var percentReporter: (@Sendable (Double) -> Void)?
+        if let progress {
+            percentReporter = { percent in progress(min(max(percent / 100, 0), 1)) }
+        }
+        let onPercent = percentReporter
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group -> Void in
+                group.addTask {
+                    try await qemuImg.convert(
+                        from: source.path, to: staged.path, sourceFormat: sourceState.format, targetFormat: format,
+                        progress: onPercent)
+                }
+                if let renewLease {
+                    group.addTask {
+                        while true {
+                            try await Task.sleep(for: interval)
+                            try await renewLease()
+                        }
+                    }
+                }
+                // The first task to end is the copy, unless renewing the lease failed.
+                _ = try await group.next()
+                group.cancelAll()
+            }
+        } catch {
+            staged.discard()
+            if error is SpinError || error is CancellationError { throw error }
+            throw ImageInspector.failure(error, "cannot copy \(source) to \(target)")
+        }
+        if try !staged.commit() {
+            guard try await finishedCopy(of: source, sourceState, at: target, format: format, verify: false) else {
+                throw SpinError(.actionFailed, "\(target) appeared and vanished while it was being copied; run the command again")
+            }
+        }
+    }
+}

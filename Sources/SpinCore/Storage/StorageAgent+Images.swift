@@ -1,0 +1,86 @@
+import SpinQemu
+
+extension StorageAgent {
+    /// Creates an empty image: `qemu-img create` into a fresh temporary in the volume, then a
+    /// rename into place. An image already there with the same format and size is success.
+    /// - Throws: ``SpinError`` `.conflict` when an image of another size or format has the
+    ///   name; `.notFound` when the volume is missing; `.invalidArgument` for a bad name or a
+    ///   size of 0; `.actionFailed` when qemu-img fails.
+    public func createImage(_ parameters: CreateImageAction.Parameters) async throws {
+        let image = try VolumePath(parameters.volumePath).image(parameters.image)
+        guard parameters.sizeBytes > 0 else {
+            throw SpinError(.invalidArgument, "size of \(image) must be more than 0 bytes")
+        }
+        try StorageFiles.requireVolume(image.volume)
+        let wanted = ImageState(format: parameters.format, virtualSize: parameters.sizeBytes)
+        if let existing = try await inspector.state(of: image) {
+            try Self.requireMatch(existing, wanted, image)
+            return
+        }
+        let staged = try StagedImage.create(for: image)
+        do {
+            try await qemuImg.create(path: staged.path, format: parameters.format, sizeBytes: parameters.sizeBytes)
+        } catch {
+            staged.discard()
+            throw ImageInspector.failure(error, "cannot create \(image)")
+        }
+        if try !staged.commit() {
+            // Another delivery of the command won the race; accept its image if it matches.
+            guard let existing = try await inspector.state(of: image) else {
+                throw SpinError(.actionFailed, "\(image) appeared and vanished while it was being created; run the command again")
+            }
+            try Self.requireMatch(existing, wanted, image)
+        }
+    }
+
+    /// Deletes an image; succeeds when it is already gone.
+    /// - Throws: ``SpinError`` `.failedPrecondition` for a symbolic link, `.conflict` for a
+    ///   directory or other non-regular file, `.notFound` when the volume is missing.
+    public func deleteImage(_ parameters: DeleteImageAction.Parameters) async throws {
+        let image = try VolumePath(parameters.volumePath).image(parameters.image)
+        try StorageFiles.requireVolume(image.volume)
+        switch try StorageFiles.kind(image.path) {
+        case .absent: return
+        case .symlink: throw StorageFiles.symlinkRefused("\(image)")
+        case .directory, .other: throw SpinError(.conflict, "\(image) is not a regular file; spin deletes only images")
+        case .regular: break
+        }
+        if try StorageFiles.remove(image.path) {
+            try StorageFiles.syncDirectory(image.volume.path)
+        }
+    }
+
+    /// Grows an image to `sizeBytes`; the same size is success; shrinking needs `force`.
+    /// - Throws: ``SpinError`` `.failedPrecondition` when shrinking without `force` or when the
+    ///   file has other hard links; `.notFound` when the image or volume is missing.
+    public func resizeImage(_ parameters: ResizeImageAction.Parameters) async throws {
+        let image = try VolumePath(parameters.volumePath).image(parameters.image)
+        guard parameters.sizeBytes > 0 else {
+            throw SpinError(.invalidArgument, "new size of \(image) must be more than 0 bytes")
+        }
+        try StorageFiles.requireVolume(image.volume)
+        guard let existing = try await inspector.state(of: image) else {
+            throw SpinError(.notFound, "\(image) does not exist; create it first")
+        }
+        if existing.virtualSize == parameters.sizeBytes { return }
+        let shrink = parameters.sizeBytes < existing.virtualSize
+        if shrink, parameters.force != true {
+            throw SpinError(.failedPrecondition, "\(image) is \(existing.virtualSize) bytes; shrinking it to \(parameters.sizeBytes) bytes discards data past that point, so pass force to do it anyway")
+        }
+        guard try StorageFiles.checkRegular(image.path, what: "\(image)") == 1 else {
+            throw SpinError(.failedPrecondition, "\(image) has other hard links; spin resizes only images it alone names")
+        }
+        do {
+            try await qemuImg.resize(path: image.path, format: existing.format, sizeBytes: parameters.sizeBytes, shrink: shrink)
+        } catch {
+            throw ImageInspector.failure(error, "cannot resize \(image)")
+        }
+    }
+
+    /// Fails unless `existing` is what an action would have made.
+    static func requireMatch(_ existing: ImageState, _ wanted: ImageState, _ image: ImageLocation) throws {
+        guard existing == wanted else {
+            throw SpinError(.conflict, "\(image) exists with \(existing), not \(wanted); delete it or choose another name")
+        }
+    }
+}

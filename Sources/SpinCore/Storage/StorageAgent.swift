@@ -1,0 +1,77 @@
+import Foundation
+import SpinQemu
+
+/// The agent of the `storage` resource: volume directories and the disk images in them.
+///
+/// Commands carry absolute volume directories and image file names (the SDK facade fills them
+/// from the registry), so the agent needs nothing but the filesystem and `qemu-img`. Every
+/// action is idempotent — repeating a finished one succeeds without touching anything — and
+/// fails with a reason that names the way out when what is on disk conflicts with it.
+///
+/// Files stay confined to their volume: names are checked by ``VolumePath``, no symbolic link is
+/// followed at a volume or an image, new images are written under a hidden temporary name
+/// created with `O_EXCL|O_NOFOLLOW` and mode 0600, flushed, then renamed into place without
+/// replacing anything.
+///
+/// ```swift
+/// let agent = StorageAgent { command, fraction in print(command, fraction) }
+/// let broker = try Broker(store: store, leasePath: leases, catalog: .with(StorageAgent.actionTypes))
+/// Task { await AgentRunner(broker: broker, agent: agent).run() }
+/// ```
+public struct StorageAgent: Agent {
+    /// `storage`.
+    public let resource = "storage"
+    /// The `qemu-img` driver.
+    public let qemuImg: QemuImg
+    /// Receives the progress of long actions (copies) as a fraction from 0 to 1, with the
+    /// command's id; called from a reader thread.
+    public let onProgress: (@Sendable (UUID, Double) -> Void)?
+    /// How often a long action renews its command's lease.
+    public let leaseRenewalInterval: Duration
+
+    /// Every action the agent serves, for building the broker's ``ActionCatalog``.
+    public static let actionTypes: [any BrokerAction.Type] = [
+        AddVolumeAction.self, RemoveVolumeAction.self,
+        CreateImageAction.self, DeleteImageAction.self, ResizeImageAction.self,
+        CopyImageAction.self, MoveImageAction.self,
+    ]
+
+    /// Creates the agent.
+    /// - Parameters:
+    ///   - qemuImg: the `qemu-img` driver.
+    ///   - leaseRenewalInterval: how often copies renew their lease.
+    ///   - onProgress: receives `(command id, fraction done)` during copies.
+    public init(
+        qemuImg: QemuImg = QemuImg(), leaseRenewalInterval: Duration = .seconds(5),
+        onProgress: (@Sendable (UUID, Double) -> Void)? = nil
+    ) {
+        self.qemuImg = qemuImg
+        self.leaseRenewalInterval = leaseRenewalInterval
+        self.onProgress = onProgress
+    }
+
+    /// The dispatch table.
+    public var actions: ActionTable {
+        var table = ActionTable()
+        let agent = self
+        table.on(AddVolumeAction.self) { parameters, _ in try agent.addVolume(parameters) }
+        table.on(RemoveVolumeAction.self) { parameters, _ in try agent.removeVolume(parameters) }
+        table.on(CreateImageAction.self) { parameters, _ in try await agent.createImage(parameters) }
+        table.on(DeleteImageAction.self) { parameters, _ in try await agent.deleteImage(parameters) }
+        table.on(ResizeImageAction.self) { parameters, _ in try await agent.resizeImage(parameters) }
+        table.on(CopyImageAction.self) { parameters, context in
+            try await agent.copyImage(parameters, progress: agent.progressReporter(for: context.command.id), renewLease: context.renewLease)
+        }
+        table.on(MoveImageAction.self) { parameters, context in
+            try await agent.moveImage(parameters, progress: agent.progressReporter(for: context.command.id), renewLease: context.renewLease)
+        }
+        return table
+    }
+
+    func progressReporter(for command: UUID) -> (@Sendable (Double) -> Void)? {
+        guard let onProgress else { return nil }
+        return { fraction in onProgress(command, fraction) }
+    }
+
+    var inspector: ImageInspector { ImageInspector(qemuImg: qemuImg) }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import SpinQemu
+import Testing
+@testable import SpinCore
+
+/// A fresh directory under /tmp holding test volumes, removed with everything in it.
+final class StorageSandbox {
+    let root: String
+    let agent: StorageAgent
+
+    init(agent: StorageAgent = StorageAgent()) throws {
+        var template = Array("/tmp/spin-storage-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw POSIXError(.EIO) }
+        root = String(cString: made)
+        self.agent = agent
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: root) }
+
+    /// `root/name`, created as a directory when `create` is true.
+    func volume(_ name: String = "vol", create: Bool = true) throws -> String {
+        let path = root + "/" + name
+        if create { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+        return path
+    }
+
+    /// Every entry under the sandbox (recursive), for "nothing else was created" checks.
+    func allEntries() -> [String] {
+        (FileManager.default.subpaths(atPath: root) ?? []).sorted()
+    }
+
+    /// Creates an image with qemu-img directly.
+    func makeImage(_ path: String, format: QemuDisk.Format = .raw, sizeBytes: UInt64 = 1 << 20) async throws {
+        try await QemuImg().create(path: path, format: format, sizeBytes: sizeBytes)
+    }
+
+    func info(_ path: String) async throws -> QemuImageInfo { try await QemuImg().info(path: path) }
+}
+
+/// What `lstat` says about a file: equal fingerprints mean it was not touched.
+struct Fingerprint: Equatable {
+    var inode: UInt64
+    var mode: UInt32
+    var size: Int64
+    var modified: Int64
+    var changed: Int64
+
+    init(_ path: String) throws {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        inode = UInt64(info.st_ino)
+        mode = UInt32(info.st_mode)
+        size = Int64(info.st_size)
+        modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
+    }
+
+    var permissions: UInt32 { mode & 0o7777 }
+}
+
+/// Writes `count` bytes of `byte` at `offset` in an existing file.
+func writePattern(_ path: String, offset: UInt64, count: Int, byte: UInt8) throws {
+    let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+    defer { try? handle.close() }
+    try handle.seek(toOffset: offset)
+    try handle.write(contentsOf: Data(repeating: byte, count: count))
+}
+
+/// Whether `qemu-img compare` finds the images identical.
+func imagesIdentical(_ first: String, _ second: String) async throws -> Bool {
+    try await ImageInspector(qemuImg: QemuImg()).sameContent(first, second)
+}
+
+/// The spin-testkit executable built next to the test bundle.
+func storageTestkitPath() throws -> String {
+    let exe = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+    var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+    for _ in 0..<3 {
+        let candidate = dir.appendingPathComponent("spin-testkit").path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        dir = dir.deletingLastPathComponent()
+    }
+    throw POSIXError(.ENOENT)
+}
+
+/// The `SpinError` a call threw, or nil.
+func spinError(_ body: () async throws -> Void) async -> SpinError? {
+    do {
+        try await body()
+        return nil
+    } catch let error as SpinError {
+        return error
+    } catch {
+        return SpinError(.internal, "unexpected error type: \(error)")
+    }
+}
+
+/// Image formats as test arguments.
+enum QemuFormatCase: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case raw, qcow2
+    var value: QemuDisk.Format { self == .raw ? .raw : .qcow2 }
+    var testDescription: String { rawValue }
+}
+
+enum QemuImgForTests {
+    static func overlay(_ path: String, backing: String) async throws {
+        try await QemuImg().create(path: path, format: .qcow2, sizeBytes: 1 << 20, backingFile: backing, backingFormat: .raw)
+    }
+}
