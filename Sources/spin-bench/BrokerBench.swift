@@ -73,7 +73,7 @@ struct BrokerBench: AsyncParsableCommand {
                                 _ = try broker.submit([draft])
                             }
                             guard let lease = try broker.next(resource: "bench", lease: .seconds(30)) else { continue }
-                            try broker.complete(lease.command.id, success: true)
+                            try await broker.complete(lease, success: true)
                         }
                     }
                 }

@@ -49,10 +49,10 @@ public struct AgentRunner: Sendable {
         let outcome = await execute(lease)
         switch outcome {
         case .success:
-            try broker.complete(lease.command.id, success: true)
+            try await broker.complete(lease, success: true)
         case .failure(let error):
             logger.notice("\(lease.command.resource).\(lease.command.action) \(lease.command.id) failed: \(error)")
-            try broker.complete(lease.command.id, success: false, reason: Self.reason(error))
+            try await broker.complete(lease, success: false, reason: Self.reason(error))
         }
         return lease.command
     }

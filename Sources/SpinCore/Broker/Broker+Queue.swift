@@ -77,45 +77,73 @@ extension Broker {
     ///
     /// Success makes dependents whose other dependencies also succeeded ready. Failure cancels
     /// every command that depends on this one, directly or not, and the package fails naming
-    /// this command once its other commands finish.
+    /// this command once its other commands finish. The outcome is on disk when this returns.
     /// - Returns: whether this call changed anything.
     @discardableResult
     public func complete(_ id: UUID, success: Bool, reason: String? = nil) throws -> Bool {
         let now = options.now()
-        let events = try store.write { txn -> [BrokerEvent]? in
-            var command = try loadCommand(txn, id)
-            guard !command.state.isTerminal else { return nil }
-            guard command.state == .ready else {
-                throw SpinError(.failedPrecondition, "command \(id) (\(command.resource).\(command.action)) is \(command.state.rawValue): it has not been handed to an agent yet")
-            }
-            try txn.delete(Self.readyKey(resource: command.resource, order: command.order), in: txn.createDatabase(named: DB.ready))
-            command.state = success ? .succeeded : .failed
-            command.reason = success ? reason : (reason ?? "failed without a reason")
-            command.finishedAt = now
-            try save(txn, command)
-            var package = try loadPackage(txn, command.package)
-            package.remaining -= 1
-            var events: [BrokerEvent] = [.commandChanged(id: id, package: package.id, resource: command.resource, state: command.state)]
-            if success {
-                events += try releaseDependents(txn, of: command)
-            } else {
-                if package.failure == nil {
-                    package.failure = PackageFailure(command: id, action: "\(command.resource).\(command.action)", reason: command.reason ?? "")
-                }
-                events += try cancelDependents(txn, of: command, package: &package, now: now)
-            }
-            if package.remaining == 0 {
-                package.state = package.failure == nil ? .succeeded : .failed
-                package.finishedAt = now
-                events.append(.packageChanged(id: package.id, state: package.state))
-            }
-            try save(txn, package)
-            return events
-        }
+        let events = try store.write { txn in try applyCompletion(txn, id, success: success, reason: reason, now: now) }
         guard let events else { return false }
-        try? leases.release(id)
-        published(events)
+        finishCompletions([id], events: events)
         return true
+    }
+
+    /// Records the outcome of a command run under `lease`, unless the lease was lost and
+    /// another agent now holds the command (its outcome will count instead). Completions from
+    /// concurrent agents are committed together, one fsync for the group.
+    /// - Returns: whether this call changed anything.
+    @discardableResult
+    public func complete(_ lease: Lease, success: Bool, reason: String? = nil) async throws -> Bool {
+        let nowMillis = options.now().millisecondsSince1970
+        let holder = try leases.store.read { txn -> LeaseTable.Entry? in
+            guard let db = try txn.database(named: "leases") else { return nil }
+            return try LeaseTable.live(txn, db, command: lease.command.id, now: nowMillis)
+        }
+        if let holder, holder.token != lease.token { return false }
+        return try await completions.submit(Completion(id: lease.command.id, success: success, reason: reason)) { [self] batch in
+            Broker.commitBatch(self, batch)
+        }
+    }
+
+    /// Applies one completion inside a write transaction; nil when the command had already
+    /// finished.
+    func applyCompletion(_ txn: WriteTransaction, _ id: UUID, success: Bool, reason: String?, now: Date) throws -> [BrokerEvent]? {
+        var command = try loadCommand(txn, id)
+        guard !command.state.isTerminal else { return nil }
+        guard command.state == .ready else {
+            throw SpinError(.failedPrecondition, "command \(id) (\(command.resource).\(command.action)) is \(command.state.rawValue): it has not been handed to an agent yet")
+        }
+        try txn.delete(Self.readyKey(resource: command.resource, order: command.order), in: txn.createDatabase(named: DB.ready))
+        command.state = success ? .succeeded : .failed
+        command.reason = success ? reason : (reason ?? "failed without a reason")
+        command.finishedAt = now
+        try save(txn, command)
+        var package = try loadPackage(txn, command.package)
+        package.remaining -= 1
+        var events: [BrokerEvent] = [.commandChanged(id: id, package: package.id, resource: command.resource, state: command.state)]
+        if success {
+            events += try releaseDependents(txn, of: command)
+        } else {
+            if package.failure == nil {
+                package.failure = PackageFailure(command: id, action: "\(command.resource).\(command.action)", reason: command.reason ?? "")
+            }
+            events += try cancelDependents(txn, of: command, package: &package, now: now)
+        }
+        if package.remaining == 0 {
+            package.state = package.failure == nil ? .succeeded : .failed
+            package.finishedAt = now
+            events.append(.packageChanged(id: package.id, state: package.state))
+        }
+        try save(txn, package)
+        return events
+    }
+
+    /// After completions commit: drop their leases and tell waiters.
+    func finishCompletions(_ ids: [UUID], events: [BrokerEvent]) {
+        try? leases.withLock { txn, db in
+            for id in ids { try txn.delete(id, in: db) }
+        }
+        published(events)
     }
 
     /// Each command waiting on `command` has one dependency fewer; those with none left join

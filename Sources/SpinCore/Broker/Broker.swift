@@ -20,6 +20,7 @@ public final class Broker: Sendable {
     let signal = ChangeSignal()
     let hub = EventHub<BrokerEvent>()
     private let watcher: StoreWatcher?
+    let completions = GroupCommit()
 
     enum DB {
         static let packages = "broker.packages"
@@ -37,6 +38,7 @@ public final class Broker: Sendable {
         self.catalog = catalog
         self.options = options
         leases = try LeaseTable(path: leasePath)
+
         try store.prepare(databases: DB.all)
         // Commits by other processes wake this process's waiters; without inotify, waiters
         // still recheck every `idleRecheck`.
