@@ -16,12 +16,17 @@ public struct Volume: Sendable, Codable, Equatable, Hashable {
         self.createdAt = createdAt
     }
 
+    /// The longest volume path, in bytes (the path is a key of the registry's path index).
+    public static let maxPathLength = 480
+
     /// Every problem with this volume.
     public func validate() -> [ValidationProblem] {
         var validator = Validator()
         validator.name(name)
         validator.absolutePath(path, field: "path", example: "/var/lib/spin/\(Validator.isName(name, allowDots: false) ? name : "vol1")")
-        if validator.problems.allSatisfy({ $0.field != "path" }), let normal = Self.normalize(path), normal != path {
+        if path.utf8.count > Self.maxPathLength {
+            validator.add("path", "is \(path.utf8.count) bytes long; keep volume paths to at most \(Self.maxPathLength) bytes")
+        } else if validator.problems.allSatisfy({ $0.field != "path" }), let normal = Self.normalize(path), normal != path {
             validator.add("path", "\(quoted(path)) is not normalized; use \(quoted(normal))")
         }
         return validator.problems
