@@ -9,7 +9,9 @@ extension Registry {
     }
 
     static func vmID(named name: String, _ txn: ReadTransaction, _ t: Tables) throws -> UInt64? {
-        try txn.withValue(forKey: name, in: t.vmNames) { $0.flatMap { UInt64(storeKey: $0) } }
+        // A string that breaks the name rules names no VM (and may not even be a valid key).
+        guard Validator.isName(name, allowDots: false) else { return nil }
+        return try txn.withValue(forKey: name, in: t.vmNames) { $0.flatMap { UInt64(storeKey: $0) } }
     }
 
     /// The VM named by `ref`: an id in decimal ("12") or a name ("web").
@@ -33,7 +35,8 @@ extension Registry {
     }
 
     static func loadVolume(_ name: String, _ txn: ReadTransaction, _ t: Tables) throws -> Volume? {
-        try txn.decode(Volume.self, forKey: name, in: t.volumes)
+        guard Validator.isName(name, allowDots: false) else { return nil }
+        return try txn.decode(Volume.self, forKey: name, in: t.volumes)
     }
 
     /// The volume `name`, or `notFound` telling how to create it.
@@ -46,7 +49,8 @@ extension Registry {
     }
 
     static func loadImage(volume: String, name: String, _ txn: ReadTransaction, _ t: Tables) throws -> Image? {
-        try txn.decode(Image.self, forKey: Tables.imageKey(volume: volume, name: name), in: t.images)
+        guard Validator.isName(volume, allowDots: false), Validator.isName(name, allowDots: true) else { return nil }
+        return try txn.decode(Image.self, forKey: Tables.imageKey(volume: volume, name: name), in: t.images)
     }
 
     /// The image `name` of `volume`, or `notFound` (naming a missing volume first).

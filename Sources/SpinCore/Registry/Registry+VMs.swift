@@ -39,17 +39,24 @@ extension Registry {
     }
 
     /// Every VM, ordered by id.
+    ///
+    /// Records are compact binary, and the registry remembers decoded VMs together with their
+    /// stored bytes, so a repeated listing decodes only the VMs that changed since.
     public func listVMs() throws -> [VM] {
-        try reading { txn, t in
+        var scan = vmCache.startScan()
+        let result = try reading { txn, t -> [VM] in
             guard let t else { return [] }
             var result: [VM] = []
             result.reserveCapacity(try txn.count(in: t.vms))
             try txn.forEach(in: t.vms) { key, value in
-                result.append(try VMRecordCodec.decode(value, key: UInt64(storeKey: key) ?? 0))
+                let id = key.count == 8 ? UInt64(bigEndian: key.loadUnaligned(as: UInt64.self)) : 0
+                result.append(try scan.vm(id: id, bytes: value))
                 return true
             }
             return result
         }
+        vmCache.finish(scan, seen: result.map(\.id))
+        return result
     }
 
     /// Changes the VM named by `ref` with `change`, then revalidates it, rechecks conflicts

@@ -17,6 +17,8 @@ import SpinStore
 public final class Registry: Sendable {
     /// The store the registry keeps its records in.
     public let store: Store
+    /// Decoded VMs by id with their stored bytes, so repeated listings skip unchanged records.
+    let vmCache = VMRecordCache()
 
     /// The names of the registry's databases, for tools that inspect the store.
     public static let databaseNames = [

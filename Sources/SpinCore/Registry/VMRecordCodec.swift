@@ -106,8 +106,8 @@ enum VMRecordCodec {
         if try r.bool() {
             kernel = DirectBoot(kernel: try r.string(), initrd: try r.optionalString(), append: try r.optionalString())
         }
-        var labels: [String: String] = [:]
         let labelCount = try r.count()
+        var labels = [String: String](minimumCapacity: min(labelCount, 64))
         for _ in 0..<labelCount {
             let key = try r.string()
             labels[key] = try r.string()
