@@ -59,6 +59,8 @@ struct RegistryVMTests {
         let invalid = spinError { _ = try r.updateVM("www") { $0.cpus = 0 } }
         #expect(invalid?.code == .invalidArgument && invalid?.message == "cpus 0 is too small; give at least 1")
         #expect(spinError { _ = try r.updateVM("www") { $0.id = 9 } }?.code == .invalidArgument)
+        struct Refusal: Error {}
+        #expect(throws: Refusal.self) { try r.updateVM("www") { _ in throw Refusal() } }
         #expect(try r.vm("www") == new)
     }
 

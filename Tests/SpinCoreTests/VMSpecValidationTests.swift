@@ -30,8 +30,8 @@ struct VMSpecValidationTests {
         #expect(messages(VMSpec(name: "a", cpus: 0)) == ["cpus 0 is too small; give at least 1"])
         #expect(messages(VMSpec(name: "a", cpus: 256)) == ["cpus 256 is too large; give at most 255"])
         #expect(messages(VMSpec(name: "a", memoryMiB: 8)) == ["memoryMiB 8 is too small; give at least 16"])
-        #expect(messages(VMSpec(name: "a", stopTimeoutSeconds: 0)) == ["stopTimeoutSeconds 0 is too small; give at least 1 seconds"])
-        #expect(messages(VMSpec(name: "a", stopTimeoutSeconds: 3601)) == ["stopTimeoutSeconds 3601 is too large; give at most 3600 seconds"])
+        #expect(messages(VMSpec(name: "a", stopTimeoutSeconds: 0)) == ["stopTimeoutSeconds 0 is too small; give at least 1"])
+        #expect(messages(VMSpec(name: "a", stopTimeoutSeconds: 3601)) == ["stopTimeoutSeconds 3601 is too large; give at most 3600"])
     }
 
     @Test("an unknown accelerator is refused; auto, kvm and tcg are accepted")

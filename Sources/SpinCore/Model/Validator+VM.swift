@@ -27,7 +27,7 @@ extension Validator {
         for key in labels.keys.sorted() {
             label(key: key, value: labels[key] ?? "")
         }
-        range(stopTimeoutSeconds, 1...3600, field: "stopTimeoutSeconds", unit: " seconds")
+        range(stopTimeoutSeconds, 1...3600, field: "stopTimeoutSeconds")
         if let accelerator, !Self.accelerators.contains(accelerator) {
             add("accelerator", "\(quoted(accelerator)) is not known; use auto, kvm or tcg")
         }

@@ -58,11 +58,11 @@ struct Validator {
     }
 
     /// Checks that `value` lies in `range`, naming the bounds in the fix.
-    mutating func range(_ value: Int, _ range: ClosedRange<Int>, field: String, unit: String = "") {
+    mutating func range(_ value: Int, _ range: ClosedRange<Int>, field: String) {
         if value < range.lowerBound {
-            add(field, "\(value) is too small; give at least \(range.lowerBound)\(unit)")
+            add(field, "\(value) is too small; give at least \(range.lowerBound)")
         } else if value > range.upperBound {
-            add(field, "\(value) is too large; give at most \(range.upperBound)\(unit)")
+            add(field, "\(value) is too large; give at most \(range.upperBound)")
         }
     }
 }

@@ -48,12 +48,10 @@ public final class Registry: Sendable {
         } catch { throw Self.translate(error) }
     }
 
-    /// Store failures become ``SpinError`` `internal`; ``SpinError``s pass through.
+    /// Store failures become ``SpinError`` `internal`; anything else (a ``SpinError``, or an
+    /// error thrown by a caller's change closure) passes through unchanged.
     static func translate(_ error: any Error) -> any Error {
-        switch error {
-        case let error as SpinError: return error
-        case let error as StoreError: return SpinError(.internal, "the registry store failed: \(error.message)", cause: error)
-        default: return SpinError(.internal, "the registry failed: \(error)")
-        }
+        guard let error = error as? StoreError else { return error }
+        return SpinError(.internal, "the registry store failed: \(error.message)", cause: error)
     }
 }
