@@ -1,0 +1,34 @@
+/// What to give to create an image: where, what name, how large, which format.
+/// JSON: `{"volume":"vol1","name":"web.qcow2","sizeBytes":10737418240,"format":"qcow2"}`.
+public struct ImageSpec: Sendable, Codable, Equatable, Hashable {
+    /// The volume that will hold the image.
+    public var volume: String
+    /// The image's file name inside the volume, e.g. `web.qcow2`.
+    public var name: String
+    /// The virtual size in bytes (> 0).
+    public var sizeBytes: UInt64
+    /// The on-disk format (default qcow2).
+    public var format: ImageFormat
+
+    /// Creates an image spec.
+    public init(volume: String, name: String, sizeBytes: UInt64, format: ImageFormat = .qcow2) {
+        self.volume = volume
+        self.name = name
+        self.sizeBytes = sizeBytes
+        self.format = format
+    }
+
+    /// Every problem with this spec.
+    public func validate() -> [ValidationProblem] {
+        var validator = Validator()
+        validator.name(volume, field: "volume")
+        validator.imageName(name)
+        if sizeBytes == 0 {
+            validator.add("sizeBytes", "0 is too small; give a size above 0 bytes, e.g. 10737418240 for 10 GiB")
+        }
+        return validator.problems
+    }
+
+    /// The disk attachment that refers to this image.
+    public var attachment: StorageAttachment { .disk(volume: volume, image: name) }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// A virtual machine as the registry records it.
+///
+/// JSON keys: `id`, `name`, `cpus`, `memoryMiB`, `ports` (``PortForward``), `storage`
+/// (``StorageAttachment``, index = position), `kernel` (``DirectBoot``, absent when the VM
+/// boots from a drive), `labels`, `stopTimeoutSeconds`, `accelerator` (absent = auto),
+/// `createdAt`, `updatedAt`.
+public struct VM: Sendable, Codable, Equatable {
+    /// The VM's id, handed out by the registry from a sequence; never reused.
+    public var id: UInt64
+    /// The VM's unique name: a letter, then letters, digits, `-` or `_` (at most 63).
+    public var name: String
+    /// Virtual CPUs, 1...255.
+    public var cpus: Int
+    /// Memory in MiB, at least 16.
+    public var memoryMiB: Int
+    /// Host ports forwarded to the guest.
+    public var ports: [PortForward]
+    /// Drives in order; an attachment's index is its position.
+    public var storage: [StorageAttachment]
+    /// Direct kernel boot, when set.
+    public var kernel: DirectBoot?
+    /// Free-form labels.
+    public var labels: [String: String]
+    /// Seconds a graceful shutdown may take before the VM is killed, 1...3600.
+    public var stopTimeoutSeconds: Int
+    /// `auto`, `kvm` or `tcg`; nil means `auto`.
+    public var accelerator: String?
+    /// When the VM was created.
+    public var createdAt: Date
+    /// When the VM was last changed.
+    public var updatedAt: Date
+
+    /// Creates a VM record.
+    public init(
+        id: UInt64, name: String, cpus: Int = VMSpec.defaultCPUs, memoryMiB: Int = VMSpec.defaultMemoryMiB,
+        ports: [PortForward] = [], storage: [StorageAttachment] = [], kernel: DirectBoot? = nil,
+        labels: [String: String] = [:], stopTimeoutSeconds: Int = VMSpec.defaultStopTimeoutSeconds,
+        accelerator: String? = nil, createdAt: Date = Date(), updatedAt: Date? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.cpus = cpus
+        self.memoryMiB = memoryMiB
+        self.ports = ports
+        self.storage = storage
+        self.kernel = kernel
+        self.labels = labels
+        self.stopTimeoutSeconds = stopTimeoutSeconds
+        self.accelerator = accelerator
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt ?? createdAt
+    }
+
+    /// A VM with the settings of `spec` (its `newImages` are the registry's business).
+    public init(id: UInt64, spec: VMSpec, createdAt: Date = Date()) {
+        self.init(
+            id: id, name: spec.name, cpus: spec.cpus, memoryMiB: spec.memoryMiB, ports: spec.ports,
+            storage: spec.storage, kernel: spec.kernel, labels: spec.labels,
+            stopTimeoutSeconds: spec.stopTimeoutSeconds, accelerator: spec.accelerator, createdAt: createdAt)
+    }
+
+    /// Every problem with this VM, each naming its field and the fix.
+    public func validate() -> [ValidationProblem] {
+        var validator = Validator()
+        validator.vmFields(
+            name: name, cpus: cpus, memoryMiB: memoryMiB, ports: ports, storage: storage, kernel: kernel,
+            labels: labels, stopTimeoutSeconds: stopTimeoutSeconds, accelerator: accelerator)
+        return validator.problems
+    }
+
+    /// The disks of the VM as (volume, image) pairs, in storage order.
+    public var disks: [(volume: String, image: String)] {
+        storage.compactMap { attachment in
+            guard case .disk(let volume, let image) = attachment else { return nil }
+            return (volume, image)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+extension Validator {
+    /// The accelerators a VM may ask for; nil means `auto`.
+    static let accelerators = ["auto", "kvm", "tcg"]
+
+    /// Checks the fields a ``VM`` and a ``VMSpec`` share, across fields too (a port or disk
+    /// given twice).
+    mutating func vmFields(
+        name: String, cpus: Int, memoryMiB: Int, ports: [PortForward], storage: [StorageAttachment],
+        kernel: DirectBoot?, labels: [String: String], stopTimeoutSeconds: Int, accelerator: String?
+    ) {
+        self.name(name)
+        range(cpus, 1...255, field: "cpus")
+        range(memoryMiB, 16...(16 << 20), field: "memoryMiB")
+        for (index, port) in ports.enumerated() {
+            merge(port.validate(), prefix: "ports[\(index)].")
+            if let earlier = ports[..<index].firstIndex(where: { $0.overlaps(port) }) {
+                add("ports[\(index)]", "\(port) listens on the same host address and port as ports[\(earlier)] \(ports[earlier]); remove one")
+            }
+        }
+        for (index, attachment) in storage.enumerated() {
+            merge(attachment.validate(), prefix: "storage[\(index)].")
+            if attachment.kind == .disk, let earlier = storage[..<index].firstIndex(of: attachment) {
+                add("storage[\(index)]", "attaches image \(quoted(attachment.image ?? "")) of volume \(quoted(attachment.volume ?? "")) again (already storage[\(earlier)]); an image can be attached once")
+            }
+        }
+        if let kernel { merge(kernel.validate(), prefix: "kernel.") }
+        for key in labels.keys.sorted() {
+            label(key: key, value: labels[key] ?? "")
+        }
+        range(stopTimeoutSeconds, 1...3600, field: "stopTimeoutSeconds")
+        if let accelerator, !Self.accelerators.contains(accelerator) {
+            add("accelerator", "\(quoted(accelerator)) is not known; use auto, kvm or tcg")
+        }
+    }
+
+    /// Checks one label: a key of 1 to 63 characters (letters, digits, `.`, `_`, `-`, `/`,
+    /// starting with a letter or digit) and a value of at most 255 bytes without control characters.
+    private mutating func label(key: String, value: String) {
+        let bytes = Array(key.utf8)
+        let isAlphanumeric = { (b: UInt8) in (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
+        let keyOK = !bytes.isEmpty && bytes.count <= 63 && isAlphanumeric(bytes[0])
+            && bytes.allSatisfy { isAlphanumeric($0) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D || $0 == 0x2F }
+        if !keyOK {
+            add("labels", "key \(quoted(key)) must start with a letter or digit and hold only letters, digits, \".\", \"_\", \"-\" and \"/\" (1 to 63 characters)")
+        }
+        if value.utf8.count > 255 {
+            add("labels[\(quoted(key))]", "is \(value.utf8.count) bytes long; keep label values to at most 255 bytes")
+        } else if value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            add("labels[\(quoted(key))]", "contains a control character (newline, NUL, …); use printable text")
+        }
+    }
+}

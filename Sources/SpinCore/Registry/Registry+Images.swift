@@ -1,0 +1,82 @@
+import Foundation
+import SpinStore
+
+extension Registry {
+    /// Records a free (unattached) image in an existing volume. The file is the caller's business.
+    /// - Throws: ``SpinError`` `invalidArgument`, `notFound` (volume) or `conflict` (exists).
+    @discardableResult
+    public func createImage(_ spec: ImageSpec) throws -> Image {
+        try ValidationProblem.check(spec.validate())
+        let image = Image(spec)
+        return try writing { txn, t in
+            _ = try Self.requireVolume(spec.volume, txn, t)
+            if try Self.loadImage(volume: spec.volume, name: spec.name, txn, t) != nil {
+                throw SpinError(.conflict, "image \(quoted(spec.name)) already exists in volume \(quoted(spec.volume)); pick another name")
+            }
+            try Self.putImage(image, txn, t)
+            return image
+        }
+    }
+
+    /// The image `name` in `volume`.
+    /// - Throws: ``SpinError`` `notFound` (volume or image).
+    public func image(volume: String, name: String) throws -> Image {
+        try reading { txn, t in try Self.requireImage(volume: volume, name: name, txn, t) }
+    }
+
+    /// The images of `volume`, ordered by name.
+    /// - Throws: ``SpinError`` `notFound` when the volume does not exist.
+    public func listImages(volume: String) throws -> [Image] {
+        try reading { txn, t in
+            _ = try Self.requireVolume(volume, txn, t)
+            guard let t else { return [] }
+            return try txn.decodeAll(Image.self, in: t.images, range: .prefix(Tables.imagePrefix(volume: volume)))
+        }
+    }
+
+    /// Every image, ordered by volume, then name.
+    public func listAllImages() throws -> [Image] {
+        try reading { txn, t in
+            guard let t else { return [] }
+            return try txn.decodeAll(Image.self, in: t.images)
+        }
+    }
+
+    /// Changes the image with `change` (its size or format, e.g. after a resize). The volume,
+    /// name and `attachedTo` cannot change here — attach through the VM; `createdAt` is kept.
+    /// `change` may run more than once, so it must only change the image it is given.
+    /// - Throws: ``SpinError`` `notFound`, `invalidArgument`, or what `change` throws.
+    @discardableResult
+    public func updateImage(volume: String, name: String, _ change: (inout Image) throws -> Void) throws -> Image {
+        try writing { txn, t in
+            let previous = try Self.requireImage(volume: volume, name: name, txn, t)
+            var image = previous
+            try change(&image)
+            guard image.volume == previous.volume, image.name == previous.name else {
+                throw SpinError(.invalidArgument, "image \(quoted(name)) of volume \(quoted(volume)) cannot be renamed or moved; create a new image instead")
+            }
+            guard image.attachedTo == previous.attachedTo else {
+                throw SpinError(.invalidArgument, "image \(quoted(name)) of volume \(quoted(volume)) is attached and detached through its VM's storage, not by editing the image")
+            }
+            image.createdAt = previous.createdAt
+            try ValidationProblem.check(image.validate())
+            try Self.putImage(image, txn, t)
+            return image
+        }
+    }
+
+    /// Removes the image record `name` of `volume`. The file is the caller's business.
+    /// - Returns: the image as it was.
+    /// - Throws: ``SpinError`` `notFound`, or `failedPrecondition` naming the VM it is attached to.
+    @discardableResult
+    public func deleteImage(volume: String, name: String) throws -> Image {
+        try writing { txn, t in
+            let image = try Self.requireImage(volume: volume, name: name, txn, t)
+            if let owner = image.attachedTo {
+                throw SpinError(.failedPrecondition, "image \(quoted(name)) of volume \(quoted(volume)) is attached to \(Self.describeVM(id: owner, txn, t)); detach it from that VM first")
+            }
+            try txn.delete(Tables.imageKey(volume: volume, name: name), in: t.images)
+            return image
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import SpinStore
+
+/// The registry's named databases, opened once per transaction.
+struct Tables {
+    static let vms = "vms"
+    static let vmNames = "vm.names"
+    static let vmPorts = "vm.ports"
+    static let volumes = "volumes"
+    static let volumePaths = "volume.paths"
+    static let images = "images"
+
+    let vms: Database
+    let vmNames: Database
+    let vmPorts: Database
+    let volumes: Database
+    let volumePaths: Database
+    let images: Database
+
+    /// Opens (creating when missing) every database.
+    init(_ txn: WriteTransaction) throws {
+        vms = try txn.createDatabase(named: Self.vms)
+        vmNames = try txn.createDatabase(named: Self.vmNames)
+        vmPorts = try txn.createDatabase(named: Self.vmPorts)
+        volumes = try txn.createDatabase(named: Self.volumes)
+        volumePaths = try txn.createDatabase(named: Self.volumePaths)
+        images = try txn.createDatabase(named: Self.images)
+    }
+
+    /// Opens every database; nil when one is missing (a store the registry never prepared).
+    init?(_ txn: ReadTransaction) throws {
+        guard let vms = try txn.database(named: Self.vms),
+            let vmNames = try txn.database(named: Self.vmNames),
+            let vmPorts = try txn.database(named: Self.vmPorts),
+            let volumes = try txn.database(named: Self.volumes),
+            let volumePaths = try txn.database(named: Self.volumePaths),
+            let images = try txn.database(named: Self.images)
+        else { return nil }
+        self.vms = vms
+        self.vmNames = vmNames
+        self.vmPorts = vmPorts
+        self.volumes = volumes
+        self.volumePaths = volumePaths
+        self.images = images
+    }
+
+    /// The key of an image: its volume, a NUL byte, its name.
+    static func imageKey(volume: String, name: String) -> [UInt8] {
+        Array(volume.utf8) + [0] + Array(name.utf8)
+    }
+
+    /// The key prefix of every image of `volume`.
+    static func imagePrefix(volume: String) -> [UInt8] { Array(volume.utf8) + [0] }
+
+    /// The key prefix of every forward of `protocol` on host port `port`.
+    static func portPrefix(_ proto: PortProtocol, _ port: Int) -> String { "\(proto.rawValue)/\(port)/" }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+@testable import SpinCore
+
+@Suite("VM record codec")
+struct VMRecordCodecTests {
+    static let full = VM(
+        id: 42, name: "web", cpus: 4, memoryMiB: 2048,
+        ports: [PortForward(guestPort: 80, hostAddress: "127.0.0.1", hostPort: 8080),
+                PortForward(protocol: .udp, guestPort: 53, hostAddress: "::1", hostPort: 5353)],
+        storage: [.disk(volume: "vol1", image: "web.qcow2"), .cdrom(path: "/iso/x y.iso")],
+        kernel: DirectBoot(kernel: "/boot/vmlinuz", initrd: "/boot/initrd", append: "console=ttyS0 ü"),
+        labels: ["team": "core", "env": "prod"], stopTimeoutSeconds: 90, accelerator: "tcg",
+        createdAt: Date(timeIntervalSinceReferenceDate: 123.456), updatedAt: Date(timeIntervalSinceReferenceDate: 789.5))
+
+    private func decode(_ bytes: [UInt8]) throws -> VM {
+        try bytes.withUnsafeBytes { try VMRecordCodec.decode($0, key: 42) }
+    }
+
+    @Test("every field survives a binary round trip, with and without optionals")
+    func roundTrip() throws {
+        #expect(try decode(VMRecordCodec.encode(Self.full)) == Self.full)
+        let bare = VM(id: 1, name: "a")
+        #expect(try decode(VMRecordCodec.encode(bare)) == bare)
+    }
+
+    @Test("equal VMs give equal bytes whatever the label order")
+    func deterministic() {
+        var other = Self.full
+        other.labels = ["env": "prod", "team": "core"]
+        #expect(VMRecordCodec.encode(other) == VMRecordCodec.encode(Self.full))
+    }
+
+    @Test("a record written as JSON is still read")
+    func jsonFallback() throws {
+        let bytes = Array(try JSONEncoder().encode(Self.full))
+        #expect(try decode(bytes) == Self.full)
+    }
+
+    @Test("every truncation, an unknown format and trailing bytes fail with an internal error, never a crash")
+    func damaged() throws {
+        let bytes = VMRecordCodec.encode(Self.full)
+        for length in 0..<bytes.count {
+            let error = try #require(spinError { _ = try decode(Array(bytes.prefix(length))) })
+            #expect(error.code == .internal)
+        }
+        var future = bytes
+        future[0] = 9
+        #expect(spinError { _ = try decode(future) }?.message.contains("format 9") == true)
+        #expect(spinError { _ = try decode(bytes + [0]) }?.message.contains("trailing") == true)
+    }
+}
