@@ -1,0 +1,62 @@
+import Foundation
+
+/// Where one VM's files live: durable ones under the data root (`vms/<id>/`: serial log,
+/// launch description, pidfile) and runtime sockets in a short directory, so unix socket
+/// paths stay under the kernel's 108-byte limit.
+///
+/// The runtime directory is `$XDG_RUNTIME_DIR/spin-<tag>/<id>/`, else `/run/spin-<tag>/<id>/`,
+/// where `<tag>` is derived from the data root so two roots never share sockets.
+public struct RuntimePaths: Sendable, Equatable {
+    /// The VM's id.
+    public let vmID: UInt64
+    /// The VM's durable directory under the data root.
+    public let vmDirectory: String
+    /// The VM's runtime directory (sockets).
+    public let runtimeDirectory: String
+
+    /// Paths for VM `vmID` of `root`.
+    public init(root: SpinRoot, vmID: UInt64, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.vmID = vmID
+        vmDirectory = root.vmDirectory(id: vmID)
+        let base = environment["XDG_RUNTIME_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/run"
+        runtimeDirectory = "\(base)/spin-\(RuntimePaths.tag(for: root.path))/\(vmID)"
+    }
+
+    /// The QMP socket.
+    public var qmpSocket: String { runtimeDirectory + "/qmp.sock" }
+    /// The serial console socket.
+    public var serialSocket: String { runtimeDirectory + "/serial.sock" }
+    /// The VNC socket.
+    public var vncSocket: String { runtimeDirectory + "/vnc.sock" }
+    /// The serial console log (kept across runs).
+    public var serialLog: String { vmDirectory + "/serial.log" }
+    /// qemu's own stderr under the direct supervisor.
+    public var qemuLog: String { vmDirectory + "/qemu.log" }
+    /// The pidfile under the direct supervisor.
+    public var pidFile: String { runtimeDirectory + "/qemu.pid" }
+    /// The launch description under the direct supervisor.
+    public var launchFile: String { vmDirectory + "/launch.json" }
+
+    /// Creates both directories (mode 0700).
+    public func create() throws {
+        for directory in [vmDirectory, runtimeDirectory] {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+    }
+
+    /// Removes the runtime directory and the VM directory.
+    public func remove() {
+        try? FileManager.default.removeItem(atPath: runtimeDirectory)
+        try? FileManager.default.removeItem(atPath: vmDirectory)
+    }
+
+    /// Eight hex digits of FNV-1a over the root path: short, stable across processes.
+    static func tag(for rootPath: String) -> String {
+        var hash: UInt32 = 2_166_136_261
+        for byte in rootPath.utf8 {
+            hash ^= UInt32(byte)
+            hash = hash &* 16_777_619
+        }
+        return String(format: "%08x", hash)
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// Which supervisor runs VMs.
+public enum SupervisorKind: String, Sendable, Codable, CaseIterable {
+    /// One systemd unit per VM, driven over D-Bus.
+    case systemd
+    /// qemu `-daemonize`, tracked by pidfile, process identity and QMP.
+    case direct
+}
+
+/// What a supervisor knows about a VM's qemu process.
+public struct ProcessStatus: Sendable, Equatable, Codable {
+    /// The process's life, as the supervisor sees it.
+    public enum State: String, Sendable, Codable {
+        /// Starting (systemd `activating`).
+        case starting
+        /// The process is alive.
+        case running
+        /// Stopping (systemd `deactivating`).
+        case stopping
+        /// Not running, and it ended cleanly (or never ran).
+        case stopped
+        /// Not running, and it died of a signal or a failure exit.
+        case crashed
+    }
+
+    /// The state.
+    public var state: State
+    /// qemu's pid while it runs.
+    public var pid: Int32?
+    /// The exit status of the last run, when known.
+    public var exitStatus: Int32?
+    /// The signal that ended the last run, when known.
+    public var signal: Int32?
+    /// A short explanation (systemd's ActiveState/SubState/Result, or the direct evidence).
+    public var detail: String
+
+    /// Creates a status.
+    public init(state: State, pid: Int32? = nil, exitStatus: Int32? = nil, signal: Int32? = nil, detail: String) {
+        self.state = state
+        self.pid = pid
+        self.exitStatus = exitStatus
+        self.signal = signal
+        self.detail = detail
+    }
+}
+
+/// Runs qemu processes for VMs. The emulation agent drives it; it never decides policy.
+public protocol Supervisor: Sendable {
+    /// Which kind this is.
+    var kind: SupervisorKind { get }
+    /// Whether plans for this supervisor daemonize qemu.
+    var daemonizes: Bool { get }
+    /// Writes what is needed to start the VM (a unit file, a launch description).
+    /// - Returns: whether anything changed.
+    func writeConfig(_ plan: LaunchPlan) async throws -> Bool
+    /// Removes what ``writeConfig(_:)`` wrote. Removing twice is harmless.
+    func removeConfig(vmID: UInt64) async throws
+    /// Starts qemu from the written config; returns once the process runs (not yet QMP).
+    func start(vmID: UInt64) async throws
+    /// Stops qemu: a graceful power-off through QMP first, then forced once `timeout` passes.
+    /// Returns once the process is gone.
+    func stop(vmID: UInt64, timeout: Duration) async throws
+    /// Records that the VM stopped cleanly although the supervisor could not see it
+    /// (a guest power-off completed through QMP).
+    func markStopped(vmID: UInt64) async throws
+    /// The process's state now.
+    func status(vmID: UInt64) async throws -> ProcessStatus
+}
