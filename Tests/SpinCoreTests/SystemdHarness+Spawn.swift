@@ -5,13 +5,13 @@ import Glibc
 #endif
 
 extension PrivateSystemdManager {
-    /// Spawns `setsid unshare --mount --propagation private sh -c <script>` with argv arrays,
+    /// Spawns `setsid unshare --mount --propagation private sh -c <script> sh <cgroups…>` with argv arrays,
     /// HOME and XDG_RUNTIME_DIR set, an empty signal mask and output to `root/systemd.log`.
     /// The child is not a process-group leader, so setsid does not fork: the pid stays the
     /// same through setsid → unshare → sh → systemd.
-    static func spawn(root: String) throws -> pid_t {
+    static func spawn(root: String, cgroups: [String]) throws -> pid_t {
         let argv = ["/usr/bin/setsid", "/usr/bin/unshare", "--mount", "--propagation", "private",
-                    "/bin/sh", "-c", script]
+                    "/bin/sh", "-c", script, "sh"] + cgroups
         var environment = ProcessInfo.processInfo.environment
         for key in ["XDG_CONFIG_HOME", "DBUS_SESSION_BUS_ADDRESS", "NOTIFY_SOCKET", "LISTEN_PID", "LISTEN_FDS",
                     "MANAGERPID", "INVOCATION_ID", "SYSTEMD_EXEC_PID"] {

@@ -10,9 +10,20 @@ import Glibc
 /// and XDG_RUNTIME_DIR under `/var/tmp/spin-sd.XXXXXX`, in a private mount namespace where
 /// `/run/systemd` is a fresh tmpfs (so it believes systemd is running). Never PID 1, never in a
 /// PID namespace. Reach it through ``scope`` (its private socket, peer-to-peer D-Bus).
+///
+/// Each manager also gets its own cgroup (`/sys/fs/cgroup/<hierarchy>/spin-sd.XXXXXX`). Without
+/// one, every manager started from `/init.scope` takes the root cgroup as its own and puts its
+/// units in the same `/app.slice`: two managers at once (parallel suites, other worktrees)
+/// then stop and kill each other's units.
 final class PrivateSystemdManager: Sendable {
-    /// The fixed script run by `sh -c` inside the mount namespace; no interpolation.
-    static let script = "mount -t tmpfs none /run/systemd && mkdir /run/systemd/system && exec /lib/systemd/systemd --user"
+    /// The fixed script run by `sh -c` inside the mount namespace; no interpolation. Its
+    /// arguments are cgroup directories the shell moves itself into before exec'ing systemd.
+    static let script = """
+        for g in "$@"; do echo $$ > "$g/cgroup.procs" || exit 1; done; \
+        mount -t tmpfs none /run/systemd && mkdir /run/systemd/system && exec /lib/systemd/systemd --user
+        """
+    /// Hierarchies that get a per-manager cgroup, where present (hybrid and unified layouts).
+    static let cgroupHierarchies = ["/sys/fs/cgroup/systemd", "/sys/fs/cgroup/unified"]
 
     /// The temporary directory holding everything (`home/`, `run/`, `systemd.log`).
     let root: String
@@ -22,6 +33,8 @@ final class PrivateSystemdManager: Sendable {
     let runtimeDirectory: String
     /// The pid of `systemd --user` itself (setsid, unshare and sh all exec into it).
     let pid: pid_t
+    /// This manager's own cgroups, removed on stop.
+    let cgroups: [String]
     private let stopped = Mutex(false)
 
     /// Where this manager reads user units (`$HOME/.config/systemd/user`).
@@ -31,11 +44,12 @@ final class PrivateSystemdManager: Sendable {
     /// The manager's log (stdout and stderr).
     var log: String { (try? String(contentsOfFile: root + "/systemd.log", encoding: .utf8)) ?? "" }
 
-    private init(root: String, pid: pid_t) {
+    private init(root: String, pid: pid_t, cgroups: [String]) {
         self.root = root
         self.home = root + "/home"
         self.runtimeDirectory = root + "/run"
         self.pid = pid
+        self.cgroups = cgroups
     }
 
     /// Starts a manager and waits until its private socket accepts connections.
@@ -49,8 +63,16 @@ final class PrivateSystemdManager: Sendable {
         // unshare needs the mountpoint; create it on hosts without systemd.
         try FileManager.default.createDirectory(atPath: "/run/systemd", withIntermediateDirectories: true)
 
-        let pid = try spawn(root: root)
-        let manager = PrivateSystemdManager(root: root, pid: pid)
+        let name = (root as NSString).lastPathComponent
+        let cgroups = cgroupHierarchies.map { $0 + "/" + name }.filter { mkdir($0, 0o755) == 0 }
+        let pid: pid_t
+        do {
+            pid = try spawn(root: root, cgroups: cgroups)
+        } catch {
+            removeCgroups(cgroups)
+            throw error
+        }
+        let manager = PrivateSystemdManager(root: root, pid: pid, cgroups: cgroups)
         do {
             try await manager.waitUntilListening(timeout: timeout)
             let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
@@ -79,7 +101,23 @@ final class PrivateSystemdManager: Sendable {
             }
             try? await Task.sleep(for: .milliseconds(20))
         }
+        Self.removeCgroups(cgroups)
         try? FileManager.default.removeItem(atPath: root)
+    }
+
+    /// Removes cgroup directories bottom-up; a cgroup still holding processes stays.
+    static func removeCgroups(_ cgroups: [String]) {
+        for cgroup in cgroups {
+            guard let enumerator = FileManager.default.enumerator(atPath: cgroup) else { continue }
+            var directories: [String] = []
+            while let entry = enumerator.nextObject() as? String {
+                if enumerator.fileAttributes?[.type] as? FileAttributeType == .typeDirectory {
+                    directories.append(cgroup + "/" + entry)
+                }
+            }
+            for directory in directories.sorted(by: { $0.count > $1.count }) { rmdir(directory) }
+            rmdir(cgroup)
+        }
     }
 
     private func waitUntilListening(timeout: Duration) async throws {
