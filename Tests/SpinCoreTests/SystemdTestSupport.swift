@@ -1,5 +1,6 @@
 import Foundation
 import SpinCore
+import Synchronization
 
 /// Connects to the harness's manager, runs `body`, and closes the connection.
 func withSystemd<T>(
@@ -33,9 +34,13 @@ func waitForStatus(
     until predicate: @escaping @Sendable (UnitStatus) -> Bool
 ) async throws -> UnitStatus {
     let stream = try await systemd.statusChanges(of: unit)
+    let seen = StatusHistory()
     return try await withThrowingTaskGroup(of: UnitStatus?.self) { group in
         group.addTask {
-            for await status in stream where predicate(status) { return status }
+            for await status in stream {
+                seen.statuses.withLock { $0.append(status) }
+                if predicate(status) { return status }
+            }
             return nil
         }
         group.addTask {
@@ -44,7 +49,15 @@ func waitForStatus(
         }
         let first = try await group.next() ?? nil
         group.cancelAll()
-        guard let first else { throw HarnessError("\(unit) did not reach the expected state within \(timeout)") }
+        guard let first else {
+            let history = seen.statuses.withLock { $0 }.map { "\($0.activeState)/\($0.subState)/\($0.result)" }
+            throw HarnessError("\(unit) did not reach the expected state within \(timeout); saw \(history)")
+        }
         return first
     }
+}
+
+/// Statuses seen while waiting, for failure messages.
+final class StatusHistory: Sendable {
+    let statuses = Mutex<[UnitStatus]>([])
 }

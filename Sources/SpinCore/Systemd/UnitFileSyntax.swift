@@ -33,8 +33,13 @@ public enum UnitFileSyntax {
         return needsQuotes ? "\"" + escaped + "\"" : escaped
     }
 
-    /// A whole command line: every word quoted as needed, joined by spaces. The program must
-    /// be an absolute path (so it cannot be mistaken for the `-`, `@`, `+`, `!`, `:` prefixes).
+    /// A whole command line: every word quoted as needed, joined by spaces.
+    ///
+    /// The program must be an absolute path (so it cannot be mistaken for the `-`, `@`, `+`,
+    /// `!`, `:` prefixes) without quotes, backslashes or control characters, which systemd
+    /// refuses in executable names. systemd expands `$VAR` in the arguments, argv[0] included,
+    /// but not in the executable path; a program path with `$` is therefore written in the
+    /// `@path argv0` form, so both the path and argv[0] arrive unchanged.
     public static func commandLine(_ argv: [String], field: String) throws(SpinError) -> String {
         guard let program = argv.first else {
             throw SpinError(.invalidArgument, "\(field) needs a program; got an empty argument list")
@@ -42,7 +47,13 @@ public enum UnitFileSyntax {
         guard program.hasPrefix("/") else {
             throw SpinError(.invalidArgument, "\(field) program \"\(program)\" must be an absolute path")
         }
+        if program.unicodeScalars.contains(where: { "\"'\\".unicodeScalars.contains($0) || $0.value < 0x20 || $0.value == 0x7F }) {
+            throw SpinError(.invalidArgument, "\(field) program \(program.debugDescription) contains quotes, backslashes or control characters, which systemd refuses in executable paths; move or link the program elsewhere")
+        }
         var words: [String] = []
+        if program.contains("$") {
+            words.append(try quoteWord("@" + program, expandsVariables: false, field: field))
+        }
         for argument in argv { words.append(try quoteWord(argument, expandsVariables: true, field: field)) }
         return words.joined(separator: " ")
     }
