@@ -66,12 +66,15 @@ struct SystemdSignalTests {
     func stopTimeouts() async throws {
         try await withPrivateSystemdManager { harness in
             try await withSystemd(harness) { systemd in
+                let ready = harness.root + "/stubborn-ready"
                 let unit = UnitFile(
                     name: "spin-stubborn.service", description: "ignores SIGTERM",
-                    execStart: ["/bin/sh", "-c", "trap '' TERM; while :; do sleep 0.1; done"],
+                    execStart: ["/bin/sh", "-c", "trap '' TERM; : > \"$0\"; while :; do sleep 0.1; done", ready],
                     timeoutStop: .seconds(2), killMode: .mixed)
                 try await install(unit, in: harness, on: systemd)
                 #expect(try await systemd.startUnit(unit.name) == .done)
+                // The job is done once systemd forked; SIGTERM is ignored only after the trap.
+                while !FileManager.default.fileExists(atPath: ready) { try await Task.sleep(for: .milliseconds(10)) }
 
                 let error = await #expect(throws: SpinError.self) {
                     _ = try await systemd.stopUnit(unit.name, timeout: .milliseconds(200))

@@ -8,6 +8,7 @@ final class SlotContext: @unchecked Sendable {
         case jobRemoved
         case disconnected
         case propertiesChanged(token: UInt64)
+        case unitNew(token: UInt64)
     }
 
     /// Weak: callbacks may still run while the connection shuts down after the manager is gone.

@@ -128,6 +128,8 @@ extension SystemdManager {
             }
         case .propertiesChanged(let token):
             handlePropertiesChanged(BusMessageReader(message: message), token: token)
+        case .unitNew(let token):
+            handleUnitNew(BusMessageReader(message: message), token: token)
         }
     }
 }

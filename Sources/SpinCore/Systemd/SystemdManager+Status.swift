@@ -24,14 +24,19 @@ extension SystemdManager {
 
     /// Reads the unit's properties from every interface in one `GetAll` (empty interface name),
     /// so Unit and Service fields come from one consistent snapshot.
-    func status(of name: String, at path: String, timeout: Duration?) async throws(SpinError) -> UnitStatus {
-        let properties = try await call("GetAll", path: path, interface: Self.propertiesInterface, [.string("")],
-                                        describing: "read the properties of \(name)",
-                                        timeout: timeout) { reply throws(SpinError) in
-            try reply.readPropertyDictionary()
+    ///
+    /// `whileDispatching` sees the status while the reply is being dispatched, before any later
+    /// message is: stream code uses it so no signal newer than the snapshot can slip past.
+    func status(
+        of name: String, at path: String, timeout: Duration?,
+        whileDispatching: @escaping (UnitStatus) -> Void = { _ in }
+    ) async throws(SpinError) -> UnitStatus {
+        try await call("GetAll", path: path, interface: Self.propertiesInterface, [.string("")],
+                       describing: "read the properties of \(name)", timeout: timeout) { reply throws(SpinError) in
+            var status = UnitStatus(name: name)
+            status.apply(try reply.readPropertyDictionary())
+            whileDispatching(status)
+            return status
         }
-        var status = UnitStatus(name: name)
-        status.apply(properties)
-        return status
     }
 }

@@ -99,7 +99,7 @@ public actor SystemdManager {
         closedReason = reason
         for token in Array(inFlight.keys) { fail(token, reason) }
         for stream in statusStreams.values {
-            sd_bus_slot_unref(stream.slot)
+            for slot in stream.slots { sd_bus_slot_unref(slot) }
             stream.continuation.finish()
         }
         statusStreams.removeAll()
