@@ -19,7 +19,6 @@ extension PrivateSystemdManager {
         }
         environment["HOME"] = root + "/home"
         environment["XDG_RUNTIME_DIR"] = root + "/run"
-        environment["SYSTEMD_LOG_TARGET"] = "console"  // no journald here: log to systemd.log
         let envp = environment.map { "\($0.key)=\($0.value)" }
 
         var actions = posix_spawn_file_actions_t()

@@ -41,7 +41,8 @@ final class PrivateSystemdManager: Sendable {
     var unitDirectory: String { home + "/.config/systemd/user" }
     /// The scope to connect a ``SystemdManager`` to this manager.
     var scope: SystemdScope { .user(runtimeDirectory: runtimeDirectory) }
-    /// The manager's log (stdout and stderr).
+    /// Output of the spawn chain (setsid, unshare, sh, mount). systemd --user itself writes
+    /// nothing here: without journald its log is lost, even with --log-target=console.
     var log: String { (try? String(contentsOfFile: root + "/systemd.log", encoding: .utf8)) ?? "" }
 
     private init(root: String, pid: pid_t, cgroups: [String]) {
