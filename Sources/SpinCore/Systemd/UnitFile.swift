@@ -1,0 +1,68 @@
+/// A systemd service unit for one VM, rendered to unit-file text by ``rendered()``.
+///
+/// Always `Type=simple` and `Restart=no`: spin decides about restarts itself.
+public struct UnitFile: Sendable, Hashable {
+    /// How systemd kills the service's processes on stop (`KillMode=`).
+    public enum KillMode: String, Sendable, Hashable {
+        /// All processes of the unit's control group get the stop signal.
+        case controlGroup = "control-group"
+        /// The main process gets SIGTERM, every remaining process gets SIGKILL.
+        case mixed
+        /// Only the main process is killed.
+        case process
+        /// No process is killed; only `ExecStop=` runs.
+        case none
+    }
+
+    /// The unit file name, such as `spin-1.service`.
+    public var name: String
+    /// `Description=`.
+    public var description: String
+    /// `ExecStart=` as an argument vector; the program must be an absolute path.
+    public var execStart: [String]
+    /// `ExecStop=` as an argument vector, if any.
+    public var execStop: [String]?
+    /// `TimeoutStopSec=`: how long systemd waits after stopping before SIGKILL.
+    public var timeoutStop: Duration?
+    /// `KillMode=`.
+    public var killMode: KillMode?
+    /// `Environment=` variables, written sorted by name.
+    public var environment: [String: String]
+    /// `WorkingDirectory=`, an absolute path.
+    public var workingDirectory: String?
+    /// `After=` units.
+    public var after: [String]
+    /// `Wants=` units.
+    public var wants: [String]
+    /// `WantedBy=` in `[Install]`, for enabling autostart.
+    public var wantedBy: [String]
+
+    /// Creates a unit description.
+    public init(
+        name: String, description: String, execStart: [String], execStop: [String]? = nil,
+        timeoutStop: Duration? = nil, killMode: KillMode? = nil, environment: [String: String] = [:],
+        workingDirectory: String? = nil, after: [String] = [], wants: [String] = [], wantedBy: [String] = []
+    ) {
+        self.name = name
+        self.description = description
+        self.execStart = execStart
+        self.execStop = execStop
+        self.timeoutStop = timeoutStop
+        self.killMode = killMode
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.after = after
+        self.wants = wants
+        self.wantedBy = wantedBy
+    }
+
+    /// The unit name of a VM: `spin-<id>.service`.
+    /// - Throws: `.invalidArgument` unless the id is letters, digits, `_`, `-` or `.`.
+    public static func serviceName(forVM id: String) throws(SpinError) -> String {
+        let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.".unicodeScalars)
+        guard !id.isEmpty, id.unicodeScalars.allSatisfy(allowed.contains) else {
+            throw SpinError(.invalidArgument, "VM id \"\(id)\" cannot name a systemd unit; use letters, digits, _, - or .")
+        }
+        return "spin-\(id).service"
+    }
+}
