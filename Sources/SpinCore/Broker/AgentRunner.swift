@@ -52,7 +52,7 @@ public struct AgentRunner: Sendable {
             try await broker.complete(lease, success: true)
         case .failure(let error):
             logger.notice("\(lease.command.resource).\(lease.command.action) \(lease.command.id) failed: \(error)")
-            try await broker.complete(lease, success: false, reason: Self.reason(error))
+            try await broker.complete(lease, success: false, reason: Self.reason(error), errorCode: (error as? SpinError)?.code.name)
         }
         return lease.command
     }

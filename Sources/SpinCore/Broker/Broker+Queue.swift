@@ -80,9 +80,9 @@ extension Broker {
     /// this command once its other commands finish. The outcome is on disk when this returns.
     /// - Returns: whether this call changed anything.
     @discardableResult
-    public func complete(_ id: UUID, success: Bool, reason: String? = nil) throws -> Bool {
+    public func complete(_ id: UUID, success: Bool, reason: String? = nil, errorCode: String? = nil) throws -> Bool {
         let now = options.now()
-        let events = try store.write { txn in try applyCompletion(txn, id, success: success, reason: reason, now: now) }
+        let events = try store.write { txn in try applyCompletion(txn, id, success: success, reason: reason, errorCode: errorCode, now: now) }
         guard let events else { return false }
         finishCompletions([id], events: events)
         return true
@@ -93,21 +93,21 @@ extension Broker {
     /// concurrent agents are committed together, one fsync for the group.
     /// - Returns: whether this call changed anything.
     @discardableResult
-    public func complete(_ lease: Lease, success: Bool, reason: String? = nil) async throws -> Bool {
+    public func complete(_ lease: Lease, success: Bool, reason: String? = nil, errorCode: String? = nil) async throws -> Bool {
         let nowMillis = options.now().millisecondsSince1970
         let holder = try leases.store.read { txn -> LeaseTable.Entry? in
             guard let db = try txn.database(named: "leases") else { return nil }
             return try LeaseTable.live(txn, db, command: lease.command.id, now: nowMillis)
         }
         if let holder, holder.token != lease.token { return false }
-        return try await completions.submit(Completion(id: lease.command.id, success: success, reason: reason)) { [self] batch in
+        return try await completions.submit(Completion(id: lease.command.id, success: success, reason: reason, errorCode: errorCode)) { [self] batch in
             Broker.commitBatch(self, batch)
         }
     }
 
     /// Applies one completion inside a write transaction; nil when the command had already
     /// finished.
-    func applyCompletion(_ txn: WriteTransaction, _ id: UUID, success: Bool, reason: String?, now: Date) throws -> [BrokerEvent]? {
+    func applyCompletion(_ txn: WriteTransaction, _ id: UUID, success: Bool, reason: String?, errorCode: String? = nil, now: Date) throws -> [BrokerEvent]? {
         var command = try loadCommand(txn, id)
         guard !command.state.isTerminal else { return nil }
         guard command.state == .ready else {
@@ -116,6 +116,7 @@ extension Broker {
         try txn.delete(Self.readyKey(resource: command.resource, order: command.order), in: txn.createDatabase(named: DB.ready))
         command.state = success ? .succeeded : .failed
         command.reason = success ? reason : (reason ?? "failed without a reason")
+        command.errorCode = success ? nil : errorCode
         command.finishedAt = now
         try save(txn, command)
         var package = try loadPackage(txn, command.package)
@@ -125,7 +126,7 @@ extension Broker {
             events += try releaseDependents(txn, of: command)
         } else {
             if package.failure == nil {
-                package.failure = PackageFailure(command: id, action: "\(command.resource).\(command.action)", reason: command.reason ?? "")
+                package.failure = PackageFailure(command: id, action: "\(command.resource).\(command.action)", reason: command.reason ?? "", errorCode: command.errorCode)
             }
             events += try cancelDependents(txn, of: command, package: &package, now: now)
         }

@@ -37,6 +37,8 @@ public struct CommandRecord: Codable, Sendable, Equatable, Identifiable {
     public var state: CommandState
     /// Why it failed or was cancelled.
     public var reason: String?
+    /// The ``SpinError/Code`` name of the failure, when the agent reported one.
+    public var errorCode: String?
     /// Position in the global queue order (oldest first).
     public var order: UInt64
     /// Dependencies that have not succeeded yet.

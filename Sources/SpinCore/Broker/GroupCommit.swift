@@ -6,6 +6,7 @@ struct Completion: Sendable {
     var id: UUID
     var success: Bool
     var reason: String?
+    var errorCode: String?
 }
 
 /// Commits completions from concurrent agents together: the first caller becomes the leader
@@ -60,7 +61,7 @@ extension Broker {
         let now = broker.options.now()
         do {
             let outcomes = try broker.store.write { txn in
-                try batch.map { try broker.applyCompletion(txn, $0.id, success: $0.success, reason: $0.reason, now: now) }
+                try batch.map { try broker.applyCompletion(txn, $0.id, success: $0.success, reason: $0.reason, errorCode: $0.errorCode, now: now) }
             }
             let changed = zip(batch, outcomes).compactMap { $1 == nil ? nil : $0.id }
             broker.finishCompletions(changed, events: outcomes.compactMap { $0 }.flatMap { $0 })
@@ -68,7 +69,7 @@ extension Broker {
         } catch {
             guard batch.count > 1 else { return [.failure(error)] }
             return batch.map { completion in
-                Result { try broker.complete(completion.id, success: completion.success, reason: completion.reason) }
+                Result { try broker.complete(completion.id, success: completion.success, reason: completion.reason, errorCode: completion.errorCode) }
             }
         }
     }

@@ -23,6 +23,8 @@ public struct PackageFailure: Codable, Sendable, Equatable {
     public var action: String
     /// The agent's reason.
     public var reason: String
+    /// The ``SpinError/Code`` name of the failure, when the agent reported one.
+    public var errorCode: String?
 }
 
 /// A package as the broker stores it.

@@ -26,6 +26,14 @@ extension UnitFile {
             }
             lines.append("WorkingDirectory=" + (try UnitFileSyntax.plainValue(workingDirectory, field: "WorkingDirectory")))
         }
+        if let logFile {
+            guard logFile.hasPrefix("/") else {
+                throw SpinError(.invalidArgument, "log file \"\(logFile)\" must be an absolute path")
+            }
+            let value = try UnitFileSyntax.plainValue(logFile, field: "StandardOutput")
+            lines.append("StandardOutput=append:" + value)
+            lines.append("StandardError=append:" + value)
+        }
         for key in environment.keys.sorted() {
             guard Self.isVariableName(key) else {
                 throw SpinError(.invalidArgument, "environment variable name \"\(key)\" is not valid; use letters, digits and _")

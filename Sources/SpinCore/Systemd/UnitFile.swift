@@ -36,12 +36,16 @@ public struct UnitFile: Sendable, Hashable {
     public var wants: [String]
     /// `WantedBy=` in `[Install]`, for enabling autostart.
     public var wantedBy: [String]
+    /// A file that receives the service's standard output and error
+    /// (`StandardOutput=append:` / `StandardError=append:`), an absolute path.
+    public var logFile: String?
 
     /// Creates a unit description.
     public init(
         name: String, description: String, execStart: [String], execStop: [String]? = nil,
         timeoutStop: Duration? = nil, killMode: KillMode? = nil, environment: [String: String] = [:],
-        workingDirectory: String? = nil, after: [String] = [], wants: [String] = [], wantedBy: [String] = []
+        workingDirectory: String? = nil, after: [String] = [], wants: [String] = [], wantedBy: [String] = [],
+        logFile: String? = nil
     ) {
         self.name = name
         self.description = description
@@ -54,6 +58,7 @@ public struct UnitFile: Sendable, Hashable {
         self.after = after
         self.wants = wants
         self.wantedBy = wantedBy
+        self.logFile = logFile
     }
 
     /// The unit name of a VM: `spin-<id>.service`.

@@ -1,0 +1,98 @@
+import Foundation
+import SpinQemu
+
+extension EmulationAgent {
+    /// Starts the VM and waits until QMP reports `running`. Success if it already runs.
+    /// - Throws: ``SpinError`` `.actionFailed` with the serial log's and qemu's last lines when
+    ///   qemu exits instead.
+    public func start(_ id: UInt64) async throws {
+        let current = try await status(id).state
+        if current == .running || current == .paused || current == .internalError { return }
+        _ = try await writeConfig(id)
+        do {
+            try await supervisor.start(vmID: id)
+            try await waitUntilRunning(id)
+        } catch let error as SpinError {
+            throw SpinError(error.code, error.message + diagnostics(id), cause: error.cause)
+        }
+    }
+
+    private func waitUntilRunning(_ id: UInt64) async throws {
+        let deadline = ContinuousClock.now + startTimeout
+        while ContinuousClock.now < deadline {
+            let process = try await supervisor.status(vmID: id)
+            if process.state == .crashed || process.state == .stopped {
+                throw SpinError(.actionFailed, "qemu for VM \(id) exited while starting (\(process.detail))")
+            }
+            if let client = try? await QMPClient.connect(path: paths(id).qmpSocket, retryFor: .milliseconds(200)) {
+                defer { client.close() }
+                let status = try await client.queryStatus()
+                if status.running || status.status == "paused" { return }
+                if status.status == "prelaunch" { try await client.cont() }
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        throw SpinError(.timeout, "VM \(id) did not reach QMP running within \(startTimeout)")
+    }
+
+    /// Stops the VM: graceful power-off, forced after the timeout. Success if stopped.
+    public func stop(_ id: UInt64, timeoutSeconds: Int?) async throws {
+        let timeout = try timeoutSeconds ?? registry.vm(id: id).stopTimeoutSeconds
+        try await supervisor.stop(vmID: id, timeout: .seconds(timeout))
+    }
+
+    /// Asks the guest to power off through ACPI and waits; never forces.
+    /// - Throws: ``SpinError`` `.timeout` when the guest ignores the request.
+    public func shutdown(_ id: UInt64, timeoutSeconds: Int?) async throws {
+        let state = try await status(id).state
+        if state == .stopped || state == .crashed { return }
+        let timeout = try timeoutSeconds ?? registry.vm(id: id).stopTimeoutSeconds
+        let client = try await control(id)
+        defer { client.close() }
+        guard try await client.shutdown(timeout: .seconds(timeout)) else {
+            throw SpinError(.timeout, "VM \(id) did not power off within \(timeout) s (the guest ignored the ACPI request); spin stop \(id) forces it")
+        }
+        // Under the direct supervisor qemu waits (-no-shutdown) so the power-off is seen.
+        if supervisor.daemonizes { try? await client.quit() }
+        await client.waitForDisconnect()
+        try await supervisor.markStopped(vmID: id)
+    }
+
+    /// The VM's live status: the supervisor's view, refined by QMP. A direct-supervised qemu
+    /// whose guest powered off is reaped here and reported stopped.
+    public func status(_ id: UInt64) async throws -> VMStatus {
+        var process = try await supervisor.status(vmID: id)
+        var qmpStatus: String?
+        if process.state == .running, let client = try? await QMPClient.connect(path: paths(id).qmpSocket, retryFor: .milliseconds(300)) {
+            defer { client.close() }
+            qmpStatus = try? await client.queryStatus().status
+            if qmpStatus == "shutdown", supervisor.daemonizes {
+                try? await client.quit()
+                await client.waitForDisconnect()
+                try await supervisor.markStopped(vmID: id)
+                process = try await supervisor.status(vmID: id)
+            }
+        }
+        var status = VMStatus.derive(vmID: id, process: process, qmpStatus: qmpStatus, supervisor: supervisor.kind)
+        if let plan = try? JSONDecoder().decode(LaunchPlan.self, from: Data(contentsOf: URL(fileURLWithPath: paths(id).launchFile))) {
+            status.accelerator = plan.accelerator
+            status.acceleratorReason = plan.acceleratorReason
+        } else {
+            let choice = planner.probe.choose((try? registry.vm(id: id)).flatMap { $0.accelerator.flatMap(Accelerator.init(rawValue:)) } ?? .auto)
+            status.accelerator = choice.accelerator.rawValue
+            status.acceleratorReason = choice.reason
+        }
+        return status
+    }
+
+    /// The last lines of the serial log and of qemu's own output, for error messages.
+    func diagnostics(_ id: UInt64) -> String {
+        var parts: [String] = []
+        for (label, path) in [("serial log", paths(id).serialLog), ("qemu", paths(id).qemuLog)] {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: true).suffix(8)
+            if !lines.isEmpty { parts.append("\n--- last lines of \(label) (\(path)):\n" + lines.joined(separator: "\n")) }
+        }
+        return parts.joined()
+    }
+}

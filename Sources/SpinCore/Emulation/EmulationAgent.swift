@@ -1,0 +1,101 @@
+import Foundation
+import SpinQemu
+
+/// Serves the `emulation` queue: writes VM configs for the supervisor and starts, stops,
+/// shuts down, restarts, pauses and resumes VMs. Every action is idempotent.
+public struct EmulationAgent: Agent {
+    /// The registry the VM records come from.
+    public let registry: Registry
+    /// Turns VM records into qemu command lines.
+    public let planner: LaunchPlanner
+    /// Runs the qemu processes.
+    public let supervisor: any Supervisor
+    /// How long `start` waits for QMP to report `running`.
+    public var startTimeout: Duration = .seconds(60)
+
+    /// The actions this agent performs, for the broker's catalog.
+    public static let actionTypes: [any BrokerAction.Type] = [
+        WriteConfigAction.self, RemoveConfigAction.self, StartAction.self, StopAction.self,
+        ShutdownAction.self, RestartAction.self, PauseAction.self, ResumeAction.self,
+    ]
+
+    /// Creates the agent.
+    public init(registry: Registry, planner: LaunchPlanner, supervisor: any Supervisor) {
+        self.registry = registry
+        self.planner = planner
+        self.supervisor = supervisor
+    }
+
+    public var resource: String { "emulation" }
+
+    public var actions: ActionTable {
+        var table = ActionTable()
+        let agent = self
+        table.on(WriteConfigAction.self) { p, _ in _ = try await agent.writeConfig(p.vmID) }
+        table.on(RemoveConfigAction.self) { p, _ in try await agent.removeConfig(p.vmID) }
+        table.on(StartAction.self) { p, _ in try await agent.start(p.vmID) }
+        table.on(StopAction.self) { p, _ in try await agent.stop(p.vmID, timeoutSeconds: p.timeoutSeconds) }
+        table.on(ShutdownAction.self) { p, _ in try await agent.shutdown(p.vmID, timeoutSeconds: p.timeoutSeconds) }
+        table.on(RestartAction.self) { p, _ in
+            try await agent.stop(p.vmID, timeoutSeconds: p.timeoutSeconds)
+            try await agent.start(p.vmID)
+        }
+        table.on(PauseAction.self) { p, _ in try await agent.pause(p.vmID) }
+        table.on(ResumeAction.self) { p, _ in try await agent.resume(p.vmID) }
+        return table
+    }
+
+    func paths(_ id: UInt64) -> RuntimePaths { RuntimePaths(root: planner.root, vmID: id) }
+
+    /// The launch plan of VM `id` as the registry describes it now.
+    public func plan(_ id: UInt64) throws -> LaunchPlan {
+        let vm = try registry.vm(id: id)
+        var volumes: [String: Volume] = [:]
+        var images: [String: Image] = [:]
+        for case .disk(let volumeName, let imageName) in vm.storage {
+            volumes[volumeName] = try registry.volume(volumeName)
+            images["\(volumeName)/\(imageName)"] = try? registry.image(volume: volumeName, name: imageName)
+        }
+        return try planner.plan(for: vm, volumes: volumes, images: images, daemonize: supervisor.daemonizes)
+    }
+
+    /// Writes the VM's config; returns whether it changed.
+    public func writeConfig(_ id: UInt64) async throws -> Bool {
+        try await supervisor.writeConfig(plan(id))
+    }
+
+    /// Removes the VM's config and runtime files; refuses while the VM runs.
+    public func removeConfig(_ id: UInt64) async throws {
+        let state = try await status(id).state
+        guard state == .stopped || state == .crashed else {
+            throw SpinError(.failedPrecondition, "VM \(id) is \(state.rawValue); stop it first with spin stop \(id)")
+        }
+        try await supervisor.removeConfig(vmID: id)
+        paths(id).remove()
+    }
+
+    /// Pauses the guest (QMP `stop`).
+    public func pause(_ id: UInt64) async throws {
+        let client = try await control(id)
+        defer { client.close() }
+        if try await client.queryStatus().status == "paused" { return }
+        try await client.stop()
+    }
+
+    /// Resumes the guest (QMP `cont`).
+    public func resume(_ id: UInt64) async throws {
+        let client = try await control(id)
+        defer { client.close() }
+        if try await client.queryStatus().running { return }
+        try await client.cont()
+    }
+
+    /// A QMP connection to a running VM.
+    func control(_ id: UInt64, retryFor: Duration = .seconds(2)) async throws -> QMPClient {
+        do {
+            return try await QMPClient.connect(path: paths(id).qmpSocket, retryFor: retryFor)
+        } catch {
+            throw SpinError(.failedPrecondition, "VM \(id) is not running (no QMP at \(paths(id).qmpSocket)); start it with spin start \(id)", cause: error)
+        }
+    }
+}

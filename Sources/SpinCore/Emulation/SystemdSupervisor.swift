@@ -1,0 +1,139 @@
+import Foundation
+import SpinQemu
+
+/// Runs each VM as a systemd service, `spin-<id>.service`, driven over D-Bus.
+///
+/// The unit's `ExecStop` asks the guest to power off through QMP (`spin qmp shutdown`), and
+/// systemd kills qemu once `TimeoutStopSec` passes — so a stop by systemd itself (host
+/// shutdown, `systemctl stop`) is graceful too. One manager serves one spin root: a unit file
+/// written for another root is never overwritten.
+public struct SystemdSupervisor: Supervisor {
+    /// The manager's connection.
+    public let manager: SystemdManager
+    /// Where unit files go.
+    public let unitDirectory: String
+    /// The data root.
+    public let root: SpinRoot
+    /// The command that runs `spin` for `ExecStop` (the executable, then `--root ROOT`).
+    public let helperCommand: [String]?
+    /// How long to wait after SIGTERM before SIGKILL when a graceful stop failed.
+    public var termGrace: Duration = .seconds(2)
+
+    /// Creates a systemd supervisor.
+    public init(manager: SystemdManager, unitDirectory: String, root: SpinRoot, helperCommand: [String]?) {
+        self.manager = manager
+        self.unitDirectory = unitDirectory
+        self.root = root
+        self.helperCommand = helperCommand
+    }
+
+    public var kind: SupervisorKind { .systemd }
+    public var daemonizes: Bool { false }
+
+    static func unitName(_ vmID: UInt64) -> String { "spin-\(vmID).service" }
+    private var ownerTag: String { "[spin root \(root.path)]" }
+
+    public func writeConfig(_ plan: LaunchPlan) async throws -> Bool {
+        let paths = RuntimePaths(root: root, vmID: plan.vmID)
+        try paths.create()
+        let name = Self.unitName(plan.vmID)
+        try checkOwnership(name)
+        let stop = helperCommand.map { $0 + ["qmp", "shutdown", String(plan.vmID), "--timeout", String(plan.stopTimeoutSeconds)] }
+        let unit = UnitFile(
+            name: name, description: "spin VM \(plan.name) \(ownerTag)",
+            execStart: [plan.executable] + plan.arguments, execStop: stop,
+            timeoutStop: .seconds(plan.stopTimeoutSeconds + 5), killMode: .mixed,
+            logFile: paths.qemuLog)
+        let changed = try UnitFileWriter.write(unit, to: unitDirectory)
+        if changed { try await manager.reload() }
+        return changed
+    }
+
+    /// Refuses to replace a unit file that another spin root (or a person) wrote.
+    private func checkOwnership(_ name: String) throws {
+        let path = unitDirectory + "/" + name
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
+        let escapedTag = ownerTag.replacingOccurrences(of: "%", with: "%%")
+        guard text.contains(escapedTag) else {
+            throw SpinError(.conflict, "\(path) exists and was not written for the spin root \(root.path); remove it or use another root")
+        }
+    }
+
+    public func removeConfig(vmID: UInt64) async throws {
+        let name = Self.unitName(vmID)
+        try? await manager.resetFailedUnit(name)
+        if try UnitFileWriter.remove(name, from: unitDirectory) { try await manager.reload() }
+    }
+
+    public func start(vmID: UInt64) async throws {
+        let name = Self.unitName(vmID)
+        guard FileManager.default.fileExists(atPath: unitDirectory + "/" + name) else {
+            throw SpinError(.failedPrecondition, "VM \(vmID) has no unit file; run its write_config first")
+        }
+        try? await manager.resetFailedUnit(name)
+        let result = try await manager.startUnit(name, timeout: .seconds(60))
+        guard result.isDone else {
+            let status = try? await manager.status(of: name)
+            throw SpinError(.actionFailed, "systemd could not start \(name): job \(result.rawValue)\(status.map { ", unit \($0.activeState)/\($0.subState) (\($0.result))" } ?? "")")
+        }
+    }
+
+    public func stop(vmID: UInt64, timeout: Duration) async throws {
+        let name = Self.unitName(vmID)
+        guard try await status(vmID: vmID).state == .running else { return }
+        let paths = RuntimePaths(root: root, vmID: vmID)
+        if let client = try? await QMPClient.connect(path: paths.qmpSocket, retryFor: .seconds(1)) {
+            _ = try? await client.shutdown(timeout: timeout)
+            client.close()
+        }
+        if try await waitForInactive(name, within: .seconds(2)) { return }
+        try? await manager.killUnit(name, signal: SIGTERM)
+        if try await waitForInactive(name, within: termGrace) { return }
+        try? await manager.killUnit(name, signal: SIGKILL)
+        _ = try await waitForInactive(name, within: .seconds(5))
+        // Killed on purpose: not a crash.
+        try? await manager.resetFailedUnit(name)
+    }
+
+    public func markStopped(vmID: UInt64) async throws {
+        try? await manager.resetFailedUnit(Self.unitName(vmID))
+    }
+
+    public func status(vmID: UInt64) async throws -> ProcessStatus {
+        let unit = try await manager.status(of: Self.unitName(vmID))
+        let detail = "\(unit.name) \(unit.activeState)/\(unit.subState)" + (unit.result.isEmpty ? "" : " (\(unit.result))")
+        let pid = unit.mainPID == 0 ? nil : Int32(bitPattern: unit.mainPID)
+        switch unit.activeState {
+        case "active", "reloading": return ProcessStatus(state: .running, pid: pid, detail: detail)
+        case "activating": return ProcessStatus(state: .starting, pid: pid, detail: detail)
+        case "deactivating": return ProcessStatus(state: .stopping, pid: pid, detail: detail)
+        case "failed":
+            let killed = unit.mainProcessWasKilled
+            return ProcessStatus(state: .crashed, exitStatus: killed ? nil : unit.execMainStatus,
+                                 signal: killed ? unit.execMainStatus : nil, detail: detail)
+        default:
+            return ProcessStatus(state: .stopped, exitStatus: unit.execMainCode == 1 ? unit.execMainStatus : nil, detail: detail)
+        }
+    }
+
+    /// Waits for the unit to leave the active states, watching systemd's property signals.
+    private func waitForInactive(_ name: String, within limit: Duration) async throws -> Bool {
+        let changes = try await manager.statusChanges(of: name, timeout: .seconds(5))
+        let deadline = ContinuousClock.now + limit
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for await status in changes where status.activeState == "inactive" || status.activeState == "failed" {
+                    return true
+                }
+                return false
+            }
+            group.addTask {
+                try? await Task.sleep(until: deadline)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import SpinQemu
+
+extension Spin {
+    /// Records an image and creates its file with qemu-img; on failure nothing stays recorded.
+    @discardableResult
+    public func createImage(_ spec: ImageSpec) async throws -> Image {
+        let image = try registry.createImage(spec)
+        do {
+            try await run([createImageCommand(image)])
+        } catch {
+            _ = try? registry.deleteImage(volume: spec.volume, name: spec.name)
+            throw error
+        }
+        return image
+    }
+
+    /// The images of one volume, or of every volume when `volume` is nil.
+    public func listImages(volume: String? = nil) throws -> [Image] {
+        if let volume {
+            _ = try registry.volume(volume)
+            return try registry.listImages(volume: volume)
+        }
+        return try registry.listAllImages()
+    }
+
+    /// One image.
+    public func image(volume: String, name: String) throws -> Image { try registry.image(volume: volume, name: name) }
+
+    /// Deletes an image's file and record; refuses one attached to a VM.
+    public func deleteImage(volume: String, name: String) async throws {
+        let image = try registry.image(volume: volume, name: name)
+        if let vm = image.attachedTo {
+            throw SpinError(.failedPrecondition, "image \"\(name)\" is attached to VM \(vm); detach it with spin vm image detach \(vm) INDEX first")
+        }
+        let path = try registry.volume(volume).path
+        try await run([CommandDraft(DeleteImageAction.self, .init(volumePath: path, image: name))])
+        _ = try registry.deleteImage(volume: volume, name: name)
+    }
+
+    /// Copies an image into a new image (possibly in another volume and format).
+    @discardableResult
+    public func copyImage(volume: String, name: String, toVolume: String, toName: String, format: ImageFormat? = nil) async throws -> Image {
+        let source = try registry.image(volume: volume, name: name)
+        let sourcePath = try registry.volume(volume).path
+        let target = try registry.createImage(ImageSpec(volume: toVolume, name: toName, sizeBytes: source.sizeBytes, format: format ?? source.format))
+        do {
+            let targetPath = try registry.volume(toVolume).path
+            try await run([CommandDraft(CopyImageAction.self, .init(
+                volumePath: sourcePath, image: name, targetVolumePath: targetPath, targetImage: toName,
+                targetFormat: QemuDisk.Format(rawValue: target.format.rawValue)))])
+        } catch {
+            _ = try? registry.deleteImage(volume: toVolume, name: toName)
+            throw error
+        }
+        return target
+    }
+
+    /// Grows an image (shrinking needs `force`).
+    @discardableResult
+    public func resizeImage(volume: String, name: String, sizeBytes: UInt64, force: Bool = false) async throws -> Image {
+        let image = try registry.image(volume: volume, name: name)
+        if sizeBytes < image.sizeBytes && !force {
+            throw SpinError(.failedPrecondition, "shrinking image \"\(name)\" from \(image.sizeBytes) to \(sizeBytes) bytes loses data; pass --force to do it anyway")
+        }
+        let path = try registry.volume(volume).path
+        try await run([CommandDraft(ResizeImageAction.self, .init(volumePath: path, image: name, sizeBytes: sizeBytes, force: force ? true : nil))])
+        return try registry.updateImage(volume: volume, name: name) { $0.sizeBytes = sizeBytes }
+    }
+
+    /// Moves an image to another volume or name; refuses one attached to a VM.
+    @discardableResult
+    public func moveImage(volume: String, name: String, toVolume: String, toName: String) async throws -> Image {
+        let source = try registry.image(volume: volume, name: name)
+        if let vm = source.attachedTo {
+            throw SpinError(.failedPrecondition, "image \"\(name)\" is attached to VM \(vm); detach it first")
+        }
+        let sourcePath = try registry.volume(volume).path
+        let targetPath = try registry.volume(toVolume).path
+        let target = try registry.createImage(ImageSpec(volume: toVolume, name: toName, sizeBytes: source.sizeBytes, format: source.format))
+        do {
+            try await run([CommandDraft(MoveImageAction.self, .init(volumePath: sourcePath, image: name, targetVolumePath: targetPath, targetImage: toName))])
+        } catch {
+            _ = try? registry.deleteImage(volume: toVolume, name: toName)
+            throw error
+        }
+        _ = try registry.deleteImage(volume: volume, name: name)
+        return target
+    }
+
+    func createImageCommand(_ image: Image) throws -> CommandDraft {
+        let path = try registry.volume(image.volume).path
+        return try CommandDraft(CreateImageAction.self, .init(
+            volumePath: path, image: image.name, sizeBytes: image.sizeBytes,
+            format: QemuDisk.Format(rawValue: image.format.rawValue) ?? .qcow2))
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+extension Spin {
+    /// Starts a VM and waits until QMP reports it running. Starting a running VM succeeds.
+    public func startVM(_ ref: String) async throws {
+        try await run([CommandDraft(StartAction.self, .init(vmID: registry.vm(ref).id))])
+    }
+
+    /// Powers a VM off gracefully, forcing it after `timeoutSeconds` (default: the VM's
+    /// `stopTimeoutSeconds`). Stopping a stopped VM succeeds.
+    public func stopVM(_ ref: String, timeoutSeconds: Int? = nil) async throws {
+        try await run([CommandDraft(StopAction.self, .init(vmID: registry.vm(ref).id, timeoutSeconds: timeoutSeconds))])
+    }
+
+    /// Asks the guest to power off through ACPI and waits; never forces.
+    public func shutdownVM(_ ref: String, timeoutSeconds: Int? = nil) async throws {
+        try await run([CommandDraft(ShutdownAction.self, .init(vmID: registry.vm(ref).id, timeoutSeconds: timeoutSeconds))])
+    }
+
+    /// Stops (graceful, then forced) and starts a VM.
+    public func restartVM(_ ref: String, timeoutSeconds: Int? = nil) async throws {
+        try await run([CommandDraft(RestartAction.self, .init(vmID: registry.vm(ref).id, timeoutSeconds: timeoutSeconds))])
+    }
+
+    /// Freezes a VM's CPUs.
+    public func pauseVM(_ ref: String) async throws {
+        try await run([CommandDraft(PauseAction.self, .init(vmID: registry.vm(ref).id))])
+    }
+
+    /// Unfreezes a paused VM.
+    public func resumeVM(_ ref: String) async throws {
+        try await run([CommandDraft(ResumeAction.self, .init(vmID: registry.vm(ref).id))])
+    }
+
+    /// The VM's live status, from its process and QMP.
+    public func status(_ ref: String) async throws -> VMStatus {
+        try await emulation.status(registry.vm(ref).id)
+    }
+
+    /// Live status of several VMs at once.
+    public func statuses(_ vms: [VM]) async -> [UInt64: VMStatus] {
+        await withTaskGroup(of: (UInt64, VMStatus?).self) { group in
+            for vm in vms { group.addTask { (vm.id, try? await self.emulation.status(vm.id)) } }
+            var result: [UInt64: VMStatus] = [:]
+            for await (id, status) in group { if let status { result[id] = status } }
+            return result
+        }
+    }
+
+    /// The runtime files of a VM (sockets, serial log).
+    public func paths(_ ref: String) throws -> RuntimePaths {
+        RuntimePaths(root: root, vmID: try registry.vm(ref).id)
+    }
+}

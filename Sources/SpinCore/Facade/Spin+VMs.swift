@@ -1,0 +1,103 @@
+import Foundation
+
+extension Spin {
+    /// Creates a VM: records it with its new images in one transaction, creates the image
+    /// files, then writes its supervisor config — the seed's package. If any step fails,
+    /// nothing is left behind: no record, no image, no unit.
+    @discardableResult
+    public func createVM(_ spec: VMSpec) async throws -> VM {
+        let vm = try registry.createVM(spec)
+        var commands: [CommandDraft] = []
+        do {
+            for new in spec.newImages {
+                commands.append(try createImageCommand(registry.image(volume: new.volume, name: new.name)))
+            }
+            commands.append(try CommandDraft(WriteConfigAction.self, .init(vmID: vm.id), dependencies: commands.map(\.id)))
+            try await run(commands)
+        } catch {
+            await rollBackCreation(vm, newImages: spec.newImages)
+            throw error
+        }
+        return vm
+    }
+
+    private func rollBackCreation(_ vm: VM, newImages: [ImageSpec]) async {
+        var cleanup: [CommandDraft] = []
+        for new in newImages {
+            if let path = try? registry.volume(new.volume).path,
+                let command = try? CommandDraft(DeleteImageAction.self, .init(volumePath: path, image: new.name))
+            {
+                cleanup.append(command)
+            }
+        }
+        if let command = try? CommandDraft(RemoveConfigAction.self, .init(vmID: vm.id)) { cleanup.append(command) }
+        _ = try? await run(cleanup)
+        _ = try? registry.deleteVM(String(vm.id))
+        for new in newImages { _ = try? registry.deleteImage(volume: new.volume, name: new.name) }
+    }
+
+    /// One VM by id or name.
+    public func vm(_ ref: String) throws -> VM { try registry.vm(ref) }
+
+    /// Every VM, by id.
+    public func listVMs() throws -> [VM] { try registry.listVMs() }
+
+    /// Changes a VM's settings and rewrites its config; the change applies at the next start.
+    @discardableResult
+    public func updateVM(_ ref: String, _ change: (inout VM) throws -> Void) async throws -> VM {
+        let before = try registry.vm(ref)
+        let after = try registry.updateVM(ref, change)
+        do {
+            try await run([CommandDraft(WriteConfigAction.self, .init(vmID: after.id))])
+        } catch {
+            _ = try? registry.updateVM(String(before.id)) { $0 = before }
+            throw error
+        }
+        return after
+    }
+
+    /// Stops a VM, deletes its disk images, removes its config and runtime files, and forgets
+    /// it — the seed's order.
+    public func deleteVM(_ ref: String) async throws {
+        let vm = try registry.vm(ref)
+        let stop = try CommandDraft(StopAction.self, .init(vmID: vm.id))
+        var commands = [stop]
+        for case .disk(let volumeName, let imageName) in vm.storage {
+            let path = try registry.volume(volumeName).path
+            commands.append(try CommandDraft(DeleteImageAction.self, .init(volumePath: path, image: imageName), dependencies: [stop.id]))
+        }
+        commands.append(try CommandDraft(RemoveConfigAction.self, .init(vmID: vm.id), dependencies: commands.map(\.id)))
+        try await run(commands)
+        _ = try registry.deleteVM(String(vm.id))
+        for case .disk(let volumeName, let imageName) in vm.storage {
+            _ = try? registry.deleteImage(volume: volumeName, name: imageName)
+        }
+    }
+
+    /// Attaches a cdrom or a disk (creating the image when `newImage` is given).
+    @discardableResult
+    public func attachStorage(vm ref: String, _ attachment: StorageAttachment, newImage: ImageSpec? = nil) async throws -> VM {
+        let updated = try registry.attachStorage(vm: ref, attachment, newImage: newImage)
+        var commands: [CommandDraft] = []
+        do {
+            if let newImage { commands.append(try createImageCommand(registry.image(volume: newImage.volume, name: newImage.name))) }
+            commands.append(try CommandDraft(WriteConfigAction.self, .init(vmID: updated.id), dependencies: commands.map(\.id)))
+            try await run(commands)
+        } catch {
+            if let index = updated.storage.lastIndex(of: attachment) {
+                _ = try? registry.detachStorage(vm: String(updated.id), index: index)
+            }
+            if let newImage { _ = try? registry.deleteImage(volume: newImage.volume, name: newImage.name) }
+            throw error
+        }
+        return updated
+    }
+
+    /// Detaches the storage at `index` (the image file stays; delete it separately).
+    @discardableResult
+    public func detachStorage(vm ref: String, index: Int) async throws -> VM {
+        let updated = try registry.detachStorage(vm: ref, index: index)
+        try await run([CommandDraft(WriteConfigAction.self, .init(vmID: updated.id))])
+        return updated
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import SpinQemu
+
+extension Spin {
+    /// Records a volume and creates its directory. `path` nil puts it under the root's
+    /// `images/<name>`. Nothing is recorded when the directory cannot be made.
+    @discardableResult
+    public func createVolume(name: String, path: String? = nil) async throws -> Volume {
+        let directory = path ?? root.imagesPath + "/" + name
+        let volume = try registry.createVolume(name: name, path: directory)
+        do {
+            try await run([CommandDraft(AddVolumeAction.self, .init(volumePath: volume.path))])
+        } catch {
+            _ = try? registry.deleteVolume(name, force: true)
+            throw error
+        }
+        return volume
+    }
+
+    /// Every volume, by name.
+    public func listVolumes() throws -> [Volume] { try registry.listVolumes() }
+
+    /// One volume.
+    public func volume(_ name: String) throws -> Volume { try registry.volume(name) }
+
+    /// Forgets a volume; refuses while it holds images unless `force`, which deletes their
+    /// files too. The directory is removed only when it ends up empty.
+    public func deleteVolume(_ name: String, force: Bool = false) async throws {
+        let volume = try registry.volume(name)
+        let images = try registry.listImages(volume: name)
+        if !images.isEmpty && !force {
+            throw SpinError(.failedPrecondition, "volume \"\(name)\" still holds \(images.count) image(s): \(images.map(\.name).joined(separator: ", ")); delete them or pass --force")
+        }
+        if let attached = images.first(where: { $0.attachedTo != nil }), let id = attached.attachedTo {
+            throw SpinError(.failedPrecondition, "image \"\(attached.name)\" of volume \"\(name)\" is attached to VM \(id); detach it first")
+        }
+        let deletions = try images.map { try CommandDraft(DeleteImageAction.self, .init(volumePath: volume.path, image: $0.name)) }
+        if !deletions.isEmpty { try await run(deletions) }
+        _ = try registry.deleteVolume(name, force: true)
+        // An empty directory is removed; one holding files spin does not know is left alone.
+        _ = try? await run([CommandDraft(RemoveVolumeAction.self, .init(volumePath: volume.path))])
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Logging
+import SpinQemu
+import SpinStore
+import Synchronization
+
+/// The spin SDK's front door: every operation the CLI, the server and other programs perform.
+///
+/// ```swift
+/// let spin = try await Spin.open(root: SpinRoot())
+/// defer { Task { await spin.close() } }
+/// _ = try await spin.createVolume(name: "vol1", path: "/var/lib/spin/vol1")
+/// let vm = try await spin.createVM(VMSpec(name: "web", storage: [.cdrom(path: "/isos/debian.iso")]))
+/// try await spin.startVM("web")
+/// print(try await spin.status("web").state)   // running
+/// ```
+///
+/// Each change runs as a durable package of idempotent commands on the broker; in the
+/// embedded mode this instance also runs the agents that execute them.
+public final class Spin: Sendable {
+    /// The data root.
+    public let root: SpinRoot
+    /// The LMDB store.
+    public let store: Store
+    /// Entities.
+    public let registry: Registry
+    /// The command broker.
+    public let broker: Broker
+    /// The storage agent.
+    public let storage: StorageAgent
+    /// The emulation agent.
+    public let emulation: EmulationAgent
+    /// How this instance runs.
+    public let options: SpinOptions
+    let logger = Logger(label: "spin")
+    private let agents = Mutex<Task<Void, Never>?>(nil)
+
+    init(root: SpinRoot, store: Store, registry: Registry, broker: Broker, storage: StorageAgent, emulation: EmulationAgent, options: SpinOptions) {
+        self.root = root
+        self.store = store
+        self.registry = registry
+        self.broker = broker
+        self.storage = storage
+        self.emulation = emulation
+        self.options = options
+    }
+
+    /// Opens the store under `root`, picks the supervisor, and (embedded mode) starts agents.
+    public static func open(root: SpinRoot = SpinRoot(), options: SpinOptions = .default) async throws -> Spin {
+        try root.create()
+        let store: Store
+        do {
+            store = try Store(path: root.storePath)
+        } catch let error as StoreError {
+            throw SpinError(.unavailable, "cannot open the spin store at \(root.storePath): \(error.message)", cause: error)
+        }
+        let registry = try Registry(store: store)
+        let storage = StorageAgent(qemuImg: QemuImg(executable: options.qemuImgPath ?? "qemu-img"))
+        let catalog = ActionCatalog.with(StorageAgent.actionTypes + EmulationAgent.actionTypes)
+        let broker = try Broker(store: store, leasePath: root.path + "/leases.lmdb", catalog: catalog, options: options.broker)
+        let binary: QemuBinary
+        do {
+            binary = try QemuBinary.discover(systemOverride: options.qemuSystemPath, imgOverride: options.qemuImgPath)
+        } catch {
+            throw SpinError(.unavailable, "\(error); install qemu-system-x86 and qemu-utils (scripts/install-deps)", cause: error)
+        }
+        let planner = LaunchPlanner(root: root, binary: binary, probe: options.acceleratorProbe, sandbox: await binary.supportsSandbox())
+        let supervisor = try await Self.makeSupervisor(root: root, options: options)
+        let emulation = EmulationAgent(registry: registry, planner: planner, supervisor: supervisor)
+        let spin = Spin(root: root, store: store, registry: registry, broker: broker, storage: storage, emulation: emulation, options: options)
+        if options.runsAgents { spin.startAgents() }
+        return spin
+    }
+
+    static func makeSupervisor(root: SpinRoot, options: SpinOptions) async throws -> any Supervisor {
+        let helper = options.resolvedHelper().map { [$0, "--root", root.path] }
+        switch options.supervisor {
+        case .direct:
+            return DirectSupervisor(root: root)
+        case .systemd(let scope, let unitDirectory):
+            let manager = try await SystemdManager.connect(scope: scope)
+            return SystemdSupervisor(manager: manager, unitDirectory: try unitDirectory ?? UnitFileWriter.unitDirectory(for: scope), root: root, helperCommand: helper)
+        case .auto:
+            for scope in Self.candidateScopes() where await SystemdManager.isReachable(scope, timeout: .seconds(1)) {
+                if let manager = try? await SystemdManager.connect(scope: scope), let directory = try? UnitFileWriter.unitDirectory(for: scope) {
+                    return SystemdSupervisor(manager: manager, unitDirectory: directory, root: root, helperCommand: helper)
+                }
+            }
+            return DirectSupervisor(root: root)
+        }
+    }
+
+    /// The managers worth trying: the system manager for root on a systemd host, the user
+    /// manager's private socket otherwise.
+    static func candidateScopes(environment: [String: String] = ProcessInfo.processInfo.environment) -> [SystemdScope] {
+        var scopes: [SystemdScope] = []
+        if getuid() == 0, FileManager.default.fileExists(atPath: "/run/systemd/system"), getppid() != 0,
+            (try? String(contentsOfFile: "/proc/1/comm", encoding: .utf8))?.hasPrefix("systemd") == true
+        {
+            scopes.append(.system)
+        }
+        if let runtime = environment["XDG_RUNTIME_DIR"], FileManager.default.fileExists(atPath: runtime + "/systemd/private") {
+            scopes.append(.user(runtimeDirectory: runtime))
+        }
+        return scopes
+    }
+
+    /// Serves the storage and emulation queues in this process until ``close()``.
+    public func startAgents() {
+        agents.withLock { task in
+            guard task == nil else { return }
+            let broker = broker
+            let runners = [AgentRunner(broker: broker, agent: storage), AgentRunner(broker: broker, agent: emulation)]
+            task = Task {
+                await withTaskGroup(of: Void.self) { group in
+                    for runner in runners {
+                        // Two runners per queue: a long copy does not hold up a start.
+                        group.addTask { await runner.run() }
+                        group.addTask { await runner.run() }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Stops the agents (their leases run out and the commands go to other agents).
+    public func close() async {
+        let task = agents.withLock { task -> Task<Void, Never>? in
+            defer { task = nil }
+            return task
+        }
+        task?.cancel()
+        await task?.value
+    }
+
+    /// Which supervisor runs this instance's VMs.
+    public var supervisorKind: SupervisorKind { emulation.supervisor.kind }
+
+    /// Submits commands as one package, waits for it, and throws the failing command's reason.
+    @discardableResult
+    public func run(_ commands: [CommandDraft]) async throws -> PackageStatus {
+        let package = try broker.submit(commands)
+        let status = try await broker.waitForPackage(package, timeout: options.actionTimeout)
+        if status.package.state == .failed, let failure = status.package.failure {
+            throw SpinError(failure.errorCode.flatMap(SpinError.Code.init(name:)) ?? .actionFailed, failure.reason)
+        }
+        return status
+    }
+}

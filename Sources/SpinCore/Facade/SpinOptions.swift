@@ -1,0 +1,67 @@
+import Foundation
+import SpinQemu
+
+/// How a ``Spin`` instance runs.
+public struct SpinOptions: Sendable {
+    /// Which supervisor runs VMs.
+    public enum SupervisorChoice: Sendable {
+        /// systemd when a manager answers on D-Bus, the direct supervisor otherwise.
+        case auto
+        /// Always systemd, at `scope`; `unitDirectory` nil derives it from the scope.
+        case systemd(scope: SystemdScope, unitDirectory: String? = nil)
+        /// Always the direct supervisor.
+        case direct
+    }
+
+    /// Which supervisor runs VMs.
+    public var supervisor: SupervisorChoice
+    /// Whether this process serves the storage and emulation queues itself (the embedded
+    /// mode). Turn off when other processes (a server, remote agents) serve them.
+    public var runsAgents: Bool
+    /// The `spin` executable that systemd units call for a graceful `ExecStop`; nil looks for
+    /// `spin` next to this program, then on `PATH`.
+    public var helperExecutable: String?
+    /// qemu-system and qemu-img overrides; nil finds them on `PATH`.
+    public var qemuSystemPath: String?
+    /// The qemu-img override.
+    public var qemuImgPath: String?
+    /// How accelerators are probed.
+    public var acceleratorProbe: AcceleratorProbe
+    /// Broker timing.
+    public var broker: BrokerOptions
+    /// How long an action may take before a caller stops waiting for its package.
+    public var actionTimeout: Duration
+
+    /// Creates options.
+    public init(
+        supervisor: SupervisorChoice = .auto, runsAgents: Bool = true, helperExecutable: String? = nil,
+        qemuSystemPath: String? = nil, qemuImgPath: String? = nil, acceleratorProbe: AcceleratorProbe = AcceleratorProbe(),
+        broker: BrokerOptions = .default, actionTimeout: Duration = .seconds(600)
+    ) {
+        self.supervisor = supervisor
+        self.runsAgents = runsAgents
+        self.helperExecutable = helperExecutable
+        self.qemuSystemPath = qemuSystemPath
+        self.qemuImgPath = qemuImgPath
+        self.acceleratorProbe = acceleratorProbe
+        self.broker = broker
+        self.actionTimeout = actionTimeout
+    }
+
+    /// The embedded defaults.
+    public static let `default` = SpinOptions()
+
+    /// The `spin` executable for unit files, if one can be found.
+    func resolvedHelper() -> String? {
+        if let helperExecutable { return helperExecutable }
+        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            let sibling = URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("spin").path
+            if FileManager.default.isExecutableFile(atPath: sibling) { return sibling }
+        }
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = "\(directory)/spin"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}
