@@ -64,7 +64,13 @@ let package = Package(
         ),
         .testTarget(name: "SpinStoreTests", dependencies: ["SpinStore", "CLMDB", "spin-testkit"]),
         .testTarget(name: "SpinQemuTests", dependencies: ["SpinQemu"]),
-        .testTarget(name: "SpinCoreTests", dependencies: ["SpinCore", "spin-testkit"]),
+        .testTarget(name: "SpinCoreTests", dependencies: ["SpinCore", "spin-testkit", "SpinTestSupport"]),
+        // Helpers shared by the test targets: a private systemd user manager, test guests.
+        .target(name: "SpinTestSupport", dependencies: ["SpinCore"], path: "Tests/SpinTestSupport"),
+        // Real guests under real supervisors; `spin` is built for the units' ExecStop.
+        .testTarget(name: "SpinSystemTests", dependencies: ["SpinCore", "SpinTestSupport", "spin"]),
+        // Black-box tests of the built `spin` binary.
+        .testTarget(name: "SpinCLITests", dependencies: ["SpinCore", "SpinTestSupport", "spin"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,6 +8,6 @@ struct SpinCommand: AsyncParsableCommand {
         commandName: "spin",
         abstract: "Manage QEMU virtual machines on this host, supervised by systemd.",
         version: SpinVersion.current,
-        subcommands: [StoreCommand.self]
+        subcommands: [StoreCommand.self, QMPCommand.self]
     )
 }

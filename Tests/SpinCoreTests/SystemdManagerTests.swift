@@ -1,5 +1,6 @@
 import Foundation
 import SpinCore
+import SpinTestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import Foundation
 import SpinCore
+import SpinTestSupport
 import Synchronization
 
 /// Connects to the harness's manager, runs `body`, and closes the connection.

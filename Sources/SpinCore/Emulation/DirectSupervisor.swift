@@ -106,6 +106,11 @@ public struct DirectSupervisor: Supervisor {
         return ProcessStatus(state: .crashed, detail: "qemu exited without a clean shutdown (killed or aborted)")
     }
 
+    public func waitUntilStopped(vmID: UInt64, timeout: Duration) async throws -> Bool {
+        guard let identity = runningIdentity(vmID) else { return true }
+        return await waitForExit(identity, within: timeout)
+    }
+
     private func runningIdentity(_ vmID: UInt64) -> ProcessIdentity? {
         guard let data = FileManager.default.contents(atPath: identityFile(vmID)),
             let identity = try? JSONDecoder().decode(ProcessIdentity.self, from: data), identity.isAlive

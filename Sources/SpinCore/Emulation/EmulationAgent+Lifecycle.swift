@@ -37,16 +37,23 @@ extension EmulationAgent {
 
     /// Stops the VM: graceful power-off, forced after the timeout. Success if stopped.
     public func stop(_ id: UInt64, timeoutSeconds: Int?) async throws {
-        let timeout = try timeoutSeconds ?? registry.vm(id: id).stopTimeoutSeconds
+        // The record may already be gone (a delete being repeated): stopping still works.
+        let timeout = timeoutSeconds ?? (try? registry.vm(id: id))?.stopTimeoutSeconds ?? 30
         try await supervisor.stop(vmID: id, timeout: .seconds(timeout))
     }
 
     /// Asks the guest to power off through ACPI and waits; never forces.
     /// - Throws: ``SpinError`` `.timeout` when the guest ignores the request.
     public func shutdown(_ id: UInt64, timeoutSeconds: Int?) async throws {
+        let timeout = try timeoutSeconds ?? registry.vm(id: id).stopTimeoutSeconds
         let state = try await status(id).state
         if state == .stopped || state == .crashed { return }
-        let timeout = try timeoutSeconds ?? registry.vm(id: id).stopTimeoutSeconds
+        if state == .shuttingDown {
+            guard try await supervisor.waitUntilStopped(vmID: id, timeout: .seconds(timeout)) else {
+                throw SpinError(.timeout, "VM \(id) is still shutting down after \(timeout) s; spin stop \(id) forces it")
+            }
+            return
+        }
         let client = try await control(id)
         defer { client.close() }
         guard try await client.shutdown(timeout: .seconds(timeout)) else {
@@ -55,6 +62,7 @@ extension EmulationAgent {
         // Under the direct supervisor qemu waits (-no-shutdown) so the power-off is seen.
         if supervisor.daemonizes { try? await client.quit() }
         await client.waitForDisconnect()
+        _ = try await supervisor.waitUntilStopped(vmID: id, timeout: .seconds(10))
         try await supervisor.markStopped(vmID: id)
     }
 

@@ -4,8 +4,10 @@ import Foundation
 /// launch description, pidfile) and runtime sockets in a short directory, so unix socket
 /// paths stay under the kernel's 108-byte limit.
 ///
-/// The runtime directory is `$XDG_RUNTIME_DIR/spin-<tag>/<id>/`, else `/run/spin-<tag>/<id>/`,
-/// where `<tag>` is derived from the data root so two roots never share sockets.
+/// The runtime directory is `<base>/spin-<tag>/<id>/`, where `<tag>` is derived from the data
+/// root (two roots never share sockets) and `<base>` is `$SPIN_RUNTIME_DIR` if set, else `/run`
+/// for root, else `$XDG_RUNTIME_DIR`, else `/tmp`. It depends on the root and the user, not on
+/// the process, so the CLI, the server and systemd's `ExecStop` all find the same sockets.
 public struct RuntimePaths: Sendable, Equatable {
     /// The VM's id.
     public let vmID: UInt64
@@ -18,7 +20,14 @@ public struct RuntimePaths: Sendable, Equatable {
     public init(root: SpinRoot, vmID: UInt64, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.vmID = vmID
         vmDirectory = root.vmDirectory(id: vmID)
-        let base = environment["XDG_RUNTIME_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/run"
+        let base: String
+        if let explicit = environment["SPIN_RUNTIME_DIR"], !explicit.isEmpty {
+            base = explicit
+        } else if getuid() == 0 {
+            base = "/run"
+        } else {
+            base = environment["XDG_RUNTIME_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        }
         runtimeDirectory = "\(base)/spin-\(RuntimePaths.tag(for: root.path))/\(vmID)"
     }
 

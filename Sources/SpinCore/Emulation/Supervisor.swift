@@ -66,4 +66,7 @@ public protocol Supervisor: Sendable {
     func markStopped(vmID: UInt64) async throws
     /// The process's state now.
     func status(vmID: UInt64) async throws -> ProcessStatus
+    /// Waits until the VM's process has ended and the supervisor has settled (systemd runs
+    /// `ExecStop` even after qemu exits by itself). Returns false when `timeout` passes first.
+    func waitUntilStopped(vmID: UInt64, timeout: Duration) async throws -> Bool
 }

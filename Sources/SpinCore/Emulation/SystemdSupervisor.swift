@@ -88,9 +88,10 @@ public struct SystemdSupervisor: Supervisor {
         }
         if try await waitForInactive(name, within: .seconds(2)) { return }
         try? await manager.killUnit(name, signal: SIGTERM)
-        if try await waitForInactive(name, within: termGrace) { return }
-        try? await manager.killUnit(name, signal: SIGKILL)
-        _ = try await waitForInactive(name, within: .seconds(5))
+        if !(try await waitForInactive(name, within: termGrace)) {
+            try? await manager.killUnit(name, signal: SIGKILL)
+            _ = try await waitForInactive(name, within: .seconds(5))
+        }
         // Killed on purpose: not a crash.
         try? await manager.resetFailedUnit(name)
     }
@@ -112,8 +113,14 @@ public struct SystemdSupervisor: Supervisor {
             return ProcessStatus(state: .crashed, exitStatus: killed ? nil : unit.execMainStatus,
                                  signal: killed ? unit.execMainStatus : nil, detail: detail)
         default:
+            // systemd unloads a unit that ended cleanly, forgetting its exit code; what stays
+            // is Result=success, which a failing exit code never gives.
             return ProcessStatus(state: .stopped, exitStatus: unit.execMainCode == 1 ? unit.execMainStatus : nil, detail: detail)
         }
+    }
+
+    public func waitUntilStopped(vmID: UInt64, timeout: Duration) async throws -> Bool {
+        try await waitForInactive(Self.unitName(vmID), within: timeout)
     }
 
     /// Waits for the unit to leave the active states, watching systemd's property signals.

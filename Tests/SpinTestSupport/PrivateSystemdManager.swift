@@ -15,7 +15,7 @@ import Glibc
 /// one, every manager started from `/init.scope` takes the root cgroup as its own and puts its
 /// units in the same `/app.slice`: two managers at once (parallel suites, other worktrees)
 /// then stop and kill each other's units.
-final class PrivateSystemdManager: Sendable {
+public final class PrivateSystemdManager: Sendable {
     /// The fixed script run by `sh -c` inside the mount namespace; no interpolation. Its
     /// arguments are cgroup directories the shell moves itself into before exec'ing systemd.
     static let script = """
@@ -26,24 +26,24 @@ final class PrivateSystemdManager: Sendable {
     static let cgroupHierarchies = ["/sys/fs/cgroup/systemd", "/sys/fs/cgroup/unified"]
 
     /// The temporary directory holding everything (`home/`, `run/`, `systemd.log`).
-    let root: String
+    public let root: String
     /// The manager's HOME.
-    let home: String
+    public let home: String
     /// The manager's XDG_RUNTIME_DIR; its private socket is `systemd/private` in here.
-    let runtimeDirectory: String
+    public let runtimeDirectory: String
     /// The pid of `systemd --user` itself (setsid, unshare and sh all exec into it).
-    let pid: pid_t
+    public let pid: pid_t
     /// This manager's own cgroups, removed on stop.
     let cgroups: [String]
     private let stopped = Mutex(false)
 
     /// Where this manager reads user units (`$HOME/.config/systemd/user`).
-    var unitDirectory: String { home + "/.config/systemd/user" }
+    public var unitDirectory: String { home + "/.config/systemd/user" }
     /// The scope to connect a ``SystemdManager`` to this manager.
-    var scope: SystemdScope { .user(runtimeDirectory: runtimeDirectory) }
+    public var scope: SystemdScope { .user(runtimeDirectory: runtimeDirectory) }
     /// Output of the spawn chain (setsid, unshare, sh, mount). systemd --user itself writes
     /// nothing here: without journald its log is lost, even with --log-target=console.
-    var log: String { (try? String(contentsOfFile: root + "/systemd.log", encoding: .utf8)) ?? "" }
+    public var log: String { (try? String(contentsOfFile: root + "/systemd.log", encoding: .utf8)) ?? "" }
 
     private init(root: String, pid: pid_t, cgroups: [String]) {
         self.root = root
@@ -54,7 +54,7 @@ final class PrivateSystemdManager: Sendable {
     }
 
     /// Starts a manager and waits until its private socket accepts connections.
-    static func start(timeout: Duration = .seconds(20)) async throws -> PrivateSystemdManager {
+    public static func start(timeout: Duration = .seconds(20)) async throws -> PrivateSystemdManager {
         var template = Array("/var/tmp/spin-sd.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw HarnessError("mkdtemp failed: \(errnoText())") }
         let root = String(cString: made)
@@ -88,7 +88,7 @@ final class PrivateSystemdManager: Sendable {
     }
 
     /// Stops the manager (SIGTERM, SIGKILL after 10 s), reaps it and deletes its directory.
-    func stop() async {
+    public func stop() async {
         guard stopped.withLock({ let was = $0; $0 = true; return !was }) else { return }
         kill(pid, SIGTERM)
         let clock = ContinuousClock()
@@ -159,7 +159,7 @@ final class PrivateSystemdManager: Sendable {
 }
 
 /// Runs `body` with a fresh private manager and stops it afterwards, also when `body` throws.
-func withPrivateSystemdManager<T>(_ body: (PrivateSystemdManager) async throws -> T) async throws -> T {
+public func withPrivateSystemdManager<T>(_ body: (PrivateSystemdManager) async throws -> T) async throws -> T {
     let manager = try await PrivateSystemdManager.start()
     do {
         let result = try await body(manager)
@@ -172,9 +172,9 @@ func withPrivateSystemdManager<T>(_ body: (PrivateSystemdManager) async throws -
 }
 
 /// A failure of the test harness itself.
-struct HarnessError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct HarnessError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 func errnoText() -> String { String(cString: strerror(errno)) }

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import SpinCore
+import SpinQemu
+
+/// `spin qmp …`: talk to a VM's QEMU monitor directly.
+struct QMPCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "qmp",
+        abstract: "Talk to a VM's QEMU monitor (QMP) directly.",
+        subcommands: [QMPShutdown.self, QMPRaw.self]
+    )
+}
+
+/// `spin qmp shutdown ID`: ACPI power-off, then wait; what systemd units run as ExecStop.
+struct QMPShutdown: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shutdown",
+        abstract: "Ask the guest to power off through QMP and wait for it.",
+        discussion: """
+            Exits 0 once the guest powered off (or qemu is already gone), 6 when the timeout \
+            passes first. It reads only the VM's runtime directory, never the store, so it works \
+            while other spin processes hold the store.
+            Example: spin qmp shutdown 1 --timeout 30
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The VM's id.") var id: UInt64
+    @Option(help: "Seconds to wait for the guest.") var timeout: Int = 30
+
+    func run() async throws {
+        let paths = RuntimePaths(root: global.spinRoot, vmID: id)
+        guard let client = try? await QMPClient.connect(path: paths.qmpSocket, retryFor: .milliseconds(500)) else {
+            return  // qemu is not running: nothing to power off.
+        }
+        defer { client.close() }
+        if try await client.shutdown(timeout: .seconds(timeout)) {
+            await client.waitForDisconnect()
+            return
+        }
+        throw ExitCode(SpinError.Code.timeout.exitCode)
+    }
+}
+
+/// `spin qmp raw ID`: JSON lines in, JSON out.
+struct QMPRaw: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "raw",
+        abstract: "Send QMP commands as JSON lines from standard input; print each reply.",
+        discussion: #"Example: echo '{"execute":"query-status"}' | spin qmp raw 1"#
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The VM's id.") var id: UInt64
+
+    func run() async throws {
+        let paths = RuntimePaths(root: global.spinRoot, vmID: id)
+        let client: QMPClient
+        do {
+            client = try await QMPClient.connect(path: paths.qmpSocket, retryFor: .milliseconds(500))
+        } catch {
+            throw SpinError(.failedPrecondition, "VM \(id) is not running (no QMP socket at \(paths.qmpSocket)); start it with spin start \(id)")
+        }
+        defer { client.close() }
+        while let line = readLine() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            print(try await client.raw(line: trimmed))
+        }
+    }
+}

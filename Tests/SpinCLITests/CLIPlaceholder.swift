@@ -1,0 +1,3 @@
+import Testing
+
+@Suite("spin binary") struct CLIPlaceholderTests {}
