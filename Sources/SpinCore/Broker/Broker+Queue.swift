@@ -100,9 +100,10 @@ extension Broker {
             return try LeaseTable.live(txn, db, command: lease.command.id, now: nowMillis)
         }
         if let holder, holder.token != lease.token { return false }
-        return try await completions.submit(Completion(id: lease.command.id, success: success, reason: reason, errorCode: errorCode)) { [self] batch in
-            Broker.commitBatch(self, batch)
+        guard case .changed(let changed) = try await grouped(.completion(id: lease.command.id, success: success, reason: reason, errorCode: errorCode)) else {
+            return false
         }
+        return changed
     }
 
     /// Applies one completion inside a write transaction; nil when the command had already

@@ -20,7 +20,7 @@ public final class Broker: Sendable {
     let signal = ChangeSignal()
     let hub = EventHub<BrokerEvent>()
     private let watcher: StoreWatcher?
-    let completions = GroupCommit()
+    let writes = GroupCommit<GroupedWrite, GroupedOutput>()
 
     enum DB {
         static let packages = "broker.packages"
@@ -100,15 +100,17 @@ public final class Broker: Sendable {
             try catalog.validate(resource: command.resource, action: command.action, parameters: command.parameters)
         }
         let now = options.now()
-        let (id, events) = try store.write { txn -> (UInt64, [BrokerEvent]) in
-            let packages = try txn.createDatabase(named: DB.packages)
-            let id = try txn.nextSequence(for: packages)
-            var record = PackageRecord(id: id, state: .open, commandCount: 0, remaining: 0, createdAt: now)
-            for command in commands { try insert(txn, command, into: &record, now: now) }
-            return (id, try enqueue(txn, &record, now: now))
-        }
+        let (id, events) = try store.write { txn in try submit(txn, commands, now: now) }
         published(events)
         return id
+    }
+
+    func submit(_ txn: WriteTransaction, _ commands: [CommandDraft], now: Date) throws -> (UInt64, [BrokerEvent]) {
+        let packages = try txn.createDatabase(named: DB.packages)
+        let id = try txn.nextSequence(for: packages)
+        var record = PackageRecord(id: id, state: .open, commandCount: 0, remaining: 0, createdAt: now)
+        for command in commands { try insert(txn, command, into: &record, now: now) }
+        return (id, try enqueue(txn, &record, now: now))
     }
 
     /// Removes open packages (and their commands) created longer ago than

@@ -1,21 +1,13 @@
 import Foundation
 import Synchronization
 
-/// One outcome waiting to be committed.
-struct Completion: Sendable {
-    var id: UUID
-    var success: Bool
-    var reason: String?
-    var errorCode: String?
-}
-
-/// Commits completions from concurrent agents together: the first caller becomes the leader
-/// and commits everything queued behind it in one transaction (one fsync), then hands over to
-/// whoever queued meanwhile. A lone caller pays exactly one commit, as before.
-final class GroupCommit: Sendable {
+/// Commits writes from concurrent callers together: the first caller becomes the leader and
+/// commits everything queued behind it in one transaction (one fsync), then hands over to
+/// whoever queued meanwhile. A lone caller pays exactly one commit, as it would alone.
+final class GroupCommit<Operation: Sendable, Output: Sendable>: Sendable {
     private struct Waiting {
-        var completion: Completion
-        var continuation: CheckedContinuation<Bool, any Error>
+        var operation: Operation
+        var continuation: CheckedContinuation<Output, any Error>
     }
 
     private struct State {
@@ -25,12 +17,12 @@ final class GroupCommit: Sendable {
 
     private let state = Mutex(State())
 
-    /// Queues `completion`; `commit` applies a batch and returns one result per completion,
-    /// in order (the leader uses its own `commit` for everything it drains).
-    func submit(_ completion: Completion, commit: @Sendable ([Completion]) -> [Result<Bool, any Error>]) async throws -> Bool {
+    /// Queues `operation`; `commit` applies a batch and returns one result per operation, in
+    /// order (the leader uses its own `commit` for everything it drains).
+    func perform(_ operation: Operation, commit: @Sendable ([Operation]) -> [Result<Output, any Error>]) async throws -> Output {
         try await withCheckedThrowingContinuation { continuation in
             let lead = state.withLock { state -> Bool in
-                state.queue.append(Waiting(completion: completion, continuation: continuation))
+                state.queue.append(Waiting(operation: operation, continuation: continuation))
                 guard !state.leading else { return false }
                 state.leading = true
                 return true
@@ -39,7 +31,7 @@ final class GroupCommit: Sendable {
         }
     }
 
-    private func drain(_ commit: ([Completion]) -> [Result<Bool, any Error>]) {
+    private func drain(_ commit: ([Operation]) -> [Result<Output, any Error>]) {
         while true {
             let batch = state.withLock { state -> [Waiting] in
                 let batch = state.queue
@@ -48,29 +40,8 @@ final class GroupCommit: Sendable {
                 return batch
             }
             if batch.isEmpty { return }
-            let results = commit(batch.map(\.completion))
+            let results = commit(batch.map(\.operation))
             for (waiting, result) in zip(batch, results) { waiting.continuation.resume(with: result) }
-        }
-    }
-}
-
-extension Broker {
-    /// Commits a batch in one transaction; if any completion in it fails, commits them one by
-    /// one so each caller gets its own outcome.
-    static func commitBatch(_ broker: Broker, _ batch: [Completion]) -> [Result<Bool, any Error>] {
-        let now = broker.options.now()
-        do {
-            let outcomes = try broker.store.write { txn in
-                try batch.map { try broker.applyCompletion(txn, $0.id, success: $0.success, reason: $0.reason, errorCode: $0.errorCode, now: now) }
-            }
-            let changed = zip(batch, outcomes).compactMap { $1 == nil ? nil : $0.id }
-            broker.finishCompletions(changed, events: outcomes.compactMap { $0 }.flatMap { $0 })
-            return outcomes.map { .success($0 != nil) }
-        } catch {
-            guard batch.count > 1 else { return [.failure(error)] }
-            return batch.map { completion in
-                Result { try broker.complete(completion.id, success: completion.success, reason: completion.reason, errorCode: completion.errorCode) }
-            }
         }
     }
 }

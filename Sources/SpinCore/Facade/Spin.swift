@@ -139,7 +139,7 @@ public final class Spin: Sendable {
     /// Submits commands as one package, waits for it, and throws the failing command's reason.
     @discardableResult
     public func run(_ commands: [CommandDraft]) async throws -> PackageStatus {
-        let package = try broker.submit(commands)
+        let package = try await broker.submitGrouped(commands)
         let status = try await broker.waitForPackage(package, timeout: options.actionTimeout)
         if status.package.state == .failed, let failure = status.package.failure {
             throw SpinError(failure.errorCode.flatMap(SpinError.Code.init(name:)) ?? .actionFailed, failure.reason)
