@@ -42,6 +42,21 @@ struct VMLifecycleTests {
             }
             try await spin.shutdownVM("web")  // a second shutdown is a no-op success
             try await spin.stopVM("web")      // and so is stopping a stopped VM
+
+            if let harness = env.systemd {
+                // systemd stopping the unit itself (host shutdown, systemctl stop) runs
+                // ExecStop = `spin qmp shutdown`: the guest powers off cleanly, no kill.
+                env.clearSerialLog(vm)
+                try await spin.startVM("web")
+                try await env.waitForReady(vm)
+                let manager = try await SystemdManager.connect(scope: harness.scope)
+                let result = try await manager.stopUnit("spin-\(vm.id).service", timeout: .seconds(60))
+                #expect(result.isDone)
+                let unit = try await manager.status(of: "spin-\(vm.id).service")
+                #expect(unit.activeState == "inactive" && unit.result == "success", "\(unit)")
+                await manager.close()
+                #expect(try await spin.status("web").state == .stopped)
+            }
         }
     }
 

@@ -14,7 +14,7 @@ public struct SystemdSupervisor: Supervisor {
     public let unitDirectory: String
     /// The data root.
     public let root: SpinRoot
-    /// The command that runs `spin` for `ExecStop` (the executable, then `--root ROOT`).
+    /// The `spin` executable that `ExecStop` runs, or nil for no graceful `ExecStop`.
     public let helperCommand: [String]?
     /// How long to wait after SIGTERM before SIGKILL when a graceful stop failed.
     public var termGrace: Duration = .seconds(2)
@@ -38,7 +38,9 @@ public struct SystemdSupervisor: Supervisor {
         try paths.create()
         let name = Self.unitName(plan.vmID)
         try checkOwnership(name)
-        let stop = helperCommand.map { $0 + ["qmp", "shutdown", String(plan.vmID), "--timeout", String(plan.stopTimeoutSeconds)] }
+        let stop = helperCommand.map {
+            $0 + ["qmp", "shutdown", String(plan.vmID), "--root", root.path, "--timeout", String(plan.stopTimeoutSeconds)]
+        }
         let unit = UnitFile(
             name: name, description: "spin VM \(plan.name) \(ownerTag)",
             execStart: [plan.executable] + plan.arguments, execStop: stop,

@@ -73,7 +73,7 @@ public final class Spin: Sendable {
     }
 
     static func makeSupervisor(root: SpinRoot, options: SpinOptions) async throws -> any Supervisor {
-        let helper = options.resolvedHelper().map { [$0, "--root", root.path] }
+        let helper = options.resolvedHelper().map { [$0] }
         switch options.supervisor {
         case .direct:
             return DirectSupervisor(root: root)
