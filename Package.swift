@@ -62,7 +62,7 @@ let package = Package(
             name: "spin-testkit",
             dependencies: ["SpinStore", "SpinCore"]
         ),
-        .testTarget(name: "SpinStoreTests", dependencies: ["SpinStore", "CLMDB", "spin-testkit"]),
+        .testTarget(name: "SpinStoreTests", dependencies: ["SpinStore", "CLMDB", "spin-testkit", "SpinTestSupport"]),
         .testTarget(name: "SpinQemuTests", dependencies: ["SpinQemu"]),
         .testTarget(name: "SpinCoreTests", dependencies: ["SpinCore", "spin-testkit", "SpinTestSupport"]),
         // Helpers shared by the test targets: a private systemd user manager, test guests.

@@ -1,4 +1,5 @@
 import Foundation
+import SpinTestSupport
 import SpinQemu
 import SpinStore
 import Testing
@@ -90,7 +91,7 @@ struct StorageBrokerTests {
         // The child stops itself and its qemu-img once the copy passes 2%, so the kill lands
         // mid-copy however long this process takes to notice (the copy takes about a second).
         let pid = try ProcessRunner.spawnDetached(
-            try storageTestkitPath(), ["storage-serve", sandbox.root + "/store", sandbox.root + "/leases", "1000", "30000", "0.02"],
+            try testkitPath(), ["storage-serve", sandbox.root + "/store", sandbox.root + "/leases", "1000", "30000", "0.02"],
             logPath: log)
         let killedAt = try await Self.waitForPause(log, pid: pid)
         kill(-pid, SIGKILL)  // the agent and its qemu-img: a crash of the whole session

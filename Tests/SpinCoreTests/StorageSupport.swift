@@ -1,4 +1,5 @@
 import Foundation
+import SpinTestSupport
 import SpinQemu
 import Testing
 @testable import SpinCore
@@ -71,17 +72,6 @@ func imagesIdentical(_ first: String, _ second: String) async throws -> Bool {
     try await ImageInspector(qemuImg: QemuImg()).sameContent(first, second)
 }
 
-/// The spin-testkit executable built next to the test bundle.
-func storageTestkitPath() throws -> String {
-    let exe = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-    var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
-    for _ in 0..<3 {
-        let candidate = dir.appendingPathComponent("spin-testkit").path
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        dir = dir.deletingLastPathComponent()
-    }
-    throw POSIXError(.ENOENT)
-}
 
 /// The `SpinError` a call threw, or nil.
 func spinError(_ body: () async throws -> Void) async -> SpinError? {

@@ -1,4 +1,5 @@
 import Foundation
+import SpinTestSupport
 import SpinCore
 import SpinStore
 @testable import spin_testkit
@@ -57,14 +58,3 @@ func work(_ tag: String, fail: Bool = false, after dependencies: [UUID] = [], re
     return try CommandDraft(RecordOther.self, .init(tag: tag, fail: fail ? true : nil), dependencies: dependencies)
 }
 
-/// The path of the spin-testkit executable built next to the test bundle.
-func testkitPath() throws -> String {
-    let exe = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-    var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
-    for _ in 0..<3 {
-        let candidate = dir.appendingPathComponent("spin-testkit").path
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        dir = dir.deletingLastPathComponent()
-    }
-    throw POSIXError(.ENOENT)
-}

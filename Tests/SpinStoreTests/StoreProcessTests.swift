@@ -1,4 +1,5 @@
 import Foundation
+import SpinTestSupport
 import SpinStore
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import SpinTestSupport
 import SpinStore
 
 /// A store in a fresh temporary directory, removed when the value is released.
@@ -22,17 +23,6 @@ func makeTemporaryDirectory() throws -> String {
     return String(cString: made)
 }
 
-/// The path of the spin-testkit executable built next to the test bundle.
-func testkitPath() throws -> String {
-    let exe = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-    var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
-    for _ in 0..<3 {
-        let candidate = dir.appendingPathComponent("spin-testkit").path
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        dir = dir.deletingLastPathComponent()
-    }
-    throw POSIXError(.ENOENT)
-}
 
 /// Runs spin-testkit to completion and returns its exit status and standard output.
 func runTestkit(_ arguments: [String]) throws -> (status: Int32, output: String) {
