@@ -1,4 +1,5 @@
 import Foundation
+import SpinTestSupport
 import SpinCore
 import Testing
 @testable import spin_testkit
