@@ -15,6 +15,9 @@ struct VMBenchResults {
     var crashEvent = Samples()
     var crashEventConfirmed = Samples()
     var delete = Samples()
+    var agentRunning = Samples()
+    var supervisorStarted = Samples()
+    var supervisorRunning = Samples()
     /// The supervisors' fixed wait after a zero graceful window, subtracted for the force part.
     static let fixedStopWait = 2000.0
 
@@ -26,6 +29,9 @@ struct VMBenchResults {
                        raw.map { formatRatio(s.median / $0.median) } ?? "–", goal])
         }
         row("start → QMP running", spinRunning, raw: rawRunning, goal: "ratio ≤ 1.10")
+        row("  breakdown: agent start() alone → running", agentRunning, raw: rawRunning)
+        row("  breakdown: supervisor start() returns", supervisorStarted, raw: rawRunning)
+        row("  breakdown: supervisor start() + 1 ms raw poll → running", supervisorRunning, raw: rawRunning)
         row("start → guest ready marker", spinReady, raw: rawReady)
         row("forced stop, stopVM(timeoutSeconds: 0)", forcedStop, goal: "≤ 50 ms")
         row("  of which force part (total − fixed 2 s wait)", Samples(forcedStop.values.map { $0 - Self.fixedStopWait }), goal: "≤ 50 ms")

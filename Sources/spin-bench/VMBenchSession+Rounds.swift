@@ -39,6 +39,8 @@ extension VMBenchSession {
                 }
             }
 
+            try await startBreakdown(vm, into: &results)
+
             let deleting = ContinuousClock.now
             try await spin.deleteVM(name)
             results.delete.add(milliseconds(since: deleting))
@@ -92,6 +94,33 @@ extension VMBenchSession {
             usleep(1000)
         }
         throw BenchError("raw qemu did not reach running in 30 s")
+    }
+
+    /// Where `startVM`'s time goes: the emulation agent's `start` called directly (no broker
+    /// package), and the supervisor's `start` alone followed by a 1 ms raw-socket poll to
+    /// `running` (no facade, no agent status checks, no QMPClient). Each run ends in SIGKILL.
+    private func startBreakdown(_ vm: VM, into results: inout VMBenchResults) async throws {
+        let agentStart = ContinuousClock.now
+        try await spin.emulation.start(vm.id)
+        results.agentRunning.add(milliseconds(since: agentStart))
+        try await killAndSettle(vm.name)
+
+        _ = try await spin.emulation.writeConfig(vm.id)
+        let supervisorStart = ContinuousClock.now
+        try await spin.emulation.supervisor.start(vmID: vm.id)
+        results.supervisorStarted.add(milliseconds(since: supervisorStart))
+        let pid = try await spin.emulation.supervisor.status(vmID: vm.id).pid ?? 0
+        try await waitForRawRunning(socket: RuntimePaths(root: spin.root, vmID: vm.id).qmpSocket, pid: pid)
+        results.supervisorRunning.add(milliseconds(since: supervisorStart))
+        try await killAndSettle(vm.name)
+    }
+
+    /// SIGKILL the VM's qemu, wait until spin sees it crashed, and settle it to stopped.
+    private func killAndSettle(_ name: String) async throws {
+        guard let pid = try await spin.status(name).process.pid else { throw BenchError("no pid for \(name)") }
+        kill(pid, SIGKILL)
+        while try await spin.status(name).state != .crashed { try await Task.sleep(for: .milliseconds(5)) }
+        try await spin.stopVM(name, timeoutSeconds: 1)
     }
 
     /// SIGKILL qemu, then call `status()` back to back until it says crashed.
