@@ -74,13 +74,17 @@ public struct DirectSupervisor: Supervisor {
             try await markStopped(vmID: vmID)
             return
         }
-        if let client = try? await QMPClient.connect(path: paths(vmID).qmpSocket, retryFor: .seconds(1)) {
+        var poweredOff = false
+        if timeout > .zero, let client = try? await QMPClient.connect(path: paths(vmID).qmpSocket, retryFor: .seconds(1)) {
             if (try? await client.shutdown(timeout: timeout)) == true {
+                poweredOff = true
                 try? await client.quit()
             }
             client.close()
         }
-        if !(await waitForExit(identity, within: .seconds(2))) {
+        // After a power-off qemu exits at once; otherwise force it without further waiting.
+        let exited = poweredOff ? await waitForExit(identity, within: .seconds(2)) : false
+        if !exited {
             kill(identity.pid, SIGTERM)
             if !(await waitForExit(identity, within: termGrace)) {
                 kill(identity.pid, SIGKILL)

@@ -17,20 +17,24 @@ extension EmulationAgent {
         }
     }
 
+    /// Connects to QMP as soon as qemu listens and polls until the guest runs; between
+    /// connection attempts it asks the supervisor whether qemu died.
     private func waitUntilRunning(_ id: UInt64) async throws {
         let deadline = ContinuousClock.now + startTimeout
         while ContinuousClock.now < deadline {
+            if let client = try? await QMPClient.connect(path: paths(id).qmpSocket, retryFor: .milliseconds(500)) {
+                defer { client.close() }
+                while ContinuousClock.now < deadline {
+                    let status = try await client.queryStatus()
+                    if status.running || status.status == "paused" { return }
+                    if status.status == "prelaunch" { try await client.cont() }
+                    try await Task.sleep(for: .milliseconds(1))
+                }
+            }
             let process = try await supervisor.status(vmID: id)
             if process.state == .crashed || process.state == .stopped {
                 throw SpinError(.actionFailed, "qemu for VM \(id) exited while starting (\(process.detail))")
             }
-            if let client = try? await QMPClient.connect(path: paths(id).qmpSocket, retryFor: .milliseconds(200)) {
-                defer { client.close() }
-                let status = try await client.queryStatus()
-                if status.running || status.status == "paused" { return }
-                if status.status == "prelaunch" { try await client.cont() }
-            }
-            try await Task.sleep(for: .milliseconds(5))
         }
         throw SpinError(.timeout, "VM \(id) did not reach QMP running within \(startTimeout)")
     }
@@ -71,7 +75,9 @@ extension EmulationAgent {
     public func status(_ id: UInt64) async throws -> VMStatus {
         var process = try await supervisor.status(vmID: id)
         var qmpStatus: String?
-        if process.state == .running, let client = try? await QMPClient.connect(path: paths(id).qmpSocket, retryFor: .milliseconds(300)) {
+        // A short retry: a dead qemu's socket file refuses at once, and a status must not
+        // stall on it (qemu creates its sockets before it forks, so a live one answers).
+        if process.state == .running, let client = try? await QMPClient.connect(path: paths(id).qmpSocket, retryFor: .milliseconds(20)) {
             defer { client.close() }
             qmpStatus = try? await client.queryStatus().status
             if qmpStatus == "shutdown", supervisor.daemonizes {

@@ -84,11 +84,13 @@ public struct SystemdSupervisor: Supervisor {
         let name = Self.unitName(vmID)
         guard try await status(vmID: vmID).state == .running else { return }
         let paths = RuntimePaths(root: root, vmID: vmID)
-        if let client = try? await QMPClient.connect(path: paths.qmpSocket, retryFor: .seconds(1)) {
-            _ = try? await client.shutdown(timeout: timeout)
+        var poweredOff = false
+        if timeout > .zero, let client = try? await QMPClient.connect(path: paths.qmpSocket, retryFor: .seconds(1)) {
+            poweredOff = (try? await client.shutdown(timeout: timeout)) == true
             client.close()
         }
-        if try await waitForInactive(name, within: .seconds(2)) { return }
+        // After a power-off qemu exits at once (then ExecStop runs); otherwise force it now.
+        if poweredOff, try await waitForInactive(name, within: .seconds(10)) { return }
         try? await manager.killUnit(name, signal: SIGTERM)
         if !(try await waitForInactive(name, within: termGrace)) {
             try? await manager.killUnit(name, signal: SIGKILL)

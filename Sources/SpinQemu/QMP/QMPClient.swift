@@ -39,7 +39,7 @@ public final class QMPClient: Sendable {
     /// Connects to the QMP socket at `path`, reads the greeting and negotiates capabilities.
     ///
     /// QEMU creates the socket file a moment before it listens, so `ENOENT` and
-    /// `ECONNREFUSED` are retried every 20 ms for up to `retryFor`.
+    /// `ECONNREFUSED` are retried every 2 ms for up to `retryFor`.
     ///
     /// - Parameters:
     ///   - retryFor: how long to keep retrying a socket that is not ready, and how long to
@@ -85,7 +85,7 @@ public final class QMPClient: Sendable {
                     throw QMPError.transport(failure.message)
                 }
             }
-            try await clock.sleep(for: .milliseconds(20))
+            try await clock.sleep(for: .milliseconds(2))
         }
     }
 
