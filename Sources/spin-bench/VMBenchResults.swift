@@ -18,8 +18,6 @@ struct VMBenchResults {
     var agentRunning = Samples()
     var supervisorStarted = Samples()
     var supervisorRunning = Samples()
-    /// The supervisors' fixed wait after a zero graceful window, subtracted for the force part.
-    static let fixedStopWait = 2000.0
 
     func table(kind: SupervisorKind) -> BenchTable {
         var table = BenchTable(header: ["measure", "spin median ms", "spin min–max", "raw qemu median ms", "ratio", "goal"])
@@ -34,7 +32,6 @@ struct VMBenchResults {
         row("  breakdown: supervisor start() + 1 ms raw poll → running", supervisorRunning, raw: rawRunning)
         row("start → guest ready marker", spinReady, raw: rawReady)
         row("forced stop, stopVM(timeoutSeconds: 0)", forcedStop, goal: "≤ 50 ms")
-        row("  of which force part (total − fixed 2 s wait)", Samples(forcedStop.values.map { $0 - Self.fixedStopWait }), goal: "≤ 50 ms")
         row("SIGKILL → status() says crashed (tight poll)", crashPolled, goal: "≤ 50 ms")
         if kind == .systemd {
             row("SIGKILL → first unit change (watch)", crashFirstSign)
