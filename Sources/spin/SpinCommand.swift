@@ -25,6 +25,7 @@ struct SpinCommand: AsyncParsableCommand {
 
     /// Parses, runs, and maps every error to its documented exit code.
     static func main() async {
+        CLILogging.bootstrap(debug: CommandLine.arguments.contains("--debug"))
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
