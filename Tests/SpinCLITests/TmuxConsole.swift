@@ -11,7 +11,7 @@ enum TmuxConsole {
         let binary = try CLI.binary()
         let script = cli.directory + "/console.sh"
         // The pane runs a script file: arguments stay arguments, nothing is parsed by a shell string.
-        let body = "#!/bin/sh\n\"$1\" console \"$2\" --root \"$3\"\necho CONSOLE-EXIT-$?\nsleep 60\n"
+        let body = "#!/bin/sh\n\"$1\" console \"$2\" --root \"$3\"\necho CONSOLE-EXIT-$?\nexec sleep 5\n"
         try body.write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o755)
         defer { _ = try? tmux(socket, ["kill-server"]) }
@@ -31,18 +31,32 @@ enum TmuxConsole {
         try tmux(socket, ["capture-pane", "-p", "-t", "console", "-S", "-100"])
     }
 
+    /// Runs tmux with posix_spawn, every descriptor but 0-2 closed in the child: the server tmux forks
+    /// would otherwise keep inherited descriptors (pipes, Foundation's process-watch sockets)
+    /// open for ever, and whoever waits on them would hang.
     @discardableResult
     private static func tmux(_ socket: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-        process.arguments = ["-L", socket] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let outPath = NSTemporaryDirectory() + "/\(socket)-\(UUID().uuidString).out"
+        defer { try? FileManager.default.removeItem(atPath: outPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for fd in open.compactMap(Int32.init) where fd > 2 && fcntl(fd, F_GETFD) >= 0 {
+            posix_spawn_file_actions_addclose(&actions, fd)
+        }
+        let argv = ["tmux", "-L", socket] + arguments
+        var cArguments = argv.map { strdup($0) } + [nil]
+        defer { for pointer in cArguments { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/usr/bin/tmux", &actions, nil, &cArguments, environ)
+        guard spawned == 0 else { throw HarnessError("posix_spawn tmux: \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
     }
 }
 
@@ -52,6 +66,8 @@ final class Listener: Sendable {
 
     init(port: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var on: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
