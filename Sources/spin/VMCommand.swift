@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SpinCore
 
 /// `spin vm …`: create, list, inspect, change and delete VMs.
@@ -23,32 +24,30 @@ enum VMText {
 
     /// One VM as `key: value` lines (the text of `spin vm get`).
     static func detail(_ vm: VM, _ status: VMStatus?) -> String {
-        var lines = [
-            "id:        \(vm.id)",
-            "name:      \(vm.name)",
-            "state:     \(state(status))",
-            "cpus:      \(vm.cpus)",
-            "memory:    \(vm.memoryMiB) MiB",
-            "ports:     \(ports(vm))",
+        var pairs: [(String, String)] = [
+            ("id", String(vm.id)), ("name", vm.name), ("state", state(status)), ("cpus", String(vm.cpus)),
+            ("memory", "\(vm.memoryMiB) MiB"), ("ports", ports(vm)),
         ]
         for (index, attachment) in vm.storage.enumerated() {
             switch attachment {
-            case .disk(let volume, let image): lines.append("drive \(index):   disk \(volume)/\(image)")
-            case .cdrom(let path): lines.append("drive \(index):   cdrom \(path)")
+            case .disk(let volume, let image): pairs.append(("drive \(index)", "disk \(volume)/\(image)"))
+            case .cdrom(let path): pairs.append(("drive \(index)", "cdrom \(path)"))
             }
         }
         if let kernel = vm.kernel {
-            lines.append("kernel:    \(kernel.kernel)")
-            if let initrd = kernel.initrd { lines.append("initrd:    \(initrd)") }
-            if let append = kernel.append { lines.append("append:    \(append)") }
+            pairs.append(("kernel", kernel.kernel))
+            if let initrd = kernel.initrd { pairs.append(("initrd", initrd)) }
+            if let append = kernel.append { pairs.append(("append", append)) }
         }
         if let status {
-            lines.append("process:   \(status.process.detail)")
-            lines.append("supervisor: \(status.supervisor.rawValue)")
+            pairs.append(("process", status.process.detail))
+            pairs.append(("supervisor", status.supervisor.rawValue))
             if let accelerator = status.accelerator {
-                lines.append("accelerator: \(accelerator)\(status.acceleratorReason.map { " (\($0))" } ?? "")")
+                pairs.append(("accelerator", accelerator + (status.acceleratorReason.map { " (\($0))" } ?? "")))
             }
         }
+        let width = (pairs.map(\.0.count).max() ?? 0) + 1
+        let lines = pairs.map { ($0.0 + ":").padding(toLength: width + 1, withPad: " ", startingAt: 0) + $0.1 }
         return lines.joined(separator: "\n")
     }
 }
