@@ -8,6 +8,7 @@ struct QMPCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qmp",
         abstract: "Talk to a VM's QEMU monitor (QMP) directly.",
+        discussion: "Example: spin qmp shutdown 1 --timeout 30",
         subcommands: [QMPShutdown.self, QMPRaw.self]
     )
 }
@@ -52,9 +53,15 @@ struct QMPRaw: AsyncParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The VM's id.") var id: UInt64
+    @Argument(help: "The VM's id or name.") var vm: String
 
     func run() async throws {
+        let id: UInt64
+        if let number = UInt64(vm) {
+            id = number
+        } else {
+            id = try await global.withSpin(agents: false) { spin in try spin.vm(vm).id }
+        }
         let paths = RuntimePaths(root: global.spinRoot, vmID: id)
         let client: QMPClient
         do {

@@ -2,12 +2,39 @@ import ArgumentParser
 import SpinCore
 
 /// The `spin` command line: a thin adapter over the SpinCore SDK.
+///
+/// Embedded by default: it opens the store under the data root and runs the agents it needs
+/// in this process, so no server is required.
 @main
 struct SpinCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spin",
-        abstract: "Manage QEMU virtual machines on this host, supervised by systemd.",
+        abstract: "Manage QEMU virtual machines on this host.",
+        discussion: """
+            spin works on this host directly: it opens the store under --root ($SPIN_ROOT, else \
+            ~/.config/spin) and runs what it needs in-process. VM arguments accept an id or a name.
+            Example: spin vm create web vol1 --cdrom /srv/iso/debian.iso && spin start web
+            """,
         version: SpinVersion.current,
-        subcommands: [StoreCommand.self, QMPCommand.self]
+        subcommands: [
+            VMCommand.self, VMStart.self, VMStop.self, VMShutdown.self, VMRestart.self, Console.self,
+            VolumeCommand.self, ImageCommand.self, PackageCommand.self, QMPCommand.self,
+            Doctor.self, StoreCommand.self,
+        ]
     )
+
+    /// Parses, runs, and maps every error to its documented exit code.
+    static func main() async {
+        CLILogging.bootstrap(debug: CommandLine.arguments.contains("--debug"))
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            ErrorReport.exit(with: error)
+        }
+    }
 }

@@ -8,6 +8,7 @@ struct StoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
         abstract: "Inspect the embedded LMDB store.",
+        discussion: "Example: spin store check",
         subcommands: [StoreCheck.self]
     )
 }

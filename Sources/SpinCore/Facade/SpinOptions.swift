@@ -31,12 +31,16 @@ public struct SpinOptions: Sendable {
     public var broker: BrokerOptions
     /// How long an action may take before a caller stops waiting for its package.
     public var actionTimeout: Duration
+    /// Receives `(command id, fraction done)` while this process's storage agent copies or
+    /// moves an image (qemu-img's progress); called from a reader thread.
+    public var storageProgress: (@Sendable (UUID, Double) -> Void)?
 
     /// Creates options.
     public init(
         supervisor: SupervisorChoice = .auto, runsAgents: Bool = true, helperExecutable: String? = nil,
         qemuSystemPath: String? = nil, qemuImgPath: String? = nil, acceleratorProbe: AcceleratorProbe = AcceleratorProbe(),
-        broker: BrokerOptions = .default, actionTimeout: Duration = .seconds(600)
+        broker: BrokerOptions = .default, actionTimeout: Duration = .seconds(600),
+        storageProgress: (@Sendable (UUID, Double) -> Void)? = nil
     ) {
         self.supervisor = supervisor
         self.runsAgents = runsAgents
@@ -46,6 +50,7 @@ public struct SpinOptions: Sendable {
         self.acceleratorProbe = acceleratorProbe
         self.broker = broker
         self.actionTimeout = actionTimeout
+        self.storageProgress = storageProgress
     }
 
     /// The embedded defaults.

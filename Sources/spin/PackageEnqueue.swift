@@ -1,0 +1,22 @@
+import ArgumentParser
+import SpinCore
+
+/// `spin package enqueue PKG`.
+struct PackageEnqueue: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enqueue",
+        abstract: "Hand an open package's commands to their queues.",
+        discussion: "Example: spin package enqueue 1"
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The package's id.") var package: UInt64
+
+    func run() async throws {
+        let status = try await global.withSpin(agents: false) { spin in
+            try spin.broker.enqueue(package)
+            return try spin.broker.status(package: package)
+        }
+        try Output.emit(global, status) { "package \(package): \(status.package.state.rawValue)" }
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import SpinCore
+
+/// `spin vm …`: create, list, inspect, change and delete VMs.
+struct VMCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vm",
+        abstract: "Create, list, inspect, change and delete virtual machines.",
+        discussion: "Example: spin vm list",
+        subcommands: [VMCreate.self, VMList.self, VMGet.self, VMUpdate.self, VMDelete.self, VMImageCommand.self]
+    )
+}
+
+/// How VMs look in text output.
+enum VMText {
+    /// `80:127.0.0.1:8080,53:[::1]:5353/udp`, or `-`.
+    static func ports(_ vm: VM) -> String {
+        vm.ports.isEmpty ? "-" : vm.ports.map(\.description).joined(separator: ",")
+    }
+
+    /// The state column: `running`, or `unknown` when the status could not be read.
+    static func state(_ status: VMStatus?) -> String { status?.state.rawValue ?? "unknown" }
+
+    /// One VM as `key: value` lines (the text of `spin vm get`).
+    static func detail(_ vm: VM, _ status: VMStatus?) -> String {
+        var pairs: [(String, String)] = [
+            ("id", String(vm.id)), ("name", vm.name), ("state", state(status)), ("cpus", String(vm.cpus)),
+            ("memory", "\(vm.memoryMiB) MiB"), ("ports", ports(vm)),
+        ]
+        for (index, attachment) in vm.storage.enumerated() {
+            switch attachment {
+            case .disk(let volume, let image): pairs.append(("drive \(index)", "disk \(volume)/\(image)"))
+            case .cdrom(let path): pairs.append(("drive \(index)", "cdrom \(path)"))
+            }
+        }
+        if let kernel = vm.kernel {
+            pairs.append(("kernel", kernel.kernel))
+            if let initrd = kernel.initrd { pairs.append(("initrd", initrd)) }
+            if let append = kernel.append { pairs.append(("append", append)) }
+        }
+        if let status {
+            pairs.append(("process", status.process.detail))
+            pairs.append(("supervisor", status.supervisor.rawValue))
+            if let accelerator = status.accelerator {
+                pairs.append(("accelerator", accelerator + (status.acceleratorReason.map { " (\($0))" } ?? "")))
+            }
+        }
+        let width = (pairs.map(\.0.count).max() ?? 0) + 1
+        let lines = pairs.map { ($0.0 + ":").padding(toLength: width + 1, withPad: " ", startingAt: 0) + $0.1 }
+        return lines.joined(separator: "\n")
+    }
+}

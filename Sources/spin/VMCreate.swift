@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import SpinCore
+
+/// `spin vm create NAME VOLUME`: records a VM with a new disk image named after it.
+struct VMCreate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Create a VM with a new disk image in VOLUME; prints its id.",
+        discussion: """
+            The disk is a qcow2 image named NAME.qcow2 inside VOLUME, which must exist \
+            (spin volume create). If any step fails, nothing is left behind.
+            Example: spin vm create web vol1 --cdrom /srv/iso/debian.iso -p 80:127.0.0.1:8080
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The VM's name: a letter, then letters, digits, - or _.") var name: String
+    @Argument(help: "The volume that will hold the VM's disk image.") var volume: String
+    @Option(name: [.customShort("d"), .long], help: "An ISO file to attach as a CD-ROM.") var cdrom: String?
+    @Option(name: [.customShort("c"), .long], help: "Virtual CPUs.") var cpus: Int = 2
+    @Option(name: [.customShort("m"), .long], help: "Memory in MiB.") var memory: Int = 1024
+    @Option(name: [.customShort("s"), .long], help: "Disk image size in GiB (or with a unit: 512M).") var imageSize = Size(bytes: 10 << 30)
+    @Option(name: [.customShort("p"), .long], help: "Forward a host port: GUEST:HOSTADDR:HOSTPORT[/udp]; repeatable.") var port: [String] = []
+    @Option(help: "Boot this kernel directly instead of from a drive.") var kernel: String?
+    @Option(help: "The initrd for --kernel.") var initrd: String?
+    @Option(help: "The kernel command line for --kernel.") var append: String?
+
+    func validate() throws {
+        if kernel == nil && (initrd != nil || append != nil) {
+            throw ValidationError("--initrd and --append need --kernel")
+        }
+    }
+
+    func run() async throws {
+        let ports = try port.map(PortForward.init(parsing:))
+        let image = ImageSpec(volume: volume, name: "\(name).qcow2", sizeBytes: imageSize.bytes, format: .qcow2)
+        var storage: [StorageAttachment] = [image.attachment]
+        if let cdrom { storage.append(.cdrom(path: Paths.absolute(cdrom))) }
+        let boot = kernel.map { DirectBoot(kernel: Paths.absolute($0), initrd: initrd.map(Paths.absolute), append: append) }
+        let spec = VMSpec(name: name, cpus: cpus, memoryMiB: memory, ports: ports, storage: storage, kernel: boot, newImages: [image])
+        try Paths.requireFiles([cdrom, kernel, initrd].compactMap { $0 })
+        let problems = spec.validate()
+        if !problems.isEmpty {
+            throw SpinError(.invalidArgument, problems.map(\.description).joined(separator: "\n"))
+        }
+        let vm = try await global.withSpin { spin in
+            _ = try spin.volume(volume)
+            return try await Progress.during("creating VM \(name)", global) { _ in try await spin.createVM(spec) }
+        }
+        try Output.emit(global, vm) { String(vm.id) }
+    }
+}

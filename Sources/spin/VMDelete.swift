@@ -1,0 +1,23 @@
+import ArgumentParser
+import SpinCore
+
+/// `spin vm delete ID`: stop a VM, delete its disk images and forget it.
+struct VMDelete: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "delete",
+        abstract: "Stop a VM, delete its disk images and configuration, and forget it.",
+        discussion: "Example: spin vm delete web"
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The VM's id or name.") var vm: String
+
+    func run() async throws {
+        let deleted = try await global.withSpin { spin in
+            let record = try spin.vm(vm)
+            try await Progress.during("deleting VM \(record.name)", global) { _ in try await spin.deleteVM(String(record.id)) }
+            return record
+        }
+        try Output.emit(global, ["deleted": deleted.id]) { "deleted VM \(deleted.id) (\(deleted.name))" }
+    }
+}

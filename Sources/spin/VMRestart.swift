@@ -1,0 +1,20 @@
+import ArgumentParser
+import SpinCore
+
+/// `spin restart ID`: stop (graceful, then forced) and start again.
+struct VMRestart: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restart",
+        abstract: "Stop a VM (graceful, then forced) and start it again.",
+        discussion: "Example: spin restart web"
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The VM's id or name.") var vm: String
+    @Option(help: "Seconds to wait for the guest before killing it.") var timeout: Int?
+
+    func run() async throws {
+        let timeout = timeout
+        try await Lifecycle.perform(global, vm, verb: "restarting") { spin, id in try await spin.restartVM(id, timeoutSeconds: timeout) }
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+import SpinCore
+
+/// `spin shutdown ID`: ask the guest to power off; never force.
+struct VMShutdown: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shutdown",
+        abstract: "Ask the guest to power off (ACPI) and wait; never forces it (see spin stop).",
+        discussion: "Example: spin shutdown web"
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The VM's id or name.") var vm: String
+    @Option(help: "Seconds to wait for the guest (default: the VM's stop timeout, 30).") var timeout: Int?
+
+    func run() async throws {
+        let timeout = timeout
+        try await Lifecycle.perform(global, vm, verb: "shutting down") { spin, id in try await spin.shutdownVM(id, timeoutSeconds: timeout) }
+    }
+}

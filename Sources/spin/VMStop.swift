@@ -1,0 +1,24 @@
+import ArgumentParser
+import SpinCore
+
+/// `spin stop ID`: power off gracefully, then force.
+struct VMStop: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stop",
+        abstract: "Stop a VM: ACPI power-off, then kill it when the timeout passes.",
+        discussion: "Stopping a stopped VM succeeds.\nExample: spin stop web --timeout 10"
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The VM's id or name.") var vm: String
+    @Option(help: "Seconds to wait for the guest before killing it (default: the VM's stop timeout, 30).") var timeout: Int?
+
+    func validate() throws {
+        if let timeout, timeout < 0 { throw ValidationError("--timeout must be 0 or more seconds") }
+    }
+
+    func run() async throws {
+        let timeout = timeout
+        try await Lifecycle.perform(global, vm, verb: "stopping") { spin, id in try await spin.stopVM(id, timeoutSeconds: timeout) }
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import SpinCore
+
+/// `spin vm update ID`: change CPUs, memory or port forwards.
+struct VMUpdate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "update",
+        abstract: "Change a VM's CPUs, memory or port forwards; applies at its next start.",
+        discussion: """
+            --port replaces every forward with the ones given; --no-ports removes them all.
+            Example: spin vm update web --cpus 4 --memory 2048 -p 80:127.0.0.1:8080
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The VM's id or name.") var vm: String
+    @Option(name: [.customShort("c"), .long], help: "Virtual CPUs.") var cpus: Int?
+    @Option(name: [.customShort("m"), .long], help: "Memory in MiB.") var memory: Int?
+    @Option(name: [.customShort("p"), .long], help: "A port forward GUEST:HOSTADDR:HOSTPORT[/udp]; repeatable.") var port: [String] = []
+    @Flag(help: "Remove every port forward.") var noPorts = false
+
+    func validate() throws {
+        if noPorts && !port.isEmpty { throw ValidationError("give --port or --no-ports, not both") }
+        if cpus == nil && memory == nil && port.isEmpty && !noPorts {
+            throw ValidationError("nothing to change; give --cpus, --memory, --port or --no-ports")
+        }
+    }
+
+    func run() async throws {
+        let ports = try port.map(PortForward.init(parsing:))
+        let (cpus, memory, noPorts) = (cpus, memory, noPorts)
+        let updated = try await global.withSpin { spin in
+            try await spin.updateVM(vm) { record in
+                if let cpus { record.cpus = cpus }
+                if let memory { record.memoryMiB = memory }
+                if !ports.isEmpty || noPorts { record.ports = ports }
+            }
+        }
+        try Output.emit(global, updated) { "updated VM \(updated.id) (\(updated.name)); changes apply at its next start" }
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+import SpinCore
+
+/// `spin volume list`.
+struct VolumeList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List volumes: name, path and how many images each holds.",
+        discussion: "Example: spin volume list"
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let (volumes, counts) = try await global.withSpin(agents: false) { spin in
+            let volumes = try spin.listVolumes()
+            return (volumes, try volumes.map { try spin.listImages(volume: $0.name).count })
+        }
+        try Output.emit(global, volumes) {
+            Table(headers: ["name", "path", "images"], rows: zip(volumes, counts).map { [$0.name, $0.path, String($1)] }).render()
+        }
+    }
+}

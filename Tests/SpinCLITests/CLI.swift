@@ -1,0 +1,97 @@
+import Foundation
+import SpinTestSupport
+import Testing
+
+/// The built `spin` binary run against a temporary `--root`, as a user would run it.
+struct CLI: Sendable {
+    /// What one run produced.
+    struct Result: Sendable, CustomStringConvertible {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+        var description: String { "exit \(status)\nstdout: \(stdout)\nstderr: \(stderr)" }
+    }
+
+    /// The temporary directory; the data root is `<directory>/root`.
+    let directory: String
+    var root: String { directory + "/root" }
+
+    /// The `spin` executable: `$SPIN_BINARY`, else next to the test bundle.
+    static func binary() throws -> String {
+        if let explicit = ProcessInfo.processInfo.environment["SPIN_BINARY"] { return explicit }
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("spin").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        throw HarnessError("the spin binary was not found next to \(CommandLine.arguments[0]); build with swift build --build-tests or set SPIN_BINARY")
+    }
+
+    /// Runs `body` with a fresh root; removes it afterwards.
+    static func with<T>(_ body: (CLI) async throws -> T) async throws -> T {
+        var template = Array("/var/tmp/spin-clitest.XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw HarnessError("mkdtemp failed") }
+        let cli = CLI(directory: String(cString: made))
+        defer { try? FileManager.default.removeItem(atPath: cli.directory) }
+        return try await body(cli)
+    }
+
+    /// Runs `spin ARGS --root ROOT` and collects its output.
+    @discardableResult
+    func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:], root: Bool = true) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Self.binary())
+        process.arguments = arguments + (root ? ["--root", self.root] : [])
+        var env = ProcessInfo.processInfo.environment
+        env["COLUMNS"] = "80"
+        env.removeValue(forKey: "SPIN_HOST")
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let id = UUID().uuidString
+        let outPath = directory + "/out-\(id)", errPath = directory + "/err-\(id)"
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: outPath)
+            try? FileManager.default.removeItem(atPath: errPath)
+        }
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        let input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        try? out.close()
+        try? err.close()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        return Result(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+    }
+
+    /// Runs a command that must succeed and returns its standard output.
+    @discardableResult
+    func ok(_ arguments: [String], stdin: String = "", sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let result = try run(arguments, stdin: stdin)
+        #expect(result.status == 0, "spin \(arguments.joined(separator: " ")): \(result)", sourceLocation: sourceLocation)
+        return result.stdout
+    }
+
+    /// Runs a command with `--format json` that must succeed and decodes its output.
+    func json(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> Any {
+        let text = try ok(arguments + ["--format", "json"], sourceLocation: sourceLocation)
+        return try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+    }
+
+    /// Runs a command that must fail with `status`; returns its standard error.
+    @discardableResult
+    func fails(_ arguments: [String], _ status: Int32, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let result = try run(arguments)
+        #expect(result.status == status, "spin \(arguments.joined(separator: " ")): \(result)", sourceLocation: sourceLocation)
+        return result.stderr
+    }
+}

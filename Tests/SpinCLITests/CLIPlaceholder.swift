@@ -1,3 +1,0 @@
-import Testing
-
-@Suite("spin binary") struct CLIPlaceholderTests {}
