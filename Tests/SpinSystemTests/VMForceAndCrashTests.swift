@@ -59,10 +59,9 @@ struct VMForceAndCrashTests {
                 #expect(!FileManager.default.fileExists(atPath: systemd.unitDirectory + "/spin-\(vm.id).service"))
             }
             // The commands behind delete are idempotent: running them again succeeds.
-            try await spin.run([
-                CommandDraft(StopAction.self, .init(vmID: vm.id)),
-                CommandDraft(RemoveConfigAction.self, .init(vmID: vm.id)),
-            ])
+            let stopAgain = try CommandDraft(StopAction.self, .init(vmID: vm.id))
+            try await spin.run([stopAgain, CommandDraft(RemoveConfigAction.self, .init(vmID: vm.id), dependencies: [stopAgain.id])])
+            #expect(!FileManager.default.fileExists(atPath: paths.vmDirectory), "repeating the delete leaves nothing behind")
         }
     }
 }

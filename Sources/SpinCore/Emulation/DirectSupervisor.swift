@@ -71,7 +71,9 @@ public struct DirectSupervisor: Supervisor {
 
     public func stop(vmID: UInt64, timeout: Duration) async throws {
         guard let identity = runningIdentity(vmID) else {
-            try await markStopped(vmID: vmID)
+            // Not running. A crashed run is acknowledged as stopped; a VM that never ran (or
+            // whose files are already gone) needs nothing.
+            if FileManager.default.fileExists(atPath: identityFile(vmID)) { try await markStopped(vmID: vmID) }
             return
         }
         var poweredOff = false
