@@ -129,6 +129,8 @@ let package = Package(
                 "SpinServer", "SpinClient", "SpinAPI", "SpinCore", "SpinTestSupport", "spin-server",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],

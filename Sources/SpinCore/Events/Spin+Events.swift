@@ -10,17 +10,25 @@ extension Spin {
     public func events(vmID: UInt64? = nil, pollInterval: Duration = .seconds(1)) -> AsyncStream<SpinEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: SpinEvent.self, bufferingPolicy: .bufferingNewest(4096))
         let brokerEvents = broker.events()
-        let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        // Sweeps of live status happen on each tick: one per `pollInterval`, and one right
+        // after each emulation command finishes. One consumer reads the ticks.
+        let (ticks, tick) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let forward = Task {
             for await event in brokerEvents {
-                if case .commandChanged(_, _, "emulation", let state) = event, state.isTerminal { wake.yield() }
+                if case .commandChanged(_, _, "emulation", let state) = event, state.isTerminal { tick.yield() }
                 if vmID == nil { continuation.yield(SpinEvent(event)) }
+            }
+        }
+        let timer = Task {
+            while !Task.isCancelled {
+                tick.yield()
+                try? await Task.sleep(for: pollInterval)
             }
         }
         let watch = Task {
             var known: [UInt64: VMState] = [:]
             var first = true
-            while !Task.isCancelled {
+            for await _ in ticks {
                 let vms = ((try? listVMs()) ?? []).filter { vmID == nil || $0.id == vmID }
                 let statuses = await statuses(vms)
                 for (id, status) in statuses.sorted(by: { $0.key < $1.key }) where known[id] != status.state {
@@ -30,31 +38,16 @@ extension Spin {
                     }
                     known[id] = status.state
                 }
-                for id in known.keys where statuses[id] == nil && !vms.contains(where: { $0.id == id }) {
-                    known[id] = nil
-                }
+                for id in known.keys where !vms.contains(where: { $0.id == id }) { known[id] = nil }
                 first = false
-                await Self.sleep(pollInterval, orUntil: wakeups)
             }
         }
         continuation.onTermination = { _ in
             forward.cancel()
+            timer.cancel()
             watch.cancel()
-            wake.finish()
+            tick.finish()
         }
         return stream
-    }
-
-    /// Sleeps for `duration`, or less when `wakeups` yields.
-    private static func sleep(_ duration: Duration, orUntil wakeups: AsyncStream<Void>) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await Task.sleep(for: duration) }
-            group.addTask {
-                var iterator = wakeups.makeAsyncIterator()
-                _ = await iterator.next()
-            }
-            await group.next()
-            group.cancelAll()
-        }
     }
 }
