@@ -1,0 +1,46 @@
+import Foundation
+import SpinCore
+
+extension Components.Schemas.PackageStatus {
+    /// The wire form of a package and its commands.
+    public init(_ status: PackageStatus) throws { self = try Convert.transcode(status) }
+    /// The SDK's package status.
+    public func model() throws -> PackageStatus { try Convert.transcode(self) }
+}
+
+extension Components.Schemas.CommandRecord {
+    /// The wire form of a command.
+    public init(_ command: CommandRecord) throws { self = try Convert.transcode(command) }
+    /// The SDK's command record.
+    public func model() throws -> CommandRecord { try Convert.transcode(self) }
+}
+
+extension Components.Schemas.Lease {
+    /// The wire form of a lease.
+    public init(_ lease: Lease) throws {
+        self.init(command: try .init(lease.command), token: lease.token.uuidString, expiresAt: lease.expiresAt)
+    }
+
+    /// The SDK's lease.
+    public func model() throws -> Lease {
+        Lease.received(command: try command.model(), token: try Convert.uuid(token, field: "token"), expiresAt: expiresAt)
+    }
+}
+
+extension Components.Schemas.CommandDraft {
+    /// The wire form of a command draft.
+    public init(_ draft: CommandDraft) throws {
+        self.init(
+            id: draft.id.uuidString, resource: draft.resource, action: draft.action,
+            parameters: .init(additionalProperties: try Convert.container(draft.parameters)),
+            dependencies: draft.dependencies.map(\.uuidString))
+    }
+
+    /// The SDK's command draft (a new id when none is given).
+    public func model() throws -> CommandDraft {
+        CommandDraft(
+            id: try id.map { try Convert.uuid($0, field: "id") } ?? UUID(), resource: resource, action: action,
+            parameters: try Convert.json(parameters.additionalProperties),
+            dependencies: try (dependencies ?? []).map { try Convert.uuid($0, field: "dependencies[]") })
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import SpinCore
+
+extension Components.Schemas.Vm {
+    /// The wire form of a VM, with its live status when known.
+    public init(_ vm: VM, status: VMStatus? = nil) {
+        self.init(
+            id: Convert.signed(vm.id), name: vm.name, cpus: vm.cpus, memoryMiB: vm.memoryMiB,
+            ports: vm.ports.map(Components.Schemas.PortForward.init), storage: vm.storage.map(Components.Schemas.StorageAttachment.init),
+            kernel: vm.kernel.map(Components.Schemas.DirectBoot.init), labels: .init(additionalProperties: vm.labels),
+            stopTimeoutSeconds: vm.stopTimeoutSeconds, accelerator: vm.accelerator, createdAt: vm.createdAt,
+            updatedAt: vm.updatedAt, status: status.map(Components.Schemas.VMStatus.init))
+    }
+
+    /// The SDK's VM.
+    public func model() throws -> VM {
+        VM(
+            id: try Convert.unsigned(id, field: "id"), name: name, cpus: cpus, memoryMiB: memoryMiB,
+            ports: try ports.map { try $0.model() }, storage: try storage.map { try $0.model() },
+            kernel: kernel?.model(), labels: labels.additionalProperties, stopTimeoutSeconds: stopTimeoutSeconds,
+            accelerator: accelerator, createdAt: createdAt, updatedAt: updatedAt)
+    }
+}
+
+extension Components.Schemas.VMSpec {
+    /// The wire form of a spec.
+    public init(_ spec: VMSpec) {
+        self.init(
+            name: spec.name, cpus: spec.cpus, memoryMiB: spec.memoryMiB,
+            ports: spec.ports.map(Components.Schemas.PortForward.init), storage: spec.storage.map(Components.Schemas.StorageAttachment.init),
+            kernel: spec.kernel.map(Components.Schemas.DirectBoot.init), labels: .init(additionalProperties: spec.labels),
+            stopTimeoutSeconds: spec.stopTimeoutSeconds, accelerator: spec.accelerator,
+            newImages: spec.newImages.map(Components.Schemas.ImageSpec.init))
+    }
+
+    /// The SDK's spec, absent keys filled with the SDK's defaults.
+    public func model() throws -> VMSpec {
+        VMSpec(
+            name: name, cpus: cpus ?? VMSpec.defaultCPUs, memoryMiB: memoryMiB ?? VMSpec.defaultMemoryMiB,
+            ports: try (ports ?? []).map { try $0.model() }, storage: try (storage ?? []).map { try $0.model() },
+            kernel: kernel?.model(), labels: labels?.additionalProperties ?? [:],
+            stopTimeoutSeconds: stopTimeoutSeconds ?? VMSpec.defaultStopTimeoutSeconds, accelerator: accelerator,
+            newImages: try (newImages ?? []).map { try $0.model() })
+    }
+}
+
+extension Components.Schemas.VMUpdate {
+    /// The changes that turn `before` into `after`: only the settings that differ.
+    public init(from before: VM, to after: VM) {
+        self.init()
+        if after.name != before.name { name = after.name }
+        if after.cpus != before.cpus { cpus = after.cpus }
+        if after.memoryMiB != before.memoryMiB { memoryMiB = after.memoryMiB }
+        if after.ports != before.ports { ports = after.ports.map(Components.Schemas.PortForward.init) }
+        if after.kernel != before.kernel {
+            if let kernel = after.kernel { self.kernel = .init(kernel) } else { removeKernel = true }
+        }
+        if after.labels != before.labels { labels = .init(additionalProperties: after.labels) }
+        if after.stopTimeoutSeconds != before.stopTimeoutSeconds { stopTimeoutSeconds = after.stopTimeoutSeconds }
+        if after.accelerator != before.accelerator { accelerator = after.accelerator }
+    }
+
+    /// Applies these changes to a VM record (the registry validates the result).
+    public func apply(to vm: inout VM) throws {
+        if let name { vm.name = name }
+        if let cpus { vm.cpus = cpus }
+        if let memoryMiB { vm.memoryMiB = memoryMiB }
+        if let ports { vm.ports = try ports.map { try $0.model() } }
+        if removeKernel == true { vm.kernel = nil }
+        if let kernel { vm.kernel = kernel.model() }
+        if let labels { vm.labels = labels.additionalProperties }
+        if let stopTimeoutSeconds { vm.stopTimeoutSeconds = stopTimeoutSeconds }
+        if let accelerator { vm.accelerator = accelerator }
+    }
+}

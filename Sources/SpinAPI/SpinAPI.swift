@@ -1,0 +1,2 @@
+/// The spin HTTP API: types, server stubs and client generated from `openapi.yaml`.
+public enum SpinAPIModule {}

@@ -1,0 +1,78 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOSSL
+import OpenAPIHummingbird
+import SpinAPI
+import SpinCore
+
+/// Builds the spin HTTP server: the generated OpenAPI routes over the ``Spin`` facade, the
+/// document at `/openapi.yaml`, errors in one JSON shape, the token on TCP, body limits and
+/// metrics.
+///
+/// ```swift
+/// let spin = try await Spin.open(root: root)
+/// let app = try SpinServer.makeApplication(spin: spin, options: ServerOptions(listen: .unix(path: root.path + "/spin.sock")))
+/// try await app.runService()   // SIGTERM: in-flight requests finish
+/// ```
+public enum SpinServer {
+    /// The router with every route and middleware, for in-process tests and for
+    /// ``makeApplication(spin:options:logger:)``.
+    public static func makeRouter(spin: Spin, options: ServerOptions, metrics: ServerMetrics = ServerMetrics(), logger: Logger = Logger(label: "spin-server")) throws -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+        router.add(middleware: ErrorMiddleware(logger: logger))
+        if let token = options.token {
+            router.add(middleware: AuthMiddleware(token: token))
+        } else if case .tcp = options.listen {
+            throw SpinError(.invalidArgument, "a TCP listener needs a token; pass one or let spin-server create it")
+        }
+        router.add(middleware: BodyLimitMiddleware(limit: options.bodyLimit))
+        router.get("/openapi.yaml") { _, _ in try OpenAPIDocument.response() }
+        let handler = APIHandler(spin: spin, metrics: metrics, options: options)
+        try handler.registerHandlers(on: router)
+        return router
+    }
+
+    /// The application: the router bound to the unix socket (made 0600) or TCP (with TLS
+    /// when configured). Run it with `runService()` for graceful shutdown on SIGTERM.
+    public static func makeApplication(spin: Spin, options: ServerOptions, metrics: ServerMetrics = ServerMetrics(), logger: Logger = Logger(label: "spin-server")) throws -> some ApplicationProtocol {
+        let router = try makeRouter(spin: spin, options: options, metrics: metrics, logger: logger)
+        let address: BindAddress
+        var server: HTTPServerBuilder = .http1()
+        var socketPath: String?
+        switch options.listen {
+        case .unix(let path):
+            address = .unixDomainSocket(path: path)
+            socketPath = path
+        case .tcp(let host, let port):
+            address = .hostname(host, port: port)
+            if let tls = options.tls {
+                server = try .tls(server, tlsConfiguration: tlsConfiguration(tls))
+            }
+        }
+        let socket = socketPath
+        return Application(
+            router: router,
+            server: server,
+            configuration: .init(address: address, serverName: "spin-server"),
+            services: [PackageMetricsService(spin: spin, metrics: metrics)],
+            onServerRunning: { _ in
+                // The socket is the only guard on the unix listener: owner only.
+                if let socket { chmod(socket, 0o600) }
+            },
+            logger: logger)
+    }
+
+    static func tlsConfiguration(_ files: ServerOptions.TLSFiles) throws -> TLSConfiguration {
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(files.certificatePath).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: files.keyPath, format: .pem)
+            return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        } catch {
+            throw SpinError(.invalidArgument, "cannot load the TLS certificate \(files.certificatePath) or key \(files.keyPath): \(error)", cause: error)
+        }
+    }
+}

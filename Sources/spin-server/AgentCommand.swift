@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import SpinClient
+import SpinCore
+import SpinQemu
+
+/// `spin-server agent storage --host …`: serves a resource queue of a (remote) server from
+/// this host, over the HTTP API. Runs until SIGTERM/SIGINT.
+struct AgentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agent", abstract: "Serve a resource queue of a spin server over HTTP (storage only, for now).")
+
+    @OptionGroup var options: RootOptions
+
+    @Argument(help: "The queue to serve: storage.")
+    var resource: String
+
+    @Option(name: .long, help: "The server: a socket path, HOST:PORT or URL (default: ROOT/spin.sock).")
+    var host: String?
+
+    @Option(name: .long, help: "The bearer token (default: $SPIN_TOKEN, else ROOT/server.token).")
+    var token: String?
+
+    @Option(name: .long, help: "Runners serving the queue at once.")
+    var concurrency: Int = 2
+
+    func validate() throws {
+        guard resource == "storage" else { throw ValidationError("only the storage queue can be served remotely for now") }
+        guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 64") }
+    }
+
+    func run() async throws {
+        let remote = try SpinRemote.connect(root: options.spinRoot, host: host, token: token)
+        let runner = RemoteAgentRunner(remote: remote, agent: StorageAgent(qemuImg: QemuImg(executable: "qemu-img")))
+        let work = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<concurrency { group.addTask { await runner.run() } }
+            }
+        }
+        // Stop cleanly on SIGTERM/SIGINT: runners finish their current call and return.
+        let signals = SignalWaiter(signals: [SIGTERM, SIGINT])
+        await signals.wait()
+        work.cancel()
+        await work.value
+        try? await remote.close()
+    }
+}
+
+/// Waits for one of some signals, without a handler that could interrupt other work.
+struct SignalWaiter: Sendable {
+    let signals: [Int32]
+
+    func wait() async {
+        let sources = signals.map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            return DispatchSource.makeSignalSource(signal: number, queue: .global())
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let once = OnceFlag()
+            for source in sources {
+                source.setEventHandler { if once.claim() { continuation.resume() } }
+                source.resume()
+            }
+        }
+        for source in sources { source.cancel() }
+    }
+}
+
+import Synchronization
+
+/// True the first time only.
+final class OnceFlag: Sendable {
+    private let done = Mutex(false)
+    func claim() -> Bool { done.withLock { done in defer { done = true }; return !done } }
+}
