@@ -32,7 +32,9 @@ struct QMPShutdown: AsyncParsableCommand {
 
     func run() async throws {
         let paths = RuntimePaths(root: global.spinRoot, vmID: id)
-        guard let client = try? await QMPClient.connect(path: paths.qmpSocket, retryFor: .milliseconds(500)) else {
+        // A socket that refuses belongs to a qemu that is gone (systemd runs ExecStop after
+        // qemu exits, too): give up at once rather than hold the unit in `deactivating`.
+        guard let client = try? await QMPClient.connect(path: paths.qmpSocket, retryFor: .milliseconds(20)) else {
             return  // qemu is not running: nothing to power off.
         }
         defer { client.close() }
