@@ -105,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "spin-bench",
             dependencies: [
-                "SpinStore", "SpinCore", "SpinQemu", "CLMDB",
+                "SpinStore", "SpinCore", "SpinQemu", "CLMDB", "SpinTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import SpinCore
+import SpinTestSupport
 import SpinQemu
 import Synchronization
 #if canImport(Glibc)
@@ -28,11 +29,11 @@ final class VMBenchSession: Sendable {
         let directory = try makeBenchDirectory("vm-\(kind.rawValue)")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let root = SpinRoot(explicit: directory + "/root")
-        var systemd: BenchSystemd?
+        var systemd: PrivateSystemdManager?
         do {
             let options: SpinOptions
             if kind == .systemd {
-                let manager = try await BenchSystemd.start()
+                let manager = try await PrivateSystemdManager.start()
                 systemd = manager
                 options = SpinOptions(supervisor: .systemd(scope: manager.scope, unitDirectory: manager.unitDirectory))
             } else {
