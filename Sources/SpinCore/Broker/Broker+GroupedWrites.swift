@@ -67,7 +67,8 @@ extension Broker {
         }
     }
 
-    private func finish(_ outcomes: [(GroupedOutput, [BrokerEvent], [UUID])]) {
+    /// After writes commit: drop the leases of finished commands and tell waiters.
+    func finish(_ outcomes: [(GroupedOutput, [BrokerEvent], [UUID])]) {
         let released = outcomes.flatMap(\.2)
         if !released.isEmpty {
             try? leases.withLock { txn, db in

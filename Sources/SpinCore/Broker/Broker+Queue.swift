@@ -84,7 +84,7 @@ extension Broker {
         let now = options.now()
         let events = try store.write { txn in try applyCompletion(txn, id, success: success, reason: reason, errorCode: errorCode, now: now) }
         guard let events else { return false }
-        finishCompletions([id], events: events)
+        finish([(.changed(true), events, [id])])
         return true
     }
 
@@ -138,14 +138,6 @@ extension Broker {
         }
         try save(txn, package)
         return events
-    }
-
-    /// After completions commit: drop their leases and tell waiters.
-    func finishCompletions(_ ids: [UUID], events: [BrokerEvent]) {
-        try? leases.withLock { txn, db in
-            for id in ids { try txn.delete(id, in: db) }
-        }
-        published(events)
     }
 
     /// Each command waiting on `command` has one dependency fewer; those with none left join
