@@ -15,12 +15,18 @@ struct ErrorMiddleware: ClientMiddleware {
         guard response.status.code >= 400 else { return (response, responseBody) }
         var bytes = Data()
         if let responseBody { bytes = try await Data(collecting: responseBody, upTo: 1 << 20) }
-        if let decoded = try? JSONDecoder().decode(Components.Schemas.ErrorBody.self, from: bytes) {
+        throw Self.spinError(status: response.status.code, body: bytes, operation: operationID)
+    }
+
+    /// The ``SpinError`` an error response stands for: the server's own, decoded from the
+    /// JSON error body, else one that quotes the body.
+    static func spinError(status: Int, body: Data, operation: String) -> SpinError {
+        if let decoded = try? JSONDecoder().decode(Components.Schemas.ErrorBody.self, from: body) {
             let code = SpinError.Code(name: decoded.error.code.rawValue) ?? .internal
-            throw SpinError(code, decoded.error.message)
+            return SpinError(code, decoded.error.message)
         }
-        let text = String(decoding: bytes.prefix(500), as: UTF8.self)
-        throw SpinError(response.status.code == 401 ? .unauthorized : .internal, "HTTP \(response.status.code) from \(operationID): \(text)")
+        let text = String(decoding: body.prefix(500), as: UTF8.self)
+        return SpinError(status == 401 ? .unauthorized : .internal, "HTTP \(status) from \(operation): \(text)")
     }
 }
 

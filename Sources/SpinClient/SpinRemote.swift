@@ -24,7 +24,12 @@ public final class SpinRemote: Sendable {
     public let client: Client
     /// A client without a response deadline, for the event stream.
     let streamingClient: Client
-    private let http: HTTPClient
+    /// The HTTP client under both generated clients.
+    let http: HTTPClient
+    /// The bearer token, for the console WebSockets.
+    let token: String?
+    /// The TLS settings, for the console WebSockets.
+    let tls: TLSConfiguration?
 
     /// Connects (lazily) to a server.
     /// - Parameters:
@@ -33,6 +38,8 @@ public final class SpinRemote: Sendable {
     ///   - timeout: how long one call may take (actions wait for their package).
     public init(endpoint: SpinEndpoint, token: String? = nil, tls: TLSConfiguration? = nil, timeout: Duration = .seconds(3600)) throws {
         self.endpoint = endpoint
+        self.token = token
+        self.tls = tls
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls, timeout: .init(connect: .seconds(10)))
         configuration.connectionPool = .init(idleTimeout: .seconds(60))
         http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)

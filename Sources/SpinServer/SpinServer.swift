@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
+import HummingbirdWebSocket
 import Logging
 import NIOSSL
 import OpenAPIHummingbird
@@ -10,7 +11,7 @@ import SpinCore
 
 /// Builds the spin HTTP server: the generated OpenAPI routes over the ``Spin`` facade, the
 /// document at `/openapi.yaml`, errors in one JSON shape, the token on TCP, body limits and
-/// metrics.
+/// metrics; and the browser console (console pages, noVNC's files, the console WebSockets).
 ///
 /// ```swift
 /// let spin = try await Spin.open(root: root)
@@ -33,15 +34,18 @@ public enum SpinServer {
         router.get("/openapi.yaml") { _, _ in try OpenAPIDocument.response() }
         let handler = APIHandler(spin: spin, metrics: metrics, options: options)
         try handler.registerHandlers(on: router)
+        ConsoleRoutes(spin: spin, options: options).register(on: router)
         return router
     }
 
     /// The application: the router bound to the unix socket (made 0600) or TCP (with TLS
-    /// when configured). Run it with `runService()` for graceful shutdown on SIGTERM.
+    /// when configured), with the console WebSockets of ``ConsoleWebSockets`` on upgrade. Run it with `runService()` for graceful shutdown on SIGTERM.
     public static func makeApplication(spin: Spin, options: ServerOptions, metrics: ServerMetrics = ServerMetrics(), logger: Logger = Logger(label: "spin-server")) throws -> some ApplicationProtocol {
         let router = try makeRouter(spin: spin, options: options, metrics: metrics, logger: logger)
+        let consoles = Router(context: ConsoleRequestContext.self)
+        ConsoleWebSockets(connector: ConsoleConnector(spin: spin), token: options.token).register(on: consoles)
         let address: BindAddress
-        var server: HTTPServerBuilder = .http1()
+        var server: HTTPServerBuilder = .http1WebSocketUpgrade(webSocketRouter: consoles)
         var socketPath: String?
         switch options.listen {
         case .unix(let path):
