@@ -135,8 +135,9 @@ let package = Package(
         .testTarget(
             name: "SpinServerTests",
             dependencies: [
-                "SpinServer", "SpinClient", "SpinAPI", "SpinCore", "SpinTestSupport", "spin-server",
+                "SpinServer", "SpinClient", "SpinAPI", "SpinCore", "SpinQemu", "SpinTestSupport", "spin-server",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
