@@ -13,7 +13,7 @@ struct StaticFiles: Sendable {
     /// percent-encoded).
     func response(for relativePath: String) throws -> Response {
         guard let file = resolve(relativePath), let data = FileManager.default.contents(atPath: file) else {
-            throw SpinError(.notFound, "no file /novnc/\(relativePath); noVNC's files come from \(directory) (install Debian's novnc package or set --novnc-path)")
+            throw SpinError(.notFound, "no file /novnc/\(relativePath); noVNC's files come from \(directory) (install Debian's novnc package or pass spin-server --novnc DIR)")
         }
         return Response(
             status: .ok,
