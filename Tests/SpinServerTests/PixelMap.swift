@@ -55,7 +55,7 @@ struct PixelMap {
     /// The share of bright pixels (text) in each cell of a `columns`×`rows` grid laid over
     /// the rectangle (whole image by default).
     func brightGrid(columns: Int, rows: Int, in rect: (x: Int, y: Int, width: Int, height: Int)? = nil, above limit: UInt8 = 100) -> [Double] {
-        let area = rect ?? (0, 0, width, height)
+        let area = rect ?? (x: 0, y: 0, width: width, height: height)
         var bright = [Int](repeating: 0, count: columns * rows)
         var total = [Int](repeating: 0, count: columns * rows)
         for y in area.y..<(area.y + area.height) {

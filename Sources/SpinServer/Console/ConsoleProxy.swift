@@ -9,14 +9,25 @@ enum ConsoleProxy {
 
     /// Runs the proxy; returns when the WebSocket or the socket closes.
     static func run(_ connection: ConsoleConnector.Connection, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        let channel = connection.channel
         try await connection.executeThenClose { fromVM, toVM in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for try await buffer in fromVM {
-                        try await outbound.write(.binary(buffer))
+                    // When the VM's side ends (it stopped), say so to the viewer, whose close
+                    // reply then ends the other task.
+                    do {
+                        for try await buffer in fromVM {
+                            try await outbound.write(.binary(buffer))
+                        }
+                    } catch {
+                        try? await outbound.close(.goingAway, reason: "the VM's console failed")
+                        throw error
                     }
+                    try? await outbound.close(.normalClosure, reason: "the VM's console closed")
                 }
                 group.addTask {
+                    // The viewer left: closing the socket ends the other task.
+                    defer { channel.close(promise: nil) }
                     for try await message in inbound.messages(maxSize: maxInboundMessage) {
                         switch message {
                         case .binary(let buffer): try await toVM.write(buffer)
@@ -24,9 +35,8 @@ enum ConsoleProxy {
                         }
                     }
                 }
-                // Whichever side ends first ends the session.
                 defer { group.cancelAll() }
-                try await group.next()
+                _ = try await group.next()
             }
         }
     }

@@ -36,7 +36,7 @@ enum BrowserCredentials {
     /// a cookie must not let another site open a console WebSocket.
     static func isSameOrigin(_ request: Request) -> Bool {
         guard let origin = request.headers[.origin] else { return true }
-        guard let host = request.headers[.host] ?? request.uri.host, let url = URL(string: origin), let originHost = url.host else { return false }
+        guard let host = request.head.authority, let url = URL(string: origin), let originHost = url.host else { return false }
         let originAuthority = url.port.map { "\(originHost):\($0)" } ?? originHost
         return originAuthority.lowercased() == host.lowercased()
     }
