@@ -107,7 +107,7 @@ struct QemuArgumentsTests {
         #expect(config.controlArguments() == [
             "-chardev", "socket,id=qmp,path=/run/q,,1.sock,server=on,wait=off",
             "-mon", "chardev=qmp,mode=control",
-            "-vnc", "unix:/run/v,,1.sock",
+            "-vnc", "unix:/run/v,,1.sock", "-device", "VGA",
             "-pidfile", "/run/p,1.pid",
             "-daemonize",
         ])

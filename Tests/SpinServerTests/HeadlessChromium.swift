@@ -31,7 +31,7 @@ struct HeadlessChromium {
         // Root needs --no-sandbox; loopback DevTools on a port chromium picks.
         process.arguments = [
             "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
-            "--disable-extensions", "--hide-scrollbars", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
+            "--disable-extensions", "--hide-scrollbars", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "--remote-allow-origins=*",
             "--user-data-dir=\(profile)", "--window-size=\(width),\(height)", url,
         ]
         process.standardOutput = FileHandle.nullDevice

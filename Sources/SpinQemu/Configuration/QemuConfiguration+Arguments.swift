@@ -58,7 +58,8 @@ extension QemuConfiguration {
                 "-mon", "chardev=qmp,mode=control",
             ]
         }
-        if let vncSocketPath { arguments += ["-vnc", "unix:" + QemuOption.escape(vncSocketPath)] }
+        // -nodefaults removes the VGA card; VNC needs one to show anything but "no display".
+        if let vncSocketPath { arguments += ["-vnc", "unix:" + QemuOption.escape(vncSocketPath), "-device", "VGA"] }
         if let pidFilePath { arguments += ["-pidfile", pidFilePath] }
         if daemonize { arguments.append("-daemonize") }
         return arguments
