@@ -55,11 +55,7 @@ public final class SpinRemote: Sendable {
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> SpinRemote {
         let endpoint = try host.map(SpinEndpoint.init(parsing:)) ?? .defaultSocket(root: root)
-        var resolved = token ?? environment["SPIN_TOKEN"]
-        if resolved == nil, endpoint.isTCP {
-            resolved = (try? String(contentsOfFile: root.path + "/server.token", encoding: .utf8))?
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        let resolved = resolveToken(root: root, endpoint: endpoint, explicit: token, environment: environment)
         return try SpinRemote(endpoint: endpoint, token: resolved)
     }
 

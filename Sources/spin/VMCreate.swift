@@ -44,9 +44,9 @@ struct VMCreate: AsyncParsableCommand {
         if !problems.isEmpty {
             throw SpinError(.invalidArgument, problems.map(\.description).joined(separator: "\n"))
         }
-        let vm = try await global.withSpin { spin in
-            _ = try spin.volume(volume)
-            return try await Progress.during("creating VM \(name)", global) { _ in try await spin.createVM(spec) }
+        let vm = try await global.withBackend { backend in
+            _ = try await backend.volume(volume)
+            return try await Progress.during("creating VM \(name)", global) { _ in try await backend.createVM(spec) }
         }
         try Output.emit(global, vm) { String(vm.id) }
     }

@@ -39,11 +39,11 @@ struct VMImageAttach: AsyncParsableCommand {
             attachment = disk.attachment
             if size != nil { newImage = disk }
         }
-        let (row, _) = try await global.withSpin { spin in
+        let (row, _) = try await global.withBackend { backend in
             let updated = try await Progress.during("attaching to \(vm)", global) { _ in
-                try await spin.attachStorage(vm: vm, attachment, newImage: newImage)
+                try await backend.attachStorage(vm: vm, attachment, newImage: newImage)
             }
-            let rows = DriveRow.rows(updated, spin)
+            let rows = try await DriveRow.rows(updated, backend)
             guard let row = rows.last(where: { updated.storage[$0.index] == attachment }) else {
                 throw SpinError(.internal, "the attached drive is missing from VM \(updated.id)")
             }
