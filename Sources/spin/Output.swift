@@ -26,10 +26,10 @@ enum Output {
         String(decoding: try encoder().encode(value), as: UTF8.self)
     }
 
-    /// Prints a line to standard output and flushes it at once (for streams read through a pipe).
+    /// Writes a line to standard output at once, unbuffered (for streams read through a pipe);
+    /// don't mix with `print` in one command.
     static func line(_ text: String) {
-        print(text)
-        fflush(stdout)
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
     /// Writes a line to standard error.
