@@ -10,7 +10,7 @@ extension GlobalOptions {
     ///   queues (commands that change things); read-only commands leave them to others.
     func withBackend<T>(agents: Bool = true, _ body: (any SpinBackend) async throws -> T) async throws -> T {
         if let host = remoteHost {
-            let remote = try SpinRemote.connect(root: spinRoot, host: host, token: token)
+            let remote = try SpinRemote.connect(root: spinRoot, host: host, token: token, failFast: true)
             do {
                 let result = try await body(RemoteBackend(remote: remote))
                 try? await remote.close()

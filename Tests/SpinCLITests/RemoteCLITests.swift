@@ -78,7 +78,7 @@ struct RemoteCLITests {
             var package: String?
             for attempt in 0..<10 where package == nil {
                 try cli.ok(["volume", "create", "vol\(attempt)"] + host)
-                package = await events.waitForLine(timeout: .seconds(1)) { $0.contains("\"package\"") && $0.contains("\"succeeded\"") }
+                package = await events.waitForLine(timeout: .seconds(1)) { $0.contains("\"kind\":\"package\"") && $0.contains("\"succeeded\"") }
             }
             #expect(package != nil, "no package event: \(events.text)")
             events.stop()
