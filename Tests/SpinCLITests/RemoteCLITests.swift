@@ -27,6 +27,8 @@ struct RemoteCLITests {
             defer { watcher.stop() }
             let first = await watcher.waitForLine { $0.hasPrefix("{") }
             #expect(first?.contains("\"stopped\"") == true, "watch's first line: \(watcher.text)")
+            // The server's first status sweep only learns the current state; let it happen.
+            try await Task.sleep(for: .milliseconds(500))
 
             let started = try #require(try cli.json(["start", "web"] + host) as? [String: Any])
             #expect((started["status"] as? [String: Any])?["state"] as? String == "running")
