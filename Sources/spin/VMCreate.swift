@@ -39,7 +39,7 @@ struct VMCreate: AsyncParsableCommand {
         if let cdrom { storage.append(.cdrom(path: Paths.absolute(cdrom))) }
         let boot = kernel.map { DirectBoot(kernel: Paths.absolute($0), initrd: initrd.map(Paths.absolute), append: append) }
         let spec = VMSpec(name: name, cpus: cpus, memoryMiB: memory, ports: ports, storage: storage, kernel: boot, newImages: [image])
-        try Paths.requireFiles([cdrom, kernel, initrd].compactMap { $0 })
+        try Paths.requireFiles([cdrom, kernel, initrd].compactMap { $0 }, global)
         let problems = spec.validate()
         if !problems.isEmpty {
             throw SpinError(.invalidArgument, problems.map(\.description).joined(separator: "\n"))

@@ -32,7 +32,7 @@ struct VMImageAttach: AsyncParsableCommand {
         let attachment: StorageAttachment
         var newImage: ImageSpec?
         if let cdrom {
-            try Paths.requireFiles([cdrom])
+            try Paths.requireFiles([cdrom], global)
             attachment = .cdrom(path: Paths.absolute(cdrom))
         } else {
             let disk = ImageSpec(volume: volume ?? "", name: image ?? "", sizeBytes: size?.bytes ?? 1)
