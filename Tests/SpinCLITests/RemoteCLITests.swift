@@ -95,6 +95,15 @@ struct RemoteCLITests {
             try cli.ok(["vm", "create", "web", "vol0", "-s", "16M", "--kernel", kernel] + host)
             let url = try cli.ok(["view", "web", "--no-browser"] + host).trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(url == "http://\(address)/console/1?token=\(token)")
+            // Without --no-browser, $BROWSER gets the URL as its one argument (no shell).
+            let browser = cli.directory + "/browser"
+            let opened = cli.directory + "/opened"
+            try "#!/bin/sh\nprintf '%s' \"$1\" > \(opened)\n".write(toFile: browser, atomically: true, encoding: .utf8)
+            chmod(browser, 0o700)
+            let viewed = try cli.run(["view", "1"] + host, environment: ["BROWSER": browser])
+            #expect(viewed.status == 0 && viewed.stdout.contains(url), "\(viewed)")
+            let received = await Loopback.waitUntil(timeout: .seconds(5)) { (try? String(contentsOfFile: opened, encoding: .utf8)) == url }
+            #expect(received, "the browser got: \((try? String(contentsOfFile: opened, encoding: .utf8)) ?? "nothing")")
             #expect(try cli.fails(["view", "ghost", "--no-browser"] + host, 3).contains("ghost"))
             #expect(try cli.fails(["view", "web", "--no-browser"], 5).contains("spin serve --listen 127.0.0.1:8080"))
             #expect(try cli.fails(["view", "web", "--no-browser", "--host", cli.root + "/spin.sock"], 5).contains("unix socket"))
