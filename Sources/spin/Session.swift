@@ -20,7 +20,7 @@ extension GlobalOptions {
                 throw Self.explainUnreachable(error, host: host)
             }
         }
-        return try await withSpin(agents: agents) { spin in try await body(EmbeddedBackend(spin: spin)) }
+        return try await withSpin(agents: agents) { spin in try await body(spin) }
     }
 
     /// Opens the SDK in this process, runs `body`, and closes the SDK on every path; for

@@ -1,8 +1,8 @@
 import Foundation
 import SpinCore
 
-/// What the commands need from spin, whichever way it is reached: ``EmbeddedBackend`` runs the
-/// SDK in this process, ``RemoteBackend`` asks a spin server. Methods are named like the
+/// What the commands need from spin, whichever way it is reached: the ``Spin`` facade itself
+/// in this process (`Spin+Backend.swift`), or ``RemoteBackend``, which asks a spin server. Methods are named like the
 /// ``Spin`` facade's and fail with the same ``SpinError`` (code and message) either way, so a
 /// command is written once and works embedded or with `--host`.
 protocol SpinBackend: Sendable {

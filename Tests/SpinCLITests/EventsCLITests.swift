@@ -13,8 +13,7 @@ struct EventsCLITests {
         try await CLI.with { cli in
             defer { LifecycleCLITests.cleanUp(cli) }
             try cli.ok(["volume", "create", "vol"])
-            try cli.ok(["vm", "create", "web", "vol", "-c", "1", "-m", "256", "-s", "64M",
-                        "--kernel", guests.kernel, "--initrd", guests.initrd, "--append", TestGuests.append])
+            try cli.ok(["vm", "create", "web", "vol"] + guests.directBootOptions)
 
             let watcher = try ChildProcess(["vm", "get", "web", "--watch", "--format", "json", "--root", cli.root])
             defer { watcher.stop() }

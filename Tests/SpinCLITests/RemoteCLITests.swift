@@ -18,8 +18,7 @@ struct RemoteCLITests {
             let host = ["--host", socket]
 
             try cli.ok(["volume", "create", "vol"] + host)
-            let id = try cli.ok(["vm", "create", "web", "vol", "-c", "1", "-m", "256", "-s", "64M",
-                                 "--kernel", guests.kernel, "--initrd", guests.initrd, "--append", TestGuests.append] + host)
+            let id = try cli.ok(["vm", "create", "web", "vol"] + guests.directBootOptions + host)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(id == "1")
 
