@@ -7,7 +7,7 @@ import Testing
 /// output, the same errors and exit codes as embedded.
 @Suite("spin --host against a running server", .serialized)
 struct RemoteCLITests {
-    @Test("over the unix socket: volume, VM create, watch, start, get, stop, delete; errors match embedded")
+    @Test("over the unix socket: volume, VM create, watch, start, pause, resume, get, stop, delete; errors match embedded")
     func lifecycleOverSocket() async throws {
         let guests = try TestGuests.locate()
         try await CLI.with { cli in
@@ -35,6 +35,9 @@ struct RemoteCLITests {
             #expect(change != nil, "watch saw no change to running: \(watcher.text)")
             watcher.stop()
 
+            let paused = try #require(try cli.json(["pause", "web"] + host) as? [String: Any])
+            #expect((paused["status"] as? [String: Any])?["state"] as? String == "paused")
+            try cli.ok(["resume", "web"] + host)
             let got = try #require(try cli.json(["vm", "get", "1"] + host) as? [String: Any])
             #expect((got["status"] as? [String: Any])?["state"] as? String == "running")
             #expect(try cli.ok(["vm", "list"] + host).contains("running"))
