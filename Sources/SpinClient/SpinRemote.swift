@@ -36,12 +36,18 @@ public final class SpinRemote: Sendable {
     ///   - token: the bearer token; needed over TCP.
     ///   - tls: TLS settings for `https://` (e.g. a private CA); nil uses the system's roots.
     ///   - timeout: how long one call may take (actions wait for their package).
-    public init(endpoint: SpinEndpoint, token: String? = nil, tls: TLSConfiguration? = nil, timeout: Duration = .seconds(3600)) throws {
+    ///   - failFast: fail a call at once when the server refuses the connection, rather than
+    ///     retrying for the 10 s connect timeout (for one-shot programs such as the CLI).
+    public init(
+        endpoint: SpinEndpoint, token: String? = nil, tls: TLSConfiguration? = nil, timeout: Duration = .seconds(3600),
+        failFast: Bool = false
+    ) throws {
         self.endpoint = endpoint
         self.token = token
         self.tls = tls
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls, timeout: .init(connect: .seconds(10)))
         configuration.connectionPool = .init(idleTimeout: .seconds(60))
+        configuration.connectionPool.retryConnectionEstablishment = !failFast
         http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         let middlewares: [any ClientMiddleware] = [ErrorMiddleware()] + (token.map { [BearerMiddleware(token: $0)] } ?? [])
         let seconds = Int64(timeout.components.seconds)
@@ -57,17 +63,14 @@ public final class SpinRemote: Sendable {
 
     /// Connects the way the CLI does: `host` (a socket path, HOST:PORT or URL) or the root's
     /// socket; the token from `token`, else `$SPIN_TOKEN`, else the root's token file.
+    /// - Parameter failFast: see ``init(endpoint:token:tls:timeout:failFast:)``.
     public static func connect(
         root: SpinRoot = SpinRoot(), host: String? = nil, token: String? = nil,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment, failFast: Bool = false
     ) throws -> SpinRemote {
         let endpoint = try host.map(SpinEndpoint.init(parsing:)) ?? .defaultSocket(root: root)
-        var resolved = token ?? environment["SPIN_TOKEN"]
-        if resolved == nil, endpoint.isTCP {
-            resolved = (try? String(contentsOfFile: root.path + "/server.token", encoding: .utf8))?
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        return try SpinRemote(endpoint: endpoint, token: resolved)
+        let resolved = resolveToken(root: root, endpoint: endpoint, explicit: token, environment: environment)
+        return try SpinRemote(endpoint: endpoint, token: resolved, failFast: failFast)
     }
 
     /// Closes the connections.

@@ -1,84 +1,18 @@
 import ArgumentParser
-import Foundation
-import Logging
-import SpinCore
 import SpinServer
 
 /// `spin-server serve` (the default): runs the API in the foreground until SIGTERM/SIGINT,
-/// then lets in-flight requests finish.
+/// then lets in-flight requests finish. `spin serve` is the same command.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the server in the foreground (the default).")
 
     @OptionGroup var options: RootOptions
-
-    @Option(name: .long, help: "Listen on TCP HOST:PORT instead of the unix socket; requests then need the token.")
-    var listen: String?
-
-    @Option(name: .long, help: "The unix socket path (default: ROOT/spin.sock).")
-    var socket: String?
+    @OptionGroup var serve: ServeOptions
 
     @Option(name: .long, help: "The bearer token for TCP (default: $SPIN_TOKEN, else ROOT/server.token, created when missing).")
     var token: String?
 
-    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve HTTPS on the TCP listener.")
-    var tlsCertificate: String?
-
-    @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.")
-    var tlsKey: String?
-
-    @Option(name: .long, help: "Where noVNC's files are (Debian's novnc package).")
-    var novnc: String = "/usr/share/novnc"
-
-    @Flag(name: .customLong("no-agents"), help: "Do not serve the storage and emulation queues here (remote agents do).")
-    var noAgents = false
-
-    @Option(name: .long, help: "The supervisor: auto, direct or systemd-user/systemd-system.")
-    var supervisor: String = "auto"
-
-    func validate() throws {
-        if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
-        if tlsCertificate != nil && listen == nil { throw ValidationError("TLS needs --listen HOST:PORT") }
-    }
-
     func run() async throws {
-        let root = options.spinRoot
-        // Whatever the server creates (socket, token, logs) is private to its user.
-        umask(0o077)
-        var logger = Logger(label: "spin-server")
-        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        do {
-            let serverOptions = try makeOptions(root: root)
-            let spin = try await Spin.open(root: root, options: SpinOptions(supervisor: try supervisorChoice(), runsAgents: !noAgents))
-            let app = try SpinServer.makeApplication(spin: spin, options: serverOptions, logger: logger)
-            logger.info("spin-server \(SpinVersion.current) serving root \(root.path) on \(serverOptions.listen)")
-            try await app.runService()
-            await spin.close()
-        } catch let error as SpinError {
-            logger.critical("\(error.message)")
-            throw ExitCode(error.code.exitCode)
-        }
-    }
-
-    private func makeOptions(root: SpinRoot) throws -> ServerOptions {
-        var result = ServerOptions(listen: .unix(path: socket ?? ServerOptions.defaultSocketPath(root: root)), novncPath: novnc)
-        if let listen {
-            result.listen = try ServerOptions.parseListen(listen)
-            try root.create()
-            let explicit = token ?? ProcessInfo.processInfo.environment["SPIN_TOKEN"]
-            result.token = try explicit.map(ServerToken.init) ?? ServerToken.loadOrCreate(in: root)
-        }
-        if let tlsCertificate, let tlsKey {
-            result.tls = .init(certificatePath: tlsCertificate, keyPath: tlsKey)
-        }
-        return result
-    }
-
-    private func supervisorChoice() throws -> SpinOptions.SupervisorChoice {
-        switch supervisor {
-        case "auto": return .auto
-        case "direct": return .direct
-        case "systemd-system": return .systemd(scope: .system)
-        default: throw ValidationError("--supervisor must be auto, direct or systemd-system")
-        }
+        try await serve.run(root: options.spinRoot, token: token)
     }
 }

@@ -25,6 +25,7 @@ struct Console: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if global.isRemote { return try await runRemote() }
         let (record, paths) = try await global.withSpin(agents: false) { spin in
             let record = try spin.vm(vm)
             return (record, try spin.paths(String(record.id)))

@@ -8,7 +8,12 @@ struct Doctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Check this host: qemu, qemu-img, accelerator, supervisor, store and runtime directory.",
-        discussion: "Each line is OK or the fix. Exits 69 when something needs fixing.\nExample: spin doctor"
+        discussion: """
+            Each line is OK or the fix. Exits 69 when something needs fixing. With --host, shows \
+            the server's report of its host (GET /v1/host).
+            Example: spin doctor
+            Example: spin doctor --host 127.0.0.1:8080
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -34,8 +39,11 @@ struct Doctor: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if global.remoteHost != nil { throw SpinError(.unavailable, GlobalOptions.remoteUnavailable) }
-        let checks = await DoctorChecks(root: global.spinRoot).all()
+        // Embedded, the checks open the store themselves, so that a store that fails to open is
+        // a finding rather than an error.
+        let checks = global.isRemote
+            ? try await global.withBackend(agents: false) { backend in try await backend.hostChecks() }
+            : await DoctorChecks(root: global.spinRoot).all()
         let report = Report(ok: checks.allSatisfy(\.ok), checks: checks)
         try Output.emit(global, report) {
             let width = checks.map(\.name.count).max() ?? 0

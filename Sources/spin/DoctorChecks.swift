@@ -9,14 +9,16 @@ struct DoctorChecks {
     private let install = "install qemu-system-x86 and qemu-utils (scripts/install-deps does)"
 
     /// Every check, in the order printed.
-    func all() async -> [Doctor.Check] {
+    /// - Parameter openSpin: the SDK when this process has it open already (a store is
+    ///   opened once per process); nil opens it here, so that a failure becomes a check.
+    func all(openSpin: Spin? = nil) async -> [Doctor.Check] {
         var checks: [Doctor.Check] = []
         let binary = try? QemuBinary.discover()
         checks.append(await qemu(binary))
         checks.append(await qemuImg())
         let choice = AcceleratorProbe().choose(.auto)
         checks.append(Doctor.Check(name: "accelerator", ok: true, detail: "\(choice.accelerator.rawValue): \(choice.reason)", fix: nil))
-        checks.append(contentsOf: await storeAndSupervisor())
+        checks.append(contentsOf: await storeAndSupervisor(openSpin))
         checks.append(runtime())
         return checks
     }
@@ -38,11 +40,16 @@ struct DoctorChecks {
         return Doctor.Check(name: "qemu-img", ok: true, detail: "\(binary.imgPath) (\(first))", fix: nil)
     }
 
-    private func storeAndSupervisor() async -> [Doctor.Check] {
+    private func storeAndSupervisor(_ openSpin: Spin?) async -> [Doctor.Check] {
         do {
-            let spin = try await Spin.open(root: root, options: SpinOptions(runsAgents: false))
-            let kind = spin.supervisorKind
-            await spin.close()
+            let kind: SupervisorKind
+            if let openSpin {
+                kind = openSpin.supervisorKind
+            } else {
+                let spin = try await Spin.open(root: root, options: SpinOptions(runsAgents: false))
+                kind = spin.supervisorKind
+                await spin.close()
+            }
             let supervisor = kind == .systemd
                 ? "systemd manager reachable: one unit per VM"
                 : "direct: no systemd manager reachable, VMs run as daemonized qemu processes tracked by pidfile and QMP"

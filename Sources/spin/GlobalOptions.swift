@@ -7,8 +7,11 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Data root (default: $SPIN_ROOT, else ~/.config/spin).")
     var root: String?
 
-    @Option(name: .long, help: "A spin-server to manage instead of this host (default: $SPIN_HOST).")
+    @Option(name: .long, help: "A spin server to manage instead of this host: a socket path, HOST:PORT or URL (default: $SPIN_HOST).")
     var host: String?
+
+    @Option(name: .long, help: "The server's bearer token for TCP (default: $SPIN_TOKEN, else ROOT/server.token).")
+    var token: String?
 
     @Option(name: .long, help: "Output format: text for people, json for scripts.")
     var format: OutputFormat = .text
@@ -25,6 +28,9 @@ struct GlobalOptions: ParsableArguments {
         if let fromEnv = ProcessInfo.processInfo.environment["SPIN_HOST"], !fromEnv.isEmpty { return fromEnv }
         return nil
     }
+
+    /// Whether commands go to a server rather than this host.
+    var isRemote: Bool { remoteHost != nil }
 
     /// Whether output is JSON.
     var json: Bool { format == .json }

@@ -17,9 +17,9 @@ struct ImageCopy: AsyncParsableCommand {
     @Option(name: [.customShort("f"), .long], help: "The new image's format, raw or qcow2 (default: the source's).") var imageFormat: ImageFormat?
 
     func run() async throws {
-        let image = try await global.withSpin { spin in
+        let image = try await global.withBackend { backend in
             try await Progress.during("copying \(name)", global) { _ in
-                try await spin.copyImage(volume: volume, name: name, toVolume: toVolume, toName: toName, format: imageFormat)
+                try await backend.copyImage(volume: volume, name: name, toVolume: toVolume, toName: toName, format: imageFormat)
             }
         }
         try Output.emit(global, image) { "copied \(volume)/\(name) to \(image.volume)/\(image.name)" }

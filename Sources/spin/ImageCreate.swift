@@ -17,8 +17,8 @@ struct ImageCreate: AsyncParsableCommand {
 
     func run() async throws {
         let spec = ImageSpec(volume: volume, name: name, sizeBytes: size.bytes, format: imageFormat)
-        let image = try await global.withSpin { spin in
-            try await Progress.during("creating image \(name)", global) { _ in try await spin.createImage(spec) }
+        let image = try await global.withBackend { backend in
+            try await Progress.during("creating image \(name)", global) { _ in try await backend.createImage(spec) }
         }
         try Output.emit(global, image) { "created image \(image.name) in volume \(image.volume) (\(size))" }
     }

@@ -14,7 +14,7 @@ struct ImageDelete: AsyncParsableCommand {
     @Argument(help: "The image's name.") var name: String
 
     func run() async throws {
-        try await global.withSpin { spin in try await spin.deleteImage(volume: volume, name: name) }
+        try await global.withBackend { backend in try await backend.deleteImage(volume: volume, name: name) }
         try Output.emit(global, ["deleted": ["volume": volume, "name": name]]) { "deleted image \(name) from volume \(volume)" }
     }
 }

@@ -16,9 +16,9 @@ struct ImageMove: AsyncParsableCommand {
     @Argument(help: "The image's new name.") var toName: String
 
     func run() async throws {
-        let image = try await global.withSpin { spin in
+        let image = try await global.withBackend { backend in
             try await Progress.during("moving \(name)", global) { _ in
-                try await spin.moveImage(volume: volume, name: name, toVolume: toVolume, toName: toName)
+                try await backend.moveImage(volume: volume, name: name, toVolume: toVolume, toName: toName)
             }
         }
         try Output.emit(global, image) { "moved \(volume)/\(name) to \(image.volume)/\(image.name)" }

@@ -16,8 +16,8 @@ struct ImageResize: AsyncParsableCommand {
     @Flag(help: "Allow shrinking.") var force = false
 
     func run() async throws {
-        let image = try await global.withSpin { spin in
-            try await spin.resizeImage(volume: volume, name: name, sizeBytes: size.bytes, force: force)
+        let image = try await global.withBackend { backend in
+            try await backend.resizeImage(volume: volume, name: name, sizeBytes: size.bytes, force: force)
         }
         try Output.emit(global, image) { "resized \(volume)/\(name) to \(size)" }
     }

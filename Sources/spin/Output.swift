@@ -26,6 +26,12 @@ enum Output {
         String(decoding: try encoder().encode(value), as: UTF8.self)
     }
 
+    /// Writes a line to standard output at once, unbuffered (for streams read through a pipe);
+    /// don't mix with `print` in one command.
+    static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
     /// Writes a line to standard error.
     static func error(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
@@ -34,7 +40,7 @@ enum Output {
 
 /// A VM record with its live status: the JSON of `spin vm get`, `spin vm list` (an array of
 /// them) and the lifecycle commands.
-struct VMWithStatus: Encodable {
+struct VMWithStatus: Encodable, Sendable {
     /// The registry's record.
     let vm: VM
     /// The live status; absent when it could not be read.

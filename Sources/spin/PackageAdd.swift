@@ -26,7 +26,7 @@ struct PackageAdd: AsyncParsableCommand {
         let draft = CommandDraft(
             resource: resource, action: action, parameters: try Self.parse(parameters),
             dependencies: try after.map(Self.commandID))
-        let id = try await global.withSpin(agents: false) { spin in try spin.broker.add(draft, to: package) }
+        let id = try await global.withBackend(agents: false) { backend in try await backend.add(draft, to: package) }
         try Output.emit(global, ["command": id.uuidString.lowercased()]) { id.uuidString.lowercased() }
     }
 

@@ -16,9 +16,9 @@ struct PackageComplete: AsyncParsableCommand {
 
     func run() async throws {
         let id = try PackageAdd.commandID(command)
-        let record = try await global.withSpin(agents: false) { spin in
-            try spin.broker.complete(id, success: success, reason: reason)
-            return try spin.broker.command(id)
+        let record = try await global.withBackend(agents: false) { backend in
+            try await backend.complete(id, success: success, reason: reason)
+            return try await backend.command(id)
         }
         try Output.emit(global, record) { "command \(command): \(record.state.rawValue)" }
     }

@@ -13,9 +13,8 @@ struct PackageEnqueue: AsyncParsableCommand {
     @Argument(help: "The package's id.") var package: UInt64
 
     func run() async throws {
-        let status = try await global.withSpin(agents: false) { spin in
-            try spin.broker.enqueue(package)
-            return try spin.broker.status(package: package)
+        let status = try await global.withBackend(agents: false) { backend in
+            try await backend.enqueue(package)
         }
         try Output.emit(global, status) { "package \(package): \(status.package.state.rawValue)" }
     }

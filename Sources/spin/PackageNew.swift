@@ -12,7 +12,7 @@ struct PackageNew: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let id = try await global.withSpin(agents: false) { spin in try spin.broker.newPackage() }
+        let id = try await global.withBackend(agents: false) { backend in try await backend.newPackage() }
         try Output.emit(global, ["package": id]) { String(id) }
     }
 }

@@ -15,12 +15,11 @@ struct PackageStatusCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait with --wait.") var timeout: Int = 600
 
     func run() async throws {
-        let status = try await global.withSpin(agents: wait) { spin in
+        let status = try await global.withBackend(agents: wait) { backend in
             if wait {
-                _ = try spin.broker.status(package: package)
-                return try await spin.broker.waitForPackage(package, timeout: .seconds(timeout))
+                return try await backend.waitForPackage(package, timeoutSeconds: timeout)
             }
-            return try spin.broker.status(package: package)
+            return try await backend.packageStatus(package)
         }
         try Output.emit(global, status) { PackageCommand.text(status) }
         if wait && status.package.state == .failed { throw ExitCode(SpinError.Code.actionFailed.exitCode) }

@@ -9,8 +9,10 @@ enum Paths {
         return Volume.normalize(joined) ?? joined
     }
 
-    /// Throws `not_found` naming the first of `paths` that is not a readable file.
-    static func requireFiles(_ paths: [String]) throws {
+    /// Throws `not_found` naming the first of `paths` that is not a readable file. With
+    /// `--host` the files are on the server's host, so nothing is checked here.
+    static func requireFiles(_ paths: [String], _ global: GlobalOptions) throws {
+        if global.isRemote { return }
         for path in paths {
             var isDirectory: ObjCBool = false
             let absolute = absolute(path)

@@ -11,6 +11,13 @@ struct QMPCommand: AsyncParsableCommand {
         discussion: "Example: spin qmp shutdown 1 --timeout 30",
         subcommands: [QMPShutdown.self, QMPRaw.self]
     )
+
+    /// QMP is a unix socket beside the VM's qemu: there is nothing to reach through a server.
+    static func refuseRemote(_ global: GlobalOptions) throws {
+        try global.requireLocal(
+            "spin qmp", why: "QMP is a unix socket next to the VM's qemu process",
+            instead: "run spin qmp on the server's host without --host, or use spin start/stop/shutdown --host for power actions")
+    }
 }
 
 /// `spin qmp shutdown ID`: ACPI power-off, then wait; what systemd units run as ExecStop.
@@ -31,6 +38,7 @@ struct QMPShutdown: AsyncParsableCommand {
     @Option(help: "Seconds to wait for the guest.") var timeout: Int = 30
 
     func run() async throws {
+        try QMPCommand.refuseRemote(global)
         let paths = RuntimePaths(root: global.spinRoot, vmID: id)
         // A socket that refuses belongs to a qemu that is gone (systemd runs ExecStop after
         // qemu exits, too): give up at once rather than hold the unit in `deactivating`.
@@ -58,6 +66,7 @@ struct QMPRaw: AsyncParsableCommand {
     @Argument(help: "The VM's id or name.") var vm: String
 
     func run() async throws {
+        try QMPCommand.refuseRemote(global)
         let id: UInt64
         if let number = UInt64(vm) {
             id = number

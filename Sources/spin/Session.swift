@@ -1,20 +1,31 @@
 import Foundation
+import SpinClient
 import SpinCore
 
-/// Opening the SDK for one command: embedded (this process runs the agents it needs) unless
-/// `--host` asks for a server, which is not available yet.
+/// Opening spin for one command: embedded (this process opens the store and runs the agents
+/// it needs) unless `--host` / `$SPIN_HOST` names a server.
 extension GlobalOptions {
-    /// The message for `--host` until the server's client exists.
-    static let remoteUnavailable =
-        "remote mode (--host) is not available yet: spin-server's client lands with the server; omit --host to manage this host directly"
-
-    /// Opens the store under the root, runs `body`, and closes the SDK on every path.
-    /// - Parameter agents: whether this process serves the storage and emulation queues
-    ///   (commands that change things); read-only commands leave them to others.
-    func withSpin<T>(agents: Bool = true, _ body: (Spin) async throws -> T) async throws -> T {
-        if remoteHost != nil {
-            throw SpinError(.unavailable, Self.remoteUnavailable)
+    /// Runs `body` against this host or the server, and closes what it opened on every path.
+    /// - Parameter agents: embedded only: whether this process serves the storage and emulation
+    ///   queues (commands that change things); read-only commands leave them to others.
+    func withBackend<T>(agents: Bool = true, _ body: (any SpinBackend) async throws -> T) async throws -> T {
+        if let host = remoteHost {
+            let remote = try SpinRemote.connect(root: spinRoot, host: host, token: token, failFast: true)
+            do {
+                let result = try await body(RemoteBackend(remote: remote))
+                try? await remote.close()
+                return result
+            } catch {
+                try? await remote.close()
+                throw Self.explainUnreachable(error, host: host)
+            }
         }
+        return try await withSpin(agents: agents) { spin in try await body(spin) }
+    }
+
+    /// Opens the SDK in this process, runs `body`, and closes the SDK on every path; for
+    /// commands that work on this host only (they refuse `--host` first, see ``requireLocal(_:why:instead:)``).
+    func withSpin<T>(agents: Bool = true, _ body: (Spin) async throws -> T) async throws -> T {
         let spin = try await Spin.open(root: spinRoot, options: SpinOptions(runsAgents: agents, storageProgress: Progress.storageSink))
         do {
             let result = try await body(spin)
@@ -24,5 +35,25 @@ extension GlobalOptions {
             await spin.close()
             throw error
         }
+    }
+
+    /// Refuses remote mode for a command that works on this host only.
+    /// - Parameters:
+    ///   - command: the command, e.g. `spin qmp`.
+    ///   - why: why it cannot go through a server.
+    ///   - instead: what to do instead.
+    func requireLocal(_ command: String, why: String, instead: String) throws {
+        guard let host = remoteHost else { return }
+        throw SpinError(.unavailable, "\(command) works on this host only (\(why)), not through the server at \(host); \(instead)")
+    }
+
+    /// A transport failure (the server's own errors carry no cause) as the message a user
+    /// needs: which server did not answer and how to start one.
+    static func explainUnreachable(_ error: any Error, host: String) -> any Error {
+        guard let spinError = error as? SpinError, spinError.code == .unavailable, spinError.cause != nil else { return error }
+        return SpinError(
+            .unavailable,
+            "cannot reach the spin server at \(host) (\(spinError.message)); start it with spin serve (or spin-server) on that host, or omit --host and unset SPIN_HOST to manage this host directly",
+            cause: spinError.cause)
     }
 }

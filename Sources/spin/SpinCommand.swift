@@ -4,22 +4,26 @@ import SpinCore
 /// The `spin` command line: a thin adapter over the SpinCore SDK.
 ///
 /// Embedded by default: it opens the store under the data root and runs the agents it needs
-/// in this process, so no server is required.
+/// in this process, so no server is required. With `--host` the same commands go to a spin
+/// server (``SpinBackend``).
 @main
 struct SpinCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spin",
-        abstract: "Manage QEMU virtual machines on this host.",
+        abstract: "Manage QEMU virtual machines on this host or through a spin server.",
         discussion: """
             spin works on this host directly: it opens the store under --root ($SPIN_ROOT, else \
-            ~/.config/spin) and runs what it needs in-process. VM arguments accept an id or a name.
+            ~/.config/spin) and runs what it needs in-process. With --host ($SPIN_HOST) every \
+            command goes to a spin server instead (spin serve runs one). VM arguments accept an \
+            id or a name.
             Example: spin vm create web vol1 --cdrom /srv/iso/debian.iso && spin start web
             """,
         version: SpinVersion.current,
         subcommands: [
-            VMCommand.self, VMStart.self, VMStop.self, VMShutdown.self, VMRestart.self, Console.self,
+            VMCommand.self, VMStart.self, VMStop.self, VMShutdown.self, VMRestart.self, VMPause.self, VMResume.self,
+            Console.self, View.self, Events.self,
             VolumeCommand.self, ImageCommand.self, PackageCommand.self, QMPCommand.self,
-            Doctor.self, StoreCommand.self,
+            Doctor.self, StoreCommand.self, Serve.self,
         ]
     )
 

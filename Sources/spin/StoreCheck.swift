@@ -24,6 +24,9 @@ struct StoreCheck: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
+        try global.requireLocal(
+            "spin store check", why: "it opens the LMDB store files under the data root",
+            instead: "run spin store check on the server's host without --host, or spin doctor --host to see the server's store")
         let root = global.spinRoot
         try root.create()
         let store = try Store(path: root.storePath)

@@ -39,14 +39,14 @@ struct VMCreate: AsyncParsableCommand {
         if let cdrom { storage.append(.cdrom(path: Paths.absolute(cdrom))) }
         let boot = kernel.map { DirectBoot(kernel: Paths.absolute($0), initrd: initrd.map(Paths.absolute), append: append) }
         let spec = VMSpec(name: name, cpus: cpus, memoryMiB: memory, ports: ports, storage: storage, kernel: boot, newImages: [image])
-        try Paths.requireFiles([cdrom, kernel, initrd].compactMap { $0 })
+        try Paths.requireFiles([cdrom, kernel, initrd].compactMap { $0 }, global)
         let problems = spec.validate()
         if !problems.isEmpty {
             throw SpinError(.invalidArgument, problems.map(\.description).joined(separator: "\n"))
         }
-        let vm = try await global.withSpin { spin in
-            _ = try spin.volume(volume)
-            return try await Progress.during("creating VM \(name)", global) { _ in try await spin.createVM(spec) }
+        let vm = try await global.withBackend { backend in
+            _ = try await backend.volume(volume)
+            return try await Progress.during("creating VM \(name)", global) { _ in try await backend.createVM(spec) }
         }
         try Output.emit(global, vm) { String(vm.id) }
     }

@@ -13,9 +13,9 @@ struct VMDelete: AsyncParsableCommand {
     @Argument(help: "The VM's id or name.") var vm: String
 
     func run() async throws {
-        let deleted = try await global.withSpin { spin in
-            let record = try spin.vm(vm)
-            try await Progress.during("deleting VM \(record.name)", global) { _ in try await spin.deleteVM(String(record.id)) }
+        let deleted = try await global.withBackend { backend in
+            let record = try await backend.vm(vm)
+            try await Progress.during("deleting VM \(record.name)", global) { _ in try await backend.deleteVM(String(record.id)) }
             return record
         }
         try Output.emit(global, ["deleted": deleted.id]) { "deleted VM \(deleted.id) (\(deleted.name))" }

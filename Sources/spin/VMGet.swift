@@ -1,25 +1,39 @@
 import ArgumentParser
 import SpinCore
 
-/// `spin vm get ID`: one VM's record and live status.
+/// `spin vm get ID [--watch]`: one VM's record and live status.
 struct VMGet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "get",
-        abstract: "Show a VM's record and its live status.",
+        abstract: "Show a VM's record and its live status; --watch follows its state changes.",
         discussion: """
-            JSON: {"vm": {…the record…}, "status": {…live status…}}.
+            JSON: {"vm": {…the record…}, "status": {…live status…}}. With --watch, the VM is \
+            printed, then a line for each state change until Ctrl-C (with --format json: the VM \
+            on one line, then one vm.state event object per line, as spin events prints them).
             Example: spin vm get web --format json
+            Example: spin vm get web --watch
             """
     )
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The VM's id or name.") var vm: String
+    @Flag(help: "Keep printing the VM's state changes until Ctrl-C.") var watch = false
 
     func run() async throws {
-        let result = try await global.withSpin(agents: false) { spin in
-            let record = try spin.vm(vm)
-            return VMWithStatus(vm: record, status: try await spin.status(String(record.id)))
+        guard watch else {
+            let result = try await global.withBackend(agents: false) { backend in try await backend.vmWithStatus(vm) }
+            return try Output.emit(global, result) { VMText.detail(result.vm, result.status) }
         }
-        try Output.emit(global, result) { VMText.detail(result.vm, result.status) }
+        try await global.withBackend(agents: false) { backend in
+            // Subscribe first, so no change between the snapshot and the stream is lost.
+            let events = try await backend.events(vm: vm)
+            let current = try await backend.vmWithStatus(vm)
+            if global.json {
+                Output.line(String(decoding: try Output.encoder(pretty: false).encode(current), as: UTF8.self))
+            } else {
+                Output.line(VMText.detail(current.vm, current.status))
+            }
+            try await EventLines.follow(events, global) { $0.kind == .vmState && $0.vmID == current.vm.id }
+        }
     }
 }

@@ -32,18 +32,18 @@ struct VMImageAttach: AsyncParsableCommand {
         let attachment: StorageAttachment
         var newImage: ImageSpec?
         if let cdrom {
-            try Paths.requireFiles([cdrom])
+            try Paths.requireFiles([cdrom], global)
             attachment = .cdrom(path: Paths.absolute(cdrom))
         } else {
             let disk = ImageSpec(volume: volume ?? "", name: image ?? "", sizeBytes: size?.bytes ?? 1)
             attachment = disk.attachment
             if size != nil { newImage = disk }
         }
-        let (row, _) = try await global.withSpin { spin in
+        let (row, _) = try await global.withBackend { backend in
             let updated = try await Progress.during("attaching to \(vm)", global) { _ in
-                try await spin.attachStorage(vm: vm, attachment, newImage: newImage)
+                try await backend.attachStorage(vm: vm, attachment, newImage: newImage)
             }
-            let rows = DriveRow.rows(updated, spin)
+            let rows = try await DriveRow.rows(updated, backend)
             guard let row = rows.last(where: { updated.storage[$0.index] == attachment }) else {
                 throw SpinError(.internal, "the attached drive is missing from VM \(updated.id)")
             }

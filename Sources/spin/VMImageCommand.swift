@@ -27,11 +27,12 @@ struct DriveRow: Encodable {
     let image: String?
 
     /// The drives of `vm`, with disk paths resolved through the volumes.
-    static func rows(_ vm: VM, _ spin: Spin) -> [DriveRow] {
-        vm.storage.enumerated().map { index, attachment in
+    static func rows(_ vm: VM, _ backend: any SpinBackend) async throws -> [DriveRow] {
+        let paths = Dictionary(try await backend.listVolumes().map { ($0.name, $0.path) }, uniquingKeysWith: { first, _ in first })
+        return vm.storage.enumerated().map { index, attachment in
             switch attachment {
             case .disk(let volume, let image):
-                let directory = (try? spin.volume(volume).path) ?? "<missing volume \(volume)>"
+                let directory = paths[volume] ?? "<missing volume \(volume)>"
                 return DriveRow(index: index, kind: "disk", path: directory + "/" + image, cdrom: false, volume: volume, image: image)
             case .cdrom(let path):
                 return DriveRow(index: index, kind: "cdrom", path: path, cdrom: true, volume: nil, image: nil)

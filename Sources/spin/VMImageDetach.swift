@@ -14,8 +14,8 @@ struct VMImageDetach: AsyncParsableCommand {
     @Argument(help: "The drive's index, from spin vm image list.") var index: Int
 
     func run() async throws {
-        let rows = try await global.withSpin { spin in
-            DriveRow.rows(try await spin.detachStorage(vm: vm, index: index), spin)
+        let rows = try await global.withBackend { backend in
+            try await DriveRow.rows(try await backend.detachStorage(vm: vm, index: index), backend)
         }
         try Output.emit(global, rows) { "detached drive \(index) of VM \(vm)" }
     }

@@ -12,9 +12,9 @@ struct VMList: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let rows = try await global.withSpin(agents: false) { spin in
-            let vms = try spin.listVMs()
-            let statuses = await spin.statuses(vms)
+        let rows = try await global.withBackend(agents: false) { backend in
+            let vms = try await backend.listVMs()
+            let statuses = await backend.statuses(vms)
             return vms.map { VMWithStatus(vm: $0, status: statuses[$0.id]) }
         }
         try Output.emit(global, rows) {

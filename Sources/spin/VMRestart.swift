@@ -15,6 +15,6 @@ struct VMRestart: AsyncParsableCommand {
 
     func run() async throws {
         let timeout = timeout
-        try await Lifecycle.perform(global, vm, verb: "restarting") { spin, id in try await spin.restartVM(id, timeoutSeconds: timeout) }
+        try await Lifecycle.perform(global, vm, verb: "restarting") { backend, id in try await backend.restartVM(id, timeoutSeconds: timeout) }
     }
 }

@@ -15,6 +15,6 @@ struct VMShutdown: AsyncParsableCommand {
 
     func run() async throws {
         let timeout = timeout
-        try await Lifecycle.perform(global, vm, verb: "shutting down") { spin, id in try await spin.shutdownVM(id, timeoutSeconds: timeout) }
+        try await Lifecycle.perform(global, vm, verb: "shutting down") { backend, id in try await backend.shutdownVM(id, timeoutSeconds: timeout) }
     }
 }

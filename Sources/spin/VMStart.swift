@@ -13,6 +13,6 @@ struct VMStart: AsyncParsableCommand {
     @Argument(help: "The VM's id or name.") var vm: String
 
     func run() async throws {
-        try await Lifecycle.perform(global, vm, verb: "starting") { spin, id in try await spin.startVM(id) }
+        try await Lifecycle.perform(global, vm, verb: "starting") { backend, id in try await backend.startVM(id) }
     }
 }

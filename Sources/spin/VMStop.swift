@@ -19,6 +19,6 @@ struct VMStop: AsyncParsableCommand {
 
     func run() async throws {
         let timeout = timeout
-        try await Lifecycle.perform(global, vm, verb: "stopping") { spin, id in try await spin.stopVM(id, timeoutSeconds: timeout) }
+        try await Lifecycle.perform(global, vm, verb: "stopping") { backend, id in try await backend.stopVM(id, timeoutSeconds: timeout) }
     }
 }

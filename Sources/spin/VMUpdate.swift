@@ -29,8 +29,8 @@ struct VMUpdate: AsyncParsableCommand {
     func run() async throws {
         let ports = try port.map(PortForward.init(parsing:))
         let (cpus, memory, noPorts) = (cpus, memory, noPorts)
-        let updated = try await global.withSpin { spin in
-            try await spin.updateVM(vm) { record in
+        let updated = try await global.withBackend { backend in
+            try await backend.updateVM(vm) { record in
                 if let cpus { record.cpus = cpus }
                 if let memory { record.memoryMiB = memory }
                 if !ports.isEmpty || noPorts { record.ports = ports }

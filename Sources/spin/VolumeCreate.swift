@@ -15,7 +15,7 @@ struct VolumeCreate: AsyncParsableCommand {
 
     func run() async throws {
         let directory = path.map(Paths.absolute)
-        let volume = try await global.withSpin { spin in try await spin.createVolume(name: name, path: directory) }
+        let volume = try await global.withBackend { backend in try await backend.createVolume(name: name, path: directory) }
         try Output.emit(global, volume) { "created volume \(volume.name) at \(volume.path)" }
     }
 }

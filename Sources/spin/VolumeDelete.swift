@@ -14,7 +14,7 @@ struct VolumeDelete: AsyncParsableCommand {
     @Flag(help: "Delete the volume's images too.") var force = false
 
     func run() async throws {
-        try await global.withSpin { spin in try await spin.deleteVolume(name, force: force) }
+        try await global.withBackend { backend in try await backend.deleteVolume(name, force: force) }
         try Output.emit(global, ["deleted": name]) { "deleted volume \(name)" }
     }
 }

@@ -12,9 +12,10 @@ struct VolumeList: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let (volumes, counts) = try await global.withSpin(agents: false) { spin in
-            let volumes = try spin.listVolumes()
-            return (volumes, try volumes.map { try spin.listImages(volume: $0.name).count })
+        let (volumes, counts) = try await global.withBackend(agents: false) { backend in
+            let volumes = try await backend.listVolumes()
+            let images = try await backend.listImages(volume: nil)
+            return (volumes, volumes.map { volume in images.filter { $0.volume == volume.name }.count })
         }
         try Output.emit(global, volumes) {
             Table(headers: ["name", "path", "images"], rows: zip(volumes, counts).map { [$0.name, $0.path, String($1)] }).render()

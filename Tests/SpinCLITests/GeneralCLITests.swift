@@ -3,17 +3,6 @@ import Testing
 
 @Suite("spin as a whole")
 struct GeneralCLITests {
-    @Test("--host and $SPIN_HOST say plainly that remote mode is not available yet and exit 69")
-    func remote() async throws {
-        try await CLI.with { cli in
-            let stderr = try cli.fails(["vm", "list", "--host", "http://server:8080"], 69)
-            #expect(stderr.contains("remote mode (--host) is not available yet"))
-            let fromEnv = try cli.run(["volume", "list"], environment: ["SPIN_HOST": "unix:///run/spin.sock"])
-            #expect(fromEnv.status == 69)
-            #expect(fromEnv.stderr.contains("omit --host"))
-        }
-    }
-
     @Test("errors in --format json are one JSON object on stderr with the code name")
     func jsonErrors() async throws {
         try await CLI.with { cli in

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SpinCore
+
+/// The options and body of "run the server in the foreground", shared by `spin-server serve`
+/// and `spin serve` so both behave the same. The data root and the bearer token are not here:
+/// each command takes them with its own global options.
+public struct ServeOptions: ParsableArguments {
+    @Option(name: .long, help: "Listen on TCP HOST:PORT instead of the unix socket; requests then need the token.")
+    public var listen: String?
+
+    @Option(name: .long, help: "The unix socket path (default: ROOT/spin.sock).")
+    public var socket: String?
+
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve HTTPS on the TCP listener.")
+    public var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.")
+    public var tlsKey: String?
+
+    @Option(name: .long, help: "Where noVNC's files are (Debian's novnc package).")
+    public var novnc: String = "/usr/share/novnc"
+
+    @Flag(name: .customLong("no-agents"), help: "Do not serve the storage and emulation queues here (remote agents do).")
+    public var noAgents = false
+
+    @Option(name: .long, help: "The supervisor: auto, direct or systemd-system.")
+    public var supervisor: String = "auto"
+
+    /// Creates the defaults (ArgumentParser fills them in).
+    public init() {}
+
+    public func validate() throws {
+        if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if tlsCertificate != nil && listen == nil { throw ValidationError("TLS needs --listen HOST:PORT") }
+        _ = try supervisorChoice()
+    }
+
+    /// Runs the server until SIGTERM/SIGINT, then lets in-flight requests finish.
+    /// - Parameters:
+    ///   - root: the data root.
+    ///   - token: the bearer token for TCP; nil takes `$SPIN_TOKEN`, else the root's token file
+    ///     (created when missing).
+    /// - Throws: `ExitCode` with the error's exit code after logging a ``SpinError``.
+    public func run(root: SpinRoot, token: String?) async throws {
+        // Whatever the server creates (socket, token, logs) is private to its user.
+        umask(0o077)
+        var logger = Logger(label: "spin-server")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        do {
+            let serverOptions = try makeOptions(root: root, token: token)
+            let spin = try await Spin.open(root: root, options: SpinOptions(supervisor: try supervisorChoice(), runsAgents: !noAgents))
+            let app = try SpinServer.makeApplication(spin: spin, options: serverOptions, logger: logger)
+            logger.info("spin-server \(SpinVersion.current) serving root \(root.path) on \(serverOptions.listen)")
+            try await app.runService()
+            await spin.close()
+        } catch let error as SpinError {
+            logger.critical("\(error.message)")
+            throw ExitCode(error.code.exitCode)
+        }
+    }
+
+    /// Where to listen, with the token and TLS files.
+    func makeOptions(root: SpinRoot, token: String?) throws -> ServerOptions {
+        var result = ServerOptions(listen: .unix(path: socket ?? ServerOptions.defaultSocketPath(root: root)), novncPath: novnc)
+        if let listen {
+            result.listen = try ServerOptions.parseListen(listen)
+            try root.create()
+            let explicit = token ?? ProcessInfo.processInfo.environment["SPIN_TOKEN"]
+            result.token = try explicit.map(ServerToken.init) ?? ServerToken.loadOrCreate(in: root)
+        }
+        if let tlsCertificate, let tlsKey {
+            result.tls = .init(certificatePath: tlsCertificate, keyPath: tlsKey)
+        }
+        return result
+    }
+
+    func supervisorChoice() throws -> SpinOptions.SupervisorChoice {
+        switch supervisor {
+        case "auto": return .auto
+        case "direct": return .direct
+        case "systemd-system": return .systemd(scope: .system)
+        default: throw ValidationError("--supervisor must be auto, direct or systemd-system")
+        }
+    }
+}
