@@ -1,16 +1,32 @@
+import Foundation
+import SpinClient
 import SpinCore
 
-/// `spin console --host …`: the one place remote consoles are decided.
-///
-/// The server's serial console is a WebSocket at `/v1/vms/{ref}/console/serial` (binary frames,
-/// raw bytes both ways) with a `SpinRemote` client for it; until that is wired here, remote mode
-/// refuses plainly. To wire it: replace this body with a session that pumps the terminal (raw
-/// mode, Ctrl-] detaches, as ``ConsoleSession`` does) to and from that WebSocket.
+/// `spin console VM --host …`: the serial console through the server's WebSocket
+/// (`/v1/vms/{ref}/console/serial`), with the same terminal handling as on this host.
 extension Console {
     func runRemote() async throws {
-        let host = global.remoteHost ?? "the server"
-        throw SpinError(
-            .unavailable,
-            "spin console through a server (\(host)) is not available yet; on the server's host run spin console \(vm)\(log ? " --log" : "") without --host, or open the browser console with spin view \(vm) --host HOST:PORT")
+        guard let host = global.remoteHost else { return }
+        if log {
+            throw SpinError(
+                .unavailable,
+                "the serial log of VM \(vm) is a file on the server's host (\(host)); read it there with spin console \(vm) --log, or attach live with spin console \(vm) --host \(host)")
+        }
+        let remote = try SpinRemote.connect(root: global.spinRoot, host: host, token: global.token, failFast: true)
+        do {
+            let record = try await remote.vm(vm)
+            try await remote.withSerialConsole(String(record.id)) { console in
+                Output.error("connected to the serial console of VM \(record.id) (\(record.name)) through \(host); press Ctrl-] to detach")
+                try await RemoteConsoleBridge(console: console).run()
+            }
+            Output.error("\r\ndetached from VM \(record.id) (\(record.name))")
+            try? await remote.close()
+        } catch let error as SpinError where error.code == .failedPrecondition {
+            try? await remote.close()
+            throw SpinError(.failedPrecondition, "\(error.message), or read its log on the server's host with spin console \(vm) --log", cause: error.cause)
+        } catch {
+            try? await remote.close()
+            throw GlobalOptions.explainUnreachable(error, host: host)
+        }
     }
 }

@@ -38,6 +38,19 @@ struct RemoteCLITests {
             let paused = try #require(try cli.json(["pause", "web"] + host) as? [String: Any])
             #expect((paused["status"] as? [String: Any])?["state"] as? String == "paused")
             try cli.ok(["resume", "web"] + host)
+            // The serial console through the server's WebSocket: a line typed here runs in the
+            // guest's shell (retried while the guest is still booting; input before then is lost).
+            var echoed = ""
+            for _ in 0..<8 where !echoed.contains("remote-42") {
+                echoed = try cli.run(["console", "web"] + host, stdin: "echo remote-$((6*7))\n").stdout
+            }
+            #expect(echoed.contains("remote-42"), "console through the server printed: \(echoed)")
+            // Interactive: raw terminal in a real pty, Ctrl-] detaches.
+            if let transcript = try await TmuxConsole.run(cli: cli, vm: "web", typing: "echo hello-through-server", arguments: host) {
+                #expect(transcript.split(separator: "\n").contains { $0.hasPrefix("hello-through-server") }, "console transcript:\n\(transcript)")
+                #expect(transcript.contains("detached from VM 1"), "console transcript:\n\(transcript)")
+                #expect(transcript.contains("CONSOLE-EXIT-0"), "console transcript:\n\(transcript)")
+            }
             let got = try #require(try cli.json(["vm", "get", "1"] + host) as? [String: Any])
             #expect((got["status"] as? [String: Any])?["state"] as? String == "running")
             #expect(try cli.ok(["vm", "list"] + host).contains("running"))
@@ -45,6 +58,7 @@ struct RemoteCLITests {
 
             let stopped = try #require(try cli.json(["stop", "web", "--timeout", "1"] + host) as? [String: Any])
             #expect((stopped["status"] as? [String: Any])?["state"] as? String == "stopped")
+            #expect(try cli.fails(["console", "web"] + host, 5).contains("not running"))
             try cli.ok(["vm", "delete", "web"] + host)
             #expect((try cli.json(["vm", "list"] + host) as? [Any])?.isEmpty == true)
 
@@ -57,7 +71,8 @@ struct RemoteCLITests {
             // Host-local commands say so.
             #expect(try cli.fails(["qmp", "raw", "1"] + host, 69).contains("works on this host only"))
             #expect(try cli.fails(["store", "check"] + host, 69).contains("works on this host only"))
-            #expect(try cli.fails(["console", "web"] + host, 69).contains("not available yet"))
+            #expect(try cli.fails(["console", "ghost"] + host, 3).contains("ghost"))
+            #expect(try cli.fails(["console", "web", "--log"] + host, 69).contains("server's host"))
         }
     }
 

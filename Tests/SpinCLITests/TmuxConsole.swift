@@ -2,20 +2,21 @@ import Foundation
 import SpinTestSupport
 
 /// Drives `spin console` on a real pseudo-terminal inside a private tmux server: types a line,
-/// presses Ctrl-], and returns what the pane showed.
+/// presses Ctrl-], and returns what the pane showed. `arguments` go after the command's own
+/// (e.g. `--host`).
 enum TmuxConsole {
     /// The transcript, or nil when tmux is not installed (scripts/install-deps installs it).
-    static func run(cli: CLI, vm: String, typing line: String) async throws -> String? {
+    static func run(cli: CLI, vm: String, typing line: String, arguments extra: [String] = []) async throws -> String? {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else { return nil }
         let socket = "spin-clitest-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let binary = try CLI.binary()
         let script = cli.directory + "/console.sh"
         // The pane runs a script file: arguments stay arguments, nothing is parsed by a shell string.
-        let body = "#!/bin/sh\n\"$1\" console \"$2\" --root \"$3\"\necho CONSOLE-EXIT-$?\nexec sleep 5\n"
+        let body = "#!/bin/sh\nbinary=$1 vm=$2 root=$3\nshift 3\n\"$binary\" console \"$vm\" --root \"$root\" \"$@\"\necho CONSOLE-EXIT-$?\nexec sleep 5\n"
         try body.write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o755)
         defer { _ = try? tmux(socket, ["kill-server"]) }
-        try tmux(socket, ["new-session", "-d", "-s", "console", "-x", "160", "-y", "40", script, binary, vm, cli.root])
+        try tmux(socket, ["new-session", "-d", "-s", "console", "-x", "160", "-y", "40", script, binary, vm, cli.root] + extra)
         _ = await Loopback.waitUntil(timeout: .seconds(10)) { (try? capture(socket))?.contains("Ctrl-] to detach") == true }
         try tmux(socket, ["send-keys", "-t", "console", "-l", line])
         try tmux(socket, ["send-keys", "-t", "console", "Enter"])
