@@ -18,11 +18,17 @@ struct ConsoleRequestContext: RequestContext, WebSocketRequestContext {
         handoff = Handoff()
     }
 
-    /// Holds one value from `shouldUpgrade` until the handler takes it.
+    /// Holds one value from `shouldUpgrade` until the handler takes it; closes it if nobody does.
     final class Handoff: Sendable {
         private let value = Mutex<ConsoleConnector.Connection?>(nil)
 
         func put(_ connection: ConsoleConnector.Connection) { value.withLock { $0 = connection } }
         func take() -> ConsoleConnector.Connection? { value.withLock { $0.take() } }
+
+        /// A connection nobody took (the client left before the upgrade finished) is closed
+        /// with the request, not left open until the server stops.
+        deinit {
+            value.withLock { $0?.channel.close(promise: nil) }
+        }
     }
 }
