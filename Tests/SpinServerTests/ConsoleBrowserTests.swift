@@ -52,4 +52,35 @@ struct ConsoleBrowserTests {
             await server.stop()
         }
     }
+
+    @Test("the serial page, opened over TCP with ?token=, sends keystrokes to the guest's shell and shows its answer")
+    func serialPageRunsACommand() async throws {
+        try await ServerFixture.with { fixture in
+            let port = try Loopback.freePort()
+            let server = try await LiveServer.start(fixture, listen: .tcp(host: "127.0.0.1", port: port), token: "tok")
+            defer { Task { await server.stop() } }
+            _ = try await fixture.bootGuest("web")
+            // Each poll: once connected, type the command as key presses (again every few
+            // polls, in case the shell was not reading yet), and report the page's text.
+            let probe = #"""
+                (() => {
+                  const d = document.documentElement.dataset, out = document.getElementById("out");
+                  window.polls = (window.polls || 0) + 1;
+                  if (d.state === "connected" && window.polls % 6 === 1) {
+                    for (const key of [..."echo page-$((6*7))", "Enter"]) out.dispatchEvent(new KeyboardEvent("keydown", {key}));
+                  }
+                  return JSON.stringify({state: d.state || "", text: out ? out.textContent.slice(-3000) : ""});
+                })()
+                """#
+            let outcome = try await HeadlessChromium.capture(
+                url: "http://127.0.0.1:\(port)/console/web/serial?token=tok", width: 900, height: 500, probe: probe, timeout: .seconds(60)
+            ) { report in report.contains("page-42") }
+            #expect(outcome.report.contains("page-42"), "the serial page never showed the command's output: \(outcome.report)")
+            if let png = outcome.screenshot {
+                try FileManager.default.createDirectory(atPath: Self.artifacts, withIntermediateDirectories: true)
+                try png.write(to: URL(fileURLWithPath: Self.artifacts + "/serial-page.png"))
+            }
+            await server.stop()
+        }
+    }
 }
