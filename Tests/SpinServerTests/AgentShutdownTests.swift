@@ -115,10 +115,10 @@ struct ChildProcess: Sendable {
 
     /// SIGTERM, then the exit status (nil when it had to be killed after 20 s).
     func terminate() async -> Int32? {
-        kill(pid, SIGTERM)
+        Glibc.kill(pid, SIGTERM)
         let exited = await Loopback.waitUntil(timeout: .seconds(20)) { !process.isRunning }
         guard exited else {
-            kill()
+            self.kill()
             return nil
         }
         return process.terminationStatus
