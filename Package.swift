@@ -114,8 +114,11 @@ let package = Package(
         .executableTarget(
             name: "spin-bench",
             dependencies: [
-                "SpinStore", "SpinCore", "SpinQemu", "CLMDB", "SpinTestSupport",
+                "SpinStore", "SpinCore", "SpinQemu", "CLMDB", "SpinTestSupport", "SpinServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Child-process workloads for crash and multi-process tests.

@@ -12,17 +12,27 @@ public struct RemoteAgentRunner: Sendable {
     public let agent: any Agent
     /// Each lease's length; renewed every third of it while an action runs.
     public let leaseSeconds: Int
+    /// When the runner is cancelled, how long the command in flight may still take to finish
+    /// before it is cancelled too and its lease handed back to the server.
+    public let drainTimeout: Duration
     private let logger: Logger
 
     /// Creates a runner.
-    public init(remote: SpinRemote, agent: any Agent, leaseSeconds: Int = 30, logger: Logger = Logger(label: "spin.remote-agent")) {
+    public init(
+        remote: SpinRemote, agent: any Agent, leaseSeconds: Int = 30, drainTimeout: Duration = .seconds(10),
+        logger: Logger = Logger(label: "spin.remote-agent")
+    ) {
         self.remote = remote
         self.agent = agent
         self.leaseSeconds = leaseSeconds
+        self.drainTimeout = drainTimeout
         self.logger = logger
     }
 
     /// Serves the queue until the task is cancelled; connection failures are retried.
+    /// Cancelled, it takes no new command; the one in flight gets ``drainTimeout`` to finish,
+    /// and is otherwise handed back (``SpinRemote/release(_:)``) so another agent takes it at
+    /// once.
     public func run() async {
         while !Task.isCancelled {
             do {
@@ -51,15 +61,31 @@ public struct RemoteAgentRunner: Sendable {
             }
         }
         defer { keeper.cancel() }
-        let first = lease
-        do {
-            try await agent.perform(first.command, renewLease: renew)
-            try await remote.complete(first, success: true)
-        } catch {
-            let spin = error as? SpinError
-            logger.notice("\(first.command.resource).\(first.command.action) \(first.command.id) failed: \(error)")
-            try await remote.complete(first, success: false, reason: spin?.message ?? String(describing: error), errorCode: spin?.code.name)
+        let agent = agent
+        let outcome = await Draining.run(grace: drainTimeout) { () async -> Result<Void, any Error> in
+            do {
+                try await agent.perform(lease.command, renewLease: renew)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
         }
-        return first.command
+        let stopping = Task.isCancelled
+        let logger = logger
+        // The outcome is recorded even while the runner stops.
+        try await Task {
+            switch outcome {
+            case .success:
+                try await remote.complete(lease, success: true)
+            case .failure(let error) where stopping:
+                logger.notice("\(lease.command.resource).\(lease.command.action) \(lease.command.id) handed back: \(error)")
+                try await remote.release(lease)
+            case .failure(let error):
+                let spin = error as? SpinError
+                logger.notice("\(lease.command.resource).\(lease.command.action) \(lease.command.id) failed: \(error)")
+                try await remote.complete(lease, success: false, reason: spin?.message ?? String(describing: error), errorCode: spin?.code.name)
+            }
+        }.value
+        return lease.command
     }
 }

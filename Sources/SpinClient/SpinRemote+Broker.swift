@@ -69,6 +69,15 @@ extension SpinRemote {
         }
     }
 
+    /// Hands a lease back so the command is ready again at once (``Broker/release(_:)``).
+    /// - Returns: whether the lease was still held and is now released.
+    @discardableResult
+    public func release(_ lease: Lease) async throws -> Bool {
+        try await call {
+            try await client.releaseLease(path: .init(id: lease.command.id.uuidString), body: .json(.init(token: lease.token.uuidString))).ok.body.json.changed
+        }
+    }
+
     /// Records the outcome of a leased command (``Broker/complete(_:success:reason:errorCode:)``).
     @discardableResult
     public func complete(_ lease: Lease, success: Bool, reason: String? = nil, errorCode: String? = nil) async throws -> Bool {

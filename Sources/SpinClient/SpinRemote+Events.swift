@@ -10,13 +10,13 @@ extension SpinRemote {
     /// - Parameter vm: only state changes of this VM (id or name).
     public func events(vm: String? = nil) async throws -> AsyncThrowingStream<SpinEvent, any Error> {
         let body = try await call { try await streamingClient.getEvents(query: .init(vm: vm)).ok.body.textEventStream }
-        let decoded = body.asDecodedServerSentEventsWithJSONData(of: Components.Schemas.Event.self)
+        let decoded = body.asDecodedServerSentEventsWithJSONData(of: Components.Schemas.Event.self, decoder: EventStreamJSON.decoder())
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: SpinEvent.self)
         let task = Task {
             do {
                 for try await message in decoded {
                     guard let data = message.data else { continue }
-                    continuation.yield(try JSONDecoder().decode(SpinEvent.self, from: JSONEncoder().encode(data)))
+                    continuation.yield(try EventStreamJSON.decoder().decode(SpinEvent.self, from: EventStreamJSON.encoder().encode(data)))
                 }
                 continuation.finish()
             } catch {

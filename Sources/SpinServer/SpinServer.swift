@@ -6,6 +6,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOSSL
 import OpenAPIHummingbird
+import OpenAPIRuntime
 import SpinAPI
 import SpinCore
 
@@ -33,7 +34,8 @@ public enum SpinServer {
         router.add(middleware: BodyLimitMiddleware(limit: options.bodyLimit))
         router.get("/openapi.yaml") { _, _ in try OpenAPIDocument.response() }
         let handler = APIHandler(spin: spin, metrics: metrics, options: options)
-        try handler.registerHandlers(on: router)
+        // Compact JSON (the runtime's default pretty-prints): half the bytes of a VM list.
+        try handler.registerHandlers(on: router, configuration: OpenAPIRuntime.Configuration(jsonEncodingOptions: [.sortedKeys]))
         ConsoleRoutes(spin: spin, options: options).register(on: router)
         return router
     }

@@ -24,20 +24,26 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Runners serving the queue at once.")
     var concurrency: Int = 2
 
+    @Option(name: .customLong("drain-seconds"), help: "On SIGTERM, how long a command in flight may still run before it is handed back.")
+    var drainSeconds: Int = 10
+
     func validate() throws {
         guard resource == "storage" else { throw ValidationError("only the storage queue can be served remotely for now") }
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 64") }
+        guard (0...3600).contains(drainSeconds) else { throw ValidationError("--drain-seconds must be 0 to 3600") }
     }
 
     func run() async throws {
         let remote = try SpinRemote.connect(root: options.spinRoot, host: host, token: token)
-        let runner = RemoteAgentRunner(remote: remote, agent: StorageAgent(qemuImg: QemuImg(executable: "qemu-img")))
+        let runner = RemoteAgentRunner(
+            remote: remote, agent: StorageAgent(qemuImg: QemuImg(executable: "qemu-img")), drainTimeout: .seconds(drainSeconds))
         let work = Task {
             await withTaskGroup(of: Void.self) { group in
                 for _ in 0..<concurrency { group.addTask { await runner.run() } }
             }
         }
-        // Stop cleanly on SIGTERM/SIGINT: runners finish their current call and return.
+        // Stop cleanly on SIGTERM/SIGINT: runners take nothing new; a command in flight
+        // finishes within --drain-seconds or is handed back to the server.
         let signals = SignalWaiter(signals: [SIGTERM, SIGINT])
         await signals.wait()
         work.cancel()

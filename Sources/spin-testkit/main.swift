@@ -4,6 +4,7 @@ import Foundation
 import SpinStore
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+if SlowQemuImg.invoked { SlowQemuImg.run(arguments) }
 
 /// Writes one line to standard output at once (no buffering), so a parent that kills this
 /// process has every line printed before the kill.

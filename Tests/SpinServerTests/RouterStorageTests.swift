@@ -54,6 +54,11 @@ struct RouterStorageTests {
                 let grow = try await client.send(.post, "/v1/images/vol1/a.qcow2/resize", json: ["sizeBytes": 2_097_152])
                 #expect(grow.status == 200)
                 #expect(grow.object["sizeBytes"] as? Int == 2_097_152)
+                // Sizes qemu-img would refuse only when it runs are bad input, not a failed action.
+                let huge = try await client.send(.post, "/v1/images/vol1/a.qcow2/resize", json: ["sizeBytes": Int64.max])
+                #expect(huge.status == 400 && huge.errorCode == "invalid_argument")
+                let hugeNew = try await client.send(.post, "/v1/images", json: ["volume": "vol1", "name": "h.qcow2", "sizeBytes": Int64.max])
+                #expect(hugeNew.status == 400)
                 let shrink = try await client.send(.post, "/v1/images/vol1/a.qcow2/resize", json: ["sizeBytes": 1024])
                 #expect(shrink.status == 409 && shrink.errorCode == "failed_precondition")
                 let move = try await client.send(.post, "/v1/images/vol1/a.qcow2/move", json: ["toVolume": "vol2", "toName": "c.qcow2"])

@@ -11,17 +11,26 @@ public struct AgentRunner: Sendable {
     public let agent: any Agent
     /// How long each lease lasts; the runner renews it while an action runs.
     public let leaseDuration: Duration
+    /// When the runner is cancelled, how long the command in flight may still take to finish
+    /// before it is cancelled too and its lease handed back.
+    public let drainTimeout: Duration
     private let logger: Logger
 
     /// Creates a runner.
-    public init(broker: Broker, agent: any Agent, leaseDuration: Duration = .seconds(30), logger: Logger = Logger(label: "spin.agent")) {
+    public init(
+        broker: Broker, agent: any Agent, leaseDuration: Duration = .seconds(30), drainTimeout: Duration = .seconds(10),
+        logger: Logger = Logger(label: "spin.agent")
+    ) {
         self.broker = broker
         self.agent = agent
         self.leaseDuration = leaseDuration
+        self.drainTimeout = drainTimeout
         self.logger = logger
     }
 
-    /// Serves the queue until the task is cancelled.
+    /// Serves the queue until the task is cancelled. Cancelled, it takes no new command; the
+    /// one in flight gets ``drainTimeout`` to finish, and is otherwise handed back
+    /// (``Broker/release(_:)``) so another agent takes it at once.
     public func run() async {
         while !Task.isCancelled {
             do {
@@ -46,14 +55,24 @@ public struct AgentRunner: Sendable {
             lease = try broker.next(resource: agent.resource, lease: leaseDuration)
         }
         guard let lease else { return nil }
-        let outcome = await execute(lease)
-        switch outcome {
-        case .success:
-            try await broker.complete(lease, success: true)
-        case .failure(let error):
-            logger.notice("\(lease.command.resource).\(lease.command.action) \(lease.command.id) failed: \(error)")
-            try await broker.complete(lease, success: false, reason: Self.reason(error), errorCode: (error as? SpinError)?.code.name)
-        }
+        let outcome = await Draining.run(grace: drainTimeout) { await execute(lease) }
+        let stopping = Task.isCancelled
+        // The outcome is recorded even while the runner stops.
+        let broker = broker
+        let logger = logger
+        try await Task {
+            switch outcome {
+            case .success:
+                try await broker.complete(lease, success: true)
+            case .failure(let error) where stopping:
+                // Cut short by the shutdown (or failed during it): let another agent run it.
+                logger.notice("\(lease.command.resource).\(lease.command.action) \(lease.command.id) handed back: \(error)")
+                try broker.release(lease)
+            case .failure(let error):
+                logger.notice("\(lease.command.resource).\(lease.command.action) \(lease.command.id) failed: \(error)")
+                try await broker.complete(lease, success: false, reason: Self.reason(error), errorCode: (error as? SpinError)?.code.name)
+            }
+        }.value
         return lease.command
     }
 

@@ -86,9 +86,13 @@ final class LeaseTable: Sendable {
         }
     }
 
-    /// Drops the lease of a finished command.
-    func release(_ command: UUID) throws {
-        try withLock { txn, db in _ = try txn.delete(command, in: db) }
+    /// Drops a command's lease if `token` still holds it (live or not).
+    /// - Returns: whether a lease was dropped.
+    func release(_ command: UUID, token: UUID) throws -> Bool {
+        try withLock { txn, db in
+            guard let entry = try txn.get(command, in: db).flatMap(Entry.init(bytes:)), entry.token == token else { return false }
+            return try txn.delete(command, in: db)
+        }
     }
 
     private static func currentBootID() -> String {

@@ -59,6 +59,9 @@ extension Spin {
     /// Grows an image (shrinking needs `force`).
     @discardableResult
     public func resizeImage(volume: String, name: String, sizeBytes: UInt64, force: Bool = false) async throws -> Image {
+        guard (1...ImageSpec.maximumSizeBytes).contains(sizeBytes) else {
+            throw SpinError(.invalidArgument, "sizeBytes \(sizeBytes) is out of range; give 1 to \(ImageSpec.maximumSizeBytes) (1 PiB)")
+        }
         let image = try registry.image(volume: volume, name: name)
         if sizeBytes < image.sizeBytes && !force {
             throw SpinError(.failedPrecondition, "shrinking image \"\(name)\" from \(image.sizeBytes) to \(sizeBytes) bytes loses data; pass --force to do it anyway")

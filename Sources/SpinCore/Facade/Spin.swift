@@ -110,7 +110,8 @@ public final class Spin: Sendable {
         agents.withLock { task in
             guard task == nil else { return }
             let broker = broker
-            let runners = [AgentRunner(broker: broker, agent: storage), AgentRunner(broker: broker, agent: emulation)]
+            let drain = options.agentDrainTimeout
+            let runners = [storage as any Agent, emulation].map { AgentRunner(broker: broker, agent: $0, drainTimeout: drain) }
             task = Task {
                 await withTaskGroup(of: Void.self) { group in
                     for runner in runners {
@@ -123,7 +124,8 @@ public final class Spin: Sendable {
         }
     }
 
-    /// Stops the agents (their leases run out and the commands go to other agents).
+    /// Stops the agents: they take no new command, and a command in flight finishes within
+    /// ``SpinOptions/agentDrainTimeout`` or is handed back, ready at once for other agents.
     public func close() async {
         let task = agents.withLock { task -> Task<Void, Never>? in
             defer { task = nil }

@@ -34,13 +34,16 @@ public struct SpinOptions: Sendable {
     /// Receives `(command id, fraction done)` while this process's storage agent copies or
     /// moves an image (qemu-img's progress); called from a reader thread.
     public var storageProgress: (@Sendable (UUID, Double) -> Void)?
+    /// When ``Spin/close()`` stops this process's agents, how long a command in flight may
+    /// still take before it is cut short and its lease handed back to the broker.
+    public var agentDrainTimeout: Duration
 
     /// Creates options.
     public init(
         supervisor: SupervisorChoice = .auto, runsAgents: Bool = true, helperExecutable: String? = nil,
         qemuSystemPath: String? = nil, qemuImgPath: String? = nil, acceleratorProbe: AcceleratorProbe = AcceleratorProbe(),
         broker: BrokerOptions = .default, actionTimeout: Duration = .seconds(600),
-        storageProgress: (@Sendable (UUID, Double) -> Void)? = nil
+        storageProgress: (@Sendable (UUID, Double) -> Void)? = nil, agentDrainTimeout: Duration = .seconds(10)
     ) {
         self.supervisor = supervisor
         self.runsAgents = runsAgents
@@ -51,6 +54,7 @@ public struct SpinOptions: Sendable {
         self.broker = broker
         self.actionTimeout = actionTimeout
         self.storageProgress = storageProgress
+        self.agentDrainTimeout = agentDrainTimeout
     }
 
     /// The embedded defaults.

@@ -18,6 +18,10 @@ public struct ImageSpec: Sendable, Codable, Equatable, Hashable {
         self.format = format
     }
 
+    /// The largest image size accepted, 1 PiB: qemu-img refuses sizes near 2^63 only when it
+    /// runs (an action failure), so they are refused up front as bad input.
+    public static let maximumSizeBytes: UInt64 = 1 << 50
+
     /// Every problem with this spec.
     public func validate() -> [ValidationProblem] {
         var validator = Validator()
@@ -25,6 +29,8 @@ public struct ImageSpec: Sendable, Codable, Equatable, Hashable {
         validator.imageName(name)
         if sizeBytes == 0 {
             validator.add("sizeBytes", "0 is too small; give a size above 0 bytes, e.g. 10737418240 for 10 GiB")
+        } else if sizeBytes > Self.maximumSizeBytes {
+            validator.add("sizeBytes", "\(sizeBytes) is too large; give at most \(Self.maximumSizeBytes) (1 PiB)")
         }
         return validator.problems
     }

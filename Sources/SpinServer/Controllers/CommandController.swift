@@ -3,7 +3,7 @@ import SpinAPI
 import SpinCore
 
 /// `/v1/queues/{resource}/next` and `/v1/commands/{id}`: what a remote agent needs — lease the
-/// next command with a long poll, renew the lease, complete the command.
+/// next command with a long poll, renew the lease, complete the command, or hand it back.
 extension APIHandler {
     func nextCommand(_ input: Operations.NextCommand.Input) async throws -> Operations.NextCommand.Output {
         let leaseSeconds = input.query.leaseSeconds ?? 30
@@ -48,6 +48,16 @@ extension APIHandler {
             return try Components.Schemas.Lease(spin.broker.renew(lease, for: .seconds(seconds)))
         }
         return .ok(.init(body: .json(renewed)))
+    }
+
+    func releaseLease(_ input: Operations.ReleaseLease.Input) async throws -> Operations.ReleaseLease.Output {
+        guard case .json(let body) = input.body else { throw SpinError(.invalidArgument, "send the lease token as JSON") }
+        let changed = try await call {
+            let id = try Self.commandID(input.path.id)
+            let lease = Lease.received(command: try spin.broker.command(id), token: try Self.commandID(body.token, field: "token"), expiresAt: Date())
+            return try spin.broker.release(lease)
+        }
+        return .ok(.init(body: .json(.init(changed: changed))))
     }
 
     /// A command id (or lease token) from the request.

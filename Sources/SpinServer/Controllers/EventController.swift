@@ -13,7 +13,7 @@ extension APIHandler {
             .map { event in
                 ServerSentEventWithJSONData(event: event.kind.rawValue, data: Components.Schemas.Event(event))
             }
-            .asEncodedServerSentEventsWithJSONData()
+            .asEncodedServerSentEventsWithJSONData(encoder: EventStreamJSON.encoder())
         // A comment line first, so the response head goes out before the first event.
         let (bytes, continuation) = AsyncStream.makeStream(of: ArraySlice<UInt8>.self, bufferingPolicy: .bufferingNewest(4096))
         continuation.yield(ArraySlice(": spin events\n\n".utf8))

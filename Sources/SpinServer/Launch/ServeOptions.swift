@@ -28,12 +28,16 @@ public struct ServeOptions: ParsableArguments {
     @Option(name: .long, help: "The supervisor: auto, direct or systemd-system.")
     public var supervisor: String = "auto"
 
+    @Option(name: .customLong("drain-seconds"), help: "On SIGTERM, how long a command in flight may still run before it is handed back.")
+    public var drainSeconds: Int = 10
+
     /// Creates the defaults (ArgumentParser fills them in).
     public init() {}
 
     public func validate() throws {
         if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         if tlsCertificate != nil && listen == nil { throw ValidationError("TLS needs --listen HOST:PORT") }
+        guard (0...3600).contains(drainSeconds) else { throw ValidationError("--drain-seconds must be 0 to 3600") }
         _ = try supervisorChoice()
     }
 
@@ -50,7 +54,8 @@ public struct ServeOptions: ParsableArguments {
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         do {
             let serverOptions = try makeOptions(root: root, token: token)
-            let spin = try await Spin.open(root: root, options: SpinOptions(supervisor: try supervisorChoice(), runsAgents: !noAgents))
+            let spin = try await Spin.open(root: root, options: SpinOptions(
+                supervisor: try supervisorChoice(), runsAgents: !noAgents, agentDrainTimeout: .seconds(drainSeconds)))
             let app = try SpinServer.makeApplication(spin: spin, options: serverOptions, logger: logger)
             logger.info("spin-server \(SpinVersion.current) serving root \(root.path) on \(serverOptions.listen)")
             try await app.runService()

@@ -1,35 +1,49 @@
 import Foundation
-import SpinCore
 import SpinQemu
 
-/// An armed watch on one VM's qemu, event-driven: no polling, no waiting for a pid to vanish.
-struct CrashWatch: Sendable {
+/// An armed, event-driven watch on one VM's qemu: no polling, no waiting for a pid to vanish.
+public struct CrashWatch: Sendable {
     /// When the watch first saw qemu leave the running state, and when it saw it gone.
-    struct Seen: Sendable {
+    public struct Seen: Sendable {
         /// The first sign (QMP EOF; systemd's first ActiveState change away from `active`).
-        var firstSign: ContinuousClock.Instant
+        public var firstSign: ContinuousClock.Instant
         /// The supervisor's final word (QMP EOF; systemd's `failed` or `inactive`).
-        var gone: ContinuousClock.Instant
+        public var gone: ContinuousClock.Instant
     }
 
-    /// Waits for qemu's death; nil if the watch ended without seeing it.
-    let wait: @Sendable () async -> Seen?
+    /// Waits for qemu to go; nil if the watch ended (was cancelled) without seeing it.
+    public let wait: @Sendable () async -> Seen?
 }
 
 extension Spin {
-    /// Arms a crash watch on a running VM — a bench-side sketch of what the SDK could offer.
+    /// Arms a watch that reports, within milliseconds, when a running VM's qemu goes away —
+    /// crashed, killed or stopped.
     ///
     /// - direct: a QMP connection to the VM's `watch.sock` (a second monitor the direct
     ///   supervisor opens for watchers); the kernel closes it the instant qemu dies, so EOF is
-    ///   the death notice, whoever reaps the process later.
+    ///   the notice, whoever reaps the process later.
     /// - systemd: ``SystemdManager/statusChanges(of:timeout:)`` on `spin-<id>.service`
-    ///   (PropertiesChanged signals); `failed` or `inactive` is the death notice.
-    func armCrashWatch(_ ref: String) async throws -> CrashWatch {
+    ///   (PropertiesChanged signals); `failed` or `inactive` is the notice.
+    ///
+    /// Cancelling the task that awaits `wait` ends the watch (it then returns nil).
+    /// - Throws: ``SpinError`` when the VM does not exist or its qemu cannot be watched (not
+    ///   running).
+    public func armCrashWatch(_ ref: String) async throws -> CrashWatch {
         let id = try vm(ref).id
         if let direct = emulation.supervisor as? DirectSupervisor {
-            let client = try await QMPClient.connect(path: direct.watchSocket(id), retryFor: .seconds(2))
+            let client: QMPClient
+            do {
+                client = try await QMPClient.connect(path: direct.watchSocket(id), retryFor: .seconds(2))
+            } catch {
+                throw SpinError(.failedPrecondition, "cannot watch VM \(id): \(error)", cause: error)
+            }
             return CrashWatch {
-                await client.waitForDisconnect()
+                await withTaskCancellationHandler {
+                    await client.waitForDisconnect()
+                } onCancel: {
+                    client.close()
+                }
+                guard !Task.isCancelled else { return nil }
                 let now = ContinuousClock.now
                 return CrashWatch.Seen(firstSign: now, gone: now)
             }
@@ -48,6 +62,6 @@ extension Spin {
                 return nil
             }
         }
-        throw BenchError("no crash watch for supervisor \(supervisorKind)")
+        throw SpinError(.failedPrecondition, "no crash watch for supervisor \(supervisorKind.rawValue)")
     }
 }

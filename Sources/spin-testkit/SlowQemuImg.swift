@@ -1,0 +1,29 @@
+import Foundation
+
+/// `qemu-img` for shutdown tests: spin-testkit run through a symlink named `qemu-img` placed
+/// first on `PATH`. Before `create` it touches `SPIN_TESTKIT_QEMU_IMG_STARTED` (a path) and
+/// sleeps `SPIN_TESTKIT_QEMU_IMG_DELAY` seconds; then it becomes the real qemu-img
+/// (`SPIN_TESTKIT_REAL_QEMU_IMG`, default `/usr/bin/qemu-img`) with the same arguments. So a
+/// storage command stays in flight, at a known point, for as long as a test needs.
+enum SlowQemuImg {
+    /// Whether this process was started as `qemu-img`.
+    static var invoked: Bool {
+        CommandLine.arguments.first.map { URL(fileURLWithPath: $0).lastPathComponent == "qemu-img" } ?? false
+    }
+
+    static func run(_ arguments: [String]) -> Never {
+        let environment = ProcessInfo.processInfo.environment
+        if arguments.first == "create" {
+            if let marker = environment["SPIN_TESTKIT_QEMU_IMG_STARTED"] {
+                FileManager.default.createFile(atPath: marker, contents: Data())
+            }
+            if let delay = environment["SPIN_TESTKIT_QEMU_IMG_DELAY"].flatMap(Double.init) {
+                Thread.sleep(forTimeInterval: delay)
+            }
+        }
+        let real = environment["SPIN_TESTKIT_REAL_QEMU_IMG"] ?? "/usr/bin/qemu-img"
+        var argv: [UnsafeMutablePointer<CChar>?] = ([real] + arguments).map { strdup($0) } + [nil]
+        execv(real, &argv)
+        fail("spin-testkit as qemu-img: cannot run \(real): \(String(cString: strerror(errno)))")
+    }
+}
