@@ -34,8 +34,10 @@ public enum SpinServer {
         router.add(middleware: BodyLimitMiddleware(limit: options.bodyLimit))
         router.get("/openapi.yaml") { _, _ in try OpenAPIDocument.response() }
         let handler = APIHandler(spin: spin, metrics: metrics, options: options)
-        // Compact JSON (the runtime's default pretty-prints): half the bytes of a VM list.
-        try handler.registerHandlers(on: router, configuration: OpenAPIRuntime.Configuration(jsonEncodingOptions: [.sortedKeys]))
+        // Compact JSON (the runtime's default pretty-prints): half the bytes of a VM list; and
+        // dates without the default transcoder's lock.
+        let configuration = OpenAPIRuntime.Configuration(dateTranscoder: FastDateTranscoder(), jsonEncodingOptions: [.sortedKeys])
+        try handler.registerHandlers(on: router, configuration: configuration)
         ConsoleRoutes(spin: spin, options: options).register(on: router)
         return router
     }

@@ -38,6 +38,20 @@ struct AgentShutdownTests {
         }
     }
 
+    @Test("a graceful shutdown does not wait out an agent's long poll: it gets no command at once")
+    func longPollEndsOnShutdown() async throws {
+        try await ServerFixture.with(runsAgents: false) { fixture in
+            let server = try await LiveServer.start(fixture, listen: .unix(path: fixture.socketPath))
+            let remote = try SpinRemote(endpoint: server.endpoint)
+            let poll = Task { try await remote.next(resource: "storage", waitSeconds: 60) }
+            try await Task.sleep(for: .milliseconds(300))
+            let took = await ContinuousClock().measure { await server.stop() }
+            #expect(took < .seconds(10), "shutdown waited \(took)")
+            #expect(try await poll.value == nil)
+            try await remote.close()
+        }
+    }
+
     @Test("a server restarted mid-package hands the command back on SIGTERM, and the next one finishes the package")
     func serverRestart() async throws {
         try await ServerFixture.with(runsAgents: false) { fixture in

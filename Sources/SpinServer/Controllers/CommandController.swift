@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 import SpinAPI
 import SpinCore
 
@@ -11,8 +12,15 @@ extension APIHandler {
         guard (1...3600).contains(leaseSeconds), (0...120).contains(waitSeconds) else {
             throw SpinError(.invalidArgument, "leaseSeconds must be 1 to 3600 and waitSeconds 0 to 120")
         }
-        let lease = try await call {
-            try await spin.broker.next(resource: input.path.resource, lease: .seconds(leaseSeconds), wait: .seconds(waitSeconds))
+        let lease = try await call { () async throws -> Lease? in
+            do {
+                // A graceful shutdown does not wait out the long poll: no command, at once.
+                return try await cancelWhenGracefulShutdown {
+                    try await spin.broker.next(resource: input.path.resource, lease: .seconds(leaseSeconds), wait: .seconds(waitSeconds))
+                }
+            } catch is CancellationError {
+                return nil
+            }
         }
         guard let lease else { return .noContent(.init()) }
         return .ok(.init(body: .json(try await call { try Components.Schemas.Lease(lease) })))

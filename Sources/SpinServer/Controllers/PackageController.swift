@@ -1,3 +1,4 @@
+import ServiceLifecycle
 import SpinAPI
 import SpinCore
 
@@ -32,7 +33,10 @@ extension APIHandler {
             throw SpinError(.invalidArgument, "timeoutSeconds \(seconds) is out of range; give 0 to 3600")
         }
         return .ok(try await packageStatus {
-            try await spin.broker.waitForPackage(Self.packageID(input.path.id), timeout: .seconds(seconds))
+            // A graceful shutdown ends the wait (503, retry) instead of waiting for the package.
+            try await cancelWhenGracefulShutdown {
+                try await spin.broker.waitForPackage(Self.packageID(input.path.id), timeout: .seconds(seconds))
+            }
         })
     }
 
