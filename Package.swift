@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "SpinServer",
             dependencies: [
-                "SpinAPI", "SpinCore",
+                "SpinAPI", "SpinCore", "SpinStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -139,7 +139,7 @@ let package = Package(
         .testTarget(
             name: "SpinServerTests",
             dependencies: [
-                "SpinServer", "SpinClient", "SpinAPI", "SpinCore", "SpinQemu", "SpinTestSupport", "spin-server",
+                "SpinServer", "SpinClient", "SpinAPI", "SpinCore", "SpinQemu", "SpinTestSupport", "spin-server", "spin",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

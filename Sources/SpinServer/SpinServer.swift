@@ -32,6 +32,7 @@ public enum SpinServer {
             throw SpinError(.invalidArgument, "a TCP listener needs a token; pass one or let spin-server create it")
         }
         router.add(middleware: BodyLimitMiddleware(limit: options.bodyLimit))
+        router.add(middleware: VMListCacheMiddleware(store: spin.store))
         router.get("/openapi.yaml") { _, _ in try OpenAPIDocument.response() }
         let handler = APIHandler(spin: spin, metrics: metrics, options: options)
         // Compact JSON (the runtime's default pretty-prints): half the bytes of a VM list; and

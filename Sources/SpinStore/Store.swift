@@ -49,6 +49,14 @@ public final class Store: @unchecked Sendable {
         return info.me_mapsize
     }
 
+    /// The id of the last transaction committed to this store by any process: it changes on
+    /// every commit, so it keys caches of what was read (one `mdb_env_info`, no transaction).
+    public var lastTransactionID: Int {
+        var info = MDB_envinfo()
+        mdb_env_info(env, &info)
+        return info.me_last_txnid
+    }
+
     /// Sizes and counters of the environment.
     public func statistics() -> StoreStatistics {
         var info = MDB_envinfo()
