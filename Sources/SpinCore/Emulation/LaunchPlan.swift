@@ -42,6 +42,8 @@ public struct LaunchPlanner: Sendable {
     public let probe: AcceleratorProbe
     /// Whether qemu's seccomp sandbox is available.
     public let sandbox: Bool
+    /// The probe's recent answers, for status reports of VMs that have not started.
+    public let recentChoice: RecentAcceleratorChoice
 
     /// Creates a planner.
     public init(root: SpinRoot, binary: QemuBinary, probe: AcceleratorProbe = AcceleratorProbe(), sandbox: Bool) {
@@ -49,6 +51,7 @@ public struct LaunchPlanner: Sendable {
         self.binary = binary
         self.probe = probe
         self.sandbox = sandbox
+        self.recentChoice = RecentAcceleratorChoice(probe: probe)
     }
 
     /// The plan for `vm`, resolving its disks' paths through `volumes`.
