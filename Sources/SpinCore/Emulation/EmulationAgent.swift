@@ -90,8 +90,13 @@ public struct EmulationAgent: Agent {
         try await client.cont()
     }
 
-    /// A QMP connection to a running VM.
+    /// A QMP connection to a running VM. A VM whose process is not running is refused at
+    /// once; the retry only covers a qemu that is still creating its socket.
     func control(_ id: UInt64, retryFor: Duration = .seconds(2)) async throws -> QMPClient {
+        let state = try await supervisor.status(vmID: id).state
+        if state == .stopped || state == .crashed {
+            throw SpinError(.failedPrecondition, "VM \(id) is not running (\(state.rawValue)); start it with spin start \(id)")
+        }
         do {
             return try await QMPClient.connect(path: paths(id).qmpSocket, retryFor: retryFor)
         } catch {
