@@ -81,9 +81,7 @@ struct VMWatchers {
                 let spin = spin
                 let tick = tick
                 tasks[id] = Task {
-                    if let armed = try? await spin.armCrashWatch(String(id)) {
-                        guard await armed.wait() != nil else { return }
-                    }
+                    guard await spin.crashWatchHub.waitUntilGone(id, spin: spin) else { return }
                     // Gone (or already gone when arming): sweep now and again shortly.
                     for delay in [0, 50, 250, 1000] {
                         try? await Task.sleep(for: .milliseconds(delay))

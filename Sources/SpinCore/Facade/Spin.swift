@@ -34,6 +34,8 @@ public final class Spin: Sendable {
     public let options: SpinOptions
     let logger = Logger(label: "spin")
     private let agents = Mutex<Task<Void, Never>?>(nil)
+    /// The crash watches shared by this instance's event streams.
+    let crashWatchHub = CrashWatchHub()
 
     init(root: SpinRoot, store: Store, registry: Registry, broker: Broker, storage: StorageAgent, emulation: EmulationAgent, options: SpinOptions) {
         self.root = root
