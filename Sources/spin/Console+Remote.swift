@@ -7,11 +7,6 @@ import SpinCore
 extension Console {
     func runRemote() async throws {
         guard let host = global.remoteHost else { return }
-        if log {
-            throw SpinError(
-                .unavailable,
-                "the serial log of VM \(vm) is a file on the server's host (\(host)); read it there with spin console \(vm) --log, or attach live with spin console \(vm) --host \(host)")
-        }
         let remote = try SpinRemote.connect(root: global.spinRoot, host: host, token: global.token, failFast: true)
         do {
             let record = try await remote.vm(vm)
@@ -23,7 +18,7 @@ extension Console {
             try? await remote.close()
         } catch let error as SpinError where error.code == .failedPrecondition {
             try? await remote.close()
-            throw SpinError(.failedPrecondition, "\(error.message), or read its log on the server's host with spin console \(vm) --log", cause: error.cause)
+            throw SpinError(.failedPrecondition, "\(error.message), or read its log with spin console \(vm) --log --host \(host)", cause: error.cause)
         } catch {
             try? await remote.close()
             throw GlobalOptions.explainUnreachable(error, host: host)

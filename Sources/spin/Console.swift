@@ -25,14 +25,16 @@ struct Console: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if log {
+            try await global.withBackend(agents: false) { backend in
+                try await SerialLogPrinter(backend: backend, vm: vm).print(follow: follow)
+            }
+            return
+        }
         if global.isRemote { return try await runRemote() }
         let (record, paths) = try await global.withSpin(agents: false) { spin in
             let record = try spin.vm(vm)
             return (record, try spin.paths(String(record.id)))
-        }
-        if log {
-            try await SerialLog(path: paths.serialLog).print(follow: follow)
-            return
         }
         let socket: Int32
         do {
@@ -44,32 +46,5 @@ struct Console: AsyncParsableCommand {
         Output.error("connected to the serial console of VM \(record.id) (\(record.name)); press Ctrl-] to detach")
         try ConsoleSession(socket: socket).run()
         Output.error("\r\ndetached from VM \(record.id) (\(record.name))")
-    }
-}
-
-/// A VM's serial log file.
-struct SerialLog {
-    /// The log's path.
-    let path: String
-
-    /// Copies the log to standard output; with `follow`, keeps copying what is appended.
-    func print(follow: Bool) async throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            if !follow {
-                throw SpinError(.notFound, "no serial log at \(path) yet; the VM has not run; start it with spin start")
-            }
-            try await Task.sleep(for: .milliseconds(250))
-            return try await self.print(follow: follow)
-        }
-        defer { try? handle.close() }
-        while true {
-            let data = handle.availableData
-            if !data.isEmpty {
-                FileHandle.standardOutput.write(data)
-                continue
-            }
-            if !follow { return }
-            try await Task.sleep(for: .milliseconds(200))
-        }
     }
 }

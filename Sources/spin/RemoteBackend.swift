@@ -38,6 +38,9 @@ struct RemoteBackend: SpinBackend {
     func detachStorage(vm ref: String, index: Int) async throws -> VM { try await remote.detachStorage(vm: ref, index: index) }
 
     func startVM(_ ref: String) async throws { try await remote.startVM(ref) }
+    func serialLog(_ ref: String, from offset: UInt64, maxBytes: Int) async throws -> Data {
+        try await remote.serialLog(ref, from: offset, maxBytes: maxBytes)
+    }
     func stopVM(_ ref: String, timeoutSeconds: Int?) async throws { try await remote.stopVM(ref, timeoutSeconds: timeoutSeconds) }
     func shutdownVM(_ ref: String, timeoutSeconds: Int?) async throws { try await remote.shutdownVM(ref, timeoutSeconds: timeoutSeconds) }
     func restartVM(_ ref: String, timeoutSeconds: Int?) async throws { try await remote.restartVM(ref, timeoutSeconds: timeoutSeconds) }

@@ -43,6 +43,8 @@ protocol SpinBackend: Sendable {
     func resumeVM(_ ref: String) async throws
     /// A VM's live status.
     func status(_ ref: String) async throws -> VMStatus
+    /// Up to `maxBytes` of a VM's serial log from byte `offset` (fewer: the end).
+    func serialLog(_ ref: String, from offset: UInt64, maxBytes: Int) async throws -> Data
 
     // MARK: Volumes and images
 
