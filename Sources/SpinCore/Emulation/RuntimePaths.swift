@@ -17,16 +17,23 @@ public struct RuntimePaths: Sendable, Equatable {
     public let runtimeDirectory: String
 
     /// Paths for VM `vmID` of `root`.
-    public init(root: SpinRoot, vmID: UInt64, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// - Parameter environment: the variables to read; nil reads this process's (only the two
+    ///   that matter, with `getenv`: building `ProcessInfo.environment` costs more than all the
+    ///   rest of a status check).
+    public init(root: SpinRoot, vmID: UInt64, environment: [String: String]? = nil) {
         self.vmID = vmID
         vmDirectory = root.vmDirectory(id: vmID)
+        func variable(_ name: String) -> String? {
+            let value = environment.map { $0[name] } ?? getenv(name).map { String(cString: $0) }
+            return value.flatMap { $0.isEmpty ? nil : $0 }
+        }
         let base: String
-        if let explicit = environment["SPIN_RUNTIME_DIR"], !explicit.isEmpty {
+        if let explicit = variable("SPIN_RUNTIME_DIR") {
             base = explicit
         } else if getuid() == 0 {
             base = "/run"
         } else {
-            base = environment["XDG_RUNTIME_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+            base = variable("XDG_RUNTIME_DIR") ?? "/tmp"
         }
         runtimeDirectory = "\(base)/spin-\(RuntimePaths.tag(for: root.path))/\(vmID)"
     }
