@@ -33,6 +33,7 @@ public enum SpinServer {
         }
         router.add(middleware: BodyLimitMiddleware(limit: options.bodyLimit))
         router.add(middleware: VMListCacheMiddleware(store: spin.store))
+        router.add(middleware: VMGetCacheMiddleware(spin: spin))
         router.get("/openapi.yaml") { _, _ in try OpenAPIDocument.response() }
         let handler = APIHandler(spin: spin, metrics: metrics, options: options)
         // Compact JSON (the runtime's default pretty-prints): half the bytes of a VM list; and

@@ -39,6 +39,37 @@ struct VMListCacheTests {
     }
 }
 
+extension VMListCacheTests {
+    @Test("GET /v1/vms/{ref} reuses its encoding only while the record and the live status are unchanged")
+    func vmGetFollowsRecordAndStatus() async throws {
+        try await ServerFixture.with(runsAgents: true) { fixture in
+            let vm = try await fixture.spin.createVM(VMSpec(name: "web"))
+            try await fixture.withRouter { client in
+                let first = try await client.send(.get, "/v1/vms/web")
+                let again = try await client.send(.get, "/v1/vms/web")
+                #expect(first.status == 200 && first.text == again.text)
+                #expect((again.object["status"] as? [String: Any])?["state"] as? String == "stopped")
+
+                // A change of the record (a commit) shows at once.
+                _ = try await client.send(.patch, "/v1/vms/web", json: ["cpus": 3])
+                #expect(try await client.send(.get, "/v1/vms/web").object["cpus"] as? Int == 3)
+
+                // A change of the live status without any commit: qemu "ran" (an identity
+                // file for a process that is gone, and no clean-stop marker) — crashed.
+                let identity = RuntimePaths(root: fixture.root, vmID: vm.id).vmDirectory + "/identity.json"
+                try FileManager.default.createDirectory(atPath: (identity as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try #"{"pid":2147483000,"startTime":1}"#.write(toFile: identity, atomically: true, encoding: .utf8)
+                let crashed = try await client.send(.get, "/v1/vms/web")
+                #expect((crashed.object["status"] as? [String: Any])?["state"] as? String == "crashed", "\(crashed.text)")
+                try FileManager.default.removeItem(atPath: identity)
+                let back = try await client.send(.get, "/v1/vms/\(vm.id)")
+                #expect((back.object["status"] as? [String: Any])?["state"] as? String == "stopped")
+                #expect(try await client.send(.get, "/v1/vms/ghost").status == 404)
+            }
+        }
+    }
+}
+
 /// Runs a program to its end; its exit status.
 private enum ProcessOutcome {
     static func run(_ executable: String, _ arguments: [String]) async throws -> Int32 {

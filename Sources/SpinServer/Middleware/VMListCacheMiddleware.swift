@@ -55,7 +55,7 @@ struct VMListCacheMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 /// A response body writer that keeps what is written, to serve it again.
-private struct BodyCollector: ResponseBodyWriter {
+struct BodyCollector: ResponseBodyWriter {
     private let box = Box()
 
     final class Box: @unchecked Sendable {
