@@ -2,6 +2,7 @@ import Foundation
 import SpinClient
 import SpinCore
 import SpinServer
+import SpinTestSupport
 import Testing
 
 @Suite("Live: a storage agent in a second process serves the queue over HTTP", .serialized)
@@ -11,7 +12,7 @@ struct RemoteAgentTests {
         try await ServerFixture.with(runsAgents: false) { fixture in
             let server = try await LiveServer.start(fixture, listen: .unix(path: fixture.socketPath))
             let agent = Process()
-            agent.executableURL = URL(fileURLWithPath: try siblingExecutable("spin-server"))
+            agent.executableURL = URL(fileURLWithPath: try BuiltExecutables.path("spin-server"))
             agent.arguments = ["agent", "storage", "--root", fixture.root.path, "--host", fixture.socketPath]
             try agent.run()
             defer { if agent.isRunning { kill(agent.processIdentifier, SIGKILL) } }
@@ -31,16 +32,4 @@ struct RemoteAgentTests {
             await server.stop()
         }
     }
-}
-
-/// An executable built next to the test bundle.
-func siblingExecutable(_ name: String) throws -> String {
-    let exe = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-    var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
-    for _ in 0..<3 {
-        let candidate = dir.appendingPathComponent(name).path
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        dir = dir.deletingLastPathComponent()
-    }
-    throw FixtureError("\(name) is not built next to the tests")
 }

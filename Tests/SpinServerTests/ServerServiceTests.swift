@@ -1,6 +1,7 @@
 import Foundation
 import SpinClient
 import SpinCore
+import SpinQemu
 import SpinServer
 import SpinTestSupport
 import Testing
@@ -13,7 +14,7 @@ struct ServerServiceTests {
     func runsUnderSystemd() async throws {
         try await withPrivateSystemdManager { harness in
             let root = harness.root + "/spin"
-            let unit = try Self.capture(try BuiltExecutables.path("spin-server"), ["unit", "--user", "--root", root])
+            let unit = try await ProcessRunner.run(try BuiltExecutables.path("spin-server"), ["unit", "--user", "--root", root]).standardOutputText
             #expect(unit.contains("ExecStart=") && unit.contains("WantedBy=default.target"), "\(unit)")
             try FileManager.default.createDirectory(atPath: harness.unitDirectory, withIntermediateDirectories: true)
             try unit.write(toFile: harness.unitDirectory + "/" + ServerServiceUnit.name, atomically: true, encoding: .utf8)
@@ -66,18 +67,5 @@ struct ServerServiceTests {
         }
         Issue.record("the service never answered on its socket:\n\(harness.log)")
         throw HarnessError("spin-server service did not start")
-    }
-
-    private static func capture(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import SpinCore
+import SpinQemu
 import SpinTestSupport
 import Testing
 
@@ -26,8 +27,8 @@ struct VMListCacheTests {
 
                 // Another process (the embedded CLI) writes the same store.
                 let spin = try BuiltExecutables.path("spin")
-                let updated = try await ProcessOutcome.run(spin, ["vm", "update", "a", "--cpus", "3", "--root", fixture.root.path])
-                #expect(updated == 0)
+                let updated = try await ProcessRunner.run(spin, ["vm", "update", "a", "--cpus", "3", "--root", fixture.root.path], check: false)
+                #expect(updated.termination == .exited(0), "\(updated.standardErrorText)")
                 let list = try await client.send(.get, "/v1/vms").array.compactMap { $0 as? [String: Any] }
                 #expect(list.map { $0["name"] as? String } == ["a", "b"])
                 #expect(list.first?["cpus"] as? Int == 3)
@@ -67,19 +68,5 @@ extension VMListCacheTests {
                 #expect(try await client.send(.get, "/v1/vms/ghost").status == 404)
             }
         }
-    }
-}
-
-/// Runs a program to its end; its exit status.
-private enum ProcessOutcome {
-    static func run(_ executable: String, _ arguments: [String]) async throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
     }
 }

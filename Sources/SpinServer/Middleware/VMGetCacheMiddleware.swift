@@ -71,10 +71,7 @@ struct VMGetCacheMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         var response = try await next(request, context)
         guard response.status == .ok else { return response }
-        let collector = BodyCollector()
-        try await response.body.write(collector)
-        let body = collector.collected
-        response.body = ResponseBody(byteBuffer: body)
+        let body = try await response.collectBody()
         if let shown = try? JSONDecoder().decode(StatusField.self, from: Data(buffer: body)).status, shown == status {
             cache.store(ref, transactionID, .init(status: status, headers: response.headers, body: body))
         }

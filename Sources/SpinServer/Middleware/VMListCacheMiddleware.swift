@@ -45,30 +45,8 @@ struct VMListCacheMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         var response = try await next(request, context)
         guard response.status == .ok else { return response }
-        let collector = BodyCollector()
-        try await response.body.write(collector)
-        let body = collector.collected
+        let body = try await response.collectBody()
         cache.store(.init(transactionID: transactionID, headers: response.headers, body: body))
-        response.body = ResponseBody(byteBuffer: body)
         return response
     }
-}
-
-/// A response body writer that keeps what is written, to serve it again.
-struct BodyCollector: ResponseBodyWriter {
-    private let box = Box()
-
-    final class Box: @unchecked Sendable {
-        // Used by one request's task only, start to finish.
-        var buffer = ByteBuffer()
-    }
-
-    var collected: ByteBuffer { box.buffer }
-
-    mutating func write(_ buffer: ByteBuffer) async throws {
-        var buffer = buffer
-        box.buffer.writeBuffer(&buffer)
-    }
-
-    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
 }
