@@ -15,6 +15,9 @@ struct VMDelete: AsyncParsableCommand {
     func run() async throws {
         let deleted = try await global.withBackend { backend in
             let record = try await backend.vm(vm)
+            let state = try await backend.status(String(record.id)).state
+            let live = state != .stopped && state != .crashed
+            if live { Output.error("VM \(record.name) is \(state.rawValue): stopping it first") }
             try await Progress.during("deleting VM \(record.name)", global) { _ in try await backend.deleteVM(String(record.id)) }
             return record
         }

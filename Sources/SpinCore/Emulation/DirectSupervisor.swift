@@ -1,13 +1,16 @@
 import Foundation
 import SpinQemu
 
-/// Runs qemu without a service manager: `-daemonize -pidfile`, the process recognised by pid
-/// and start time, controlled through QMP. For hosts and containers where no systemd manager
-/// is reachable.
+/// Runs qemu without a service manager: `-daemonize -pidfile`, controlled through QMP. For
+/// hosts and containers where no systemd manager is reachable.
 ///
-/// Files per VM: `launch.json` (the plan), `identity.json` (pid + start time of the running
-/// qemu) and `stopped` (written when spin saw the VM stop cleanly). A qemu that is gone while
-/// `stopped` is absent died unseen: it crashed.
+/// The running qemu is found from what qemu itself holds, whoever spawned it (a killed CLI,
+/// another process): the pid in its pidfile, accepted only when `/proc/<pid>` is alive (not a
+/// zombie) and its command line names that very pidfile — so a reused pid is never mistaken
+/// for it. Files per VM: `launch.json` (the plan), `identity.json` (written before each launch,
+/// then with pid + start time: evidence that it was started) and `stopped` (written when spin
+/// stopped it or saw it stop cleanly). A qemu that is gone while `stopped` is absent died
+/// unseen: it crashed.
 public struct DirectSupervisor: Supervisor {
     /// The data root.
     public let root: SpinRoot
@@ -36,31 +39,34 @@ public struct DirectSupervisor: Supervisor {
     }
 
     public func removeConfig(vmID: UInt64) async throws {
+        if let identity = runningIdentity(vmID) {
+            throw SpinError(.failedPrecondition, "VM \(vmID) still runs (qemu pid \(identity.pid)); stop it first with spin stop \(vmID)")
+        }
         for file in [paths(vmID).launchFile, identityFile(vmID), stoppedMarker(vmID)] {
             try? FileManager.default.removeItem(atPath: file)
         }
     }
 
     public func start(vmID: UInt64) async throws {
-        if try await status(vmID: vmID).state == .running { return }
+        if runningIdentity(vmID) != nil { return }
         let paths = paths(vmID)
         guard let data = FileManager.default.contents(atPath: paths.launchFile) else {
             throw SpinError(.failedPrecondition, "VM \(vmID) has no launch description; run its write_config first (spin vm update \(vmID) rewrites it)")
         }
         let plan = try JSONDecoder().decode(LaunchPlan.self, from: data)
         try paths.create()
-        for stale in [paths.qmpSocket, paths.serialSocket, paths.vncSocket, paths.pidFile, watchSocket(vmID), stoppedMarker(vmID)] {
-            try? FileManager.default.removeItem(atPath: stale)
-        }
+        try RuntimeLeftovers(files: [paths.pidFile], sockets: [paths.qmpSocket, paths.serialSocket, paths.vncSocket, watchSocket(vmID)])
+            .removeProvenStale(vm: plan.name)
+        // Evidence that a launch began, before there is a process: should this caller die
+        // now, a qemu that later dies unseen is reported crashed, not "never started".
+        try? FileManager.default.removeItem(atPath: stoppedMarker(vmID))
+        try JSONEncoder().encode(ProcessIdentity(pid: 0, startTime: 0)).write(to: URL(fileURLWithPath: identityFile(vmID)), options: .atomic)
         let arguments = plan.arguments + ["-qmp", "unix:\(watchSocket(vmID)),server=on,wait=off"]
         let result = try await ProcessRunner.run(plan.executable, arguments, check: false)
-        guard result.termination == .exited(0) else {
-            throw SpinError(.actionFailed, "qemu for VM \(plan.name) did not start: \(result.standardErrorText.trimmingCharacters(in: .whitespacesAndNewlines))")
-        }
-        guard let text = try? String(contentsOfFile: paths.pidFile, encoding: .utf8),
-            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),
-            let identity = ProcessIdentity.current(pid: pid)
-        else {
+        guard let identity = runningIdentity(vmID) else {
+            if result.termination != .exited(0) {
+                throw SpinError(.actionFailed, "qemu for VM \(plan.name) did not start: \(result.standardErrorText.trimmingCharacters(in: .whitespacesAndNewlines))")
+            }
             throw SpinError(.actionFailed, "qemu for VM \(plan.name) exited right after starting; see \(paths.serialLog)")
         }
         try JSONEncoder().encode(identity).write(to: URL(fileURLWithPath: identityFile(vmID)), options: .atomic)
@@ -76,24 +82,22 @@ public struct DirectSupervisor: Supervisor {
             if FileManager.default.fileExists(atPath: identityFile(vmID)) { try await markStopped(vmID: vmID) }
             return
         }
-        var poweredOff = false
-        if timeout > .zero, let client = try? await QMPClient.connect(path: paths(vmID).qmpSocket, retryFor: .seconds(1)) {
-            if (try? await client.shutdown(timeout: timeout)) == true {
-                poweredOff = true
-                try? await client.quit()
-            }
-            client.close()
-        }
-        // After a power-off qemu exits at once; otherwise force it without further waiting.
-        let exited = poweredOff ? await waitForExit(identity, within: .seconds(2)) : false
-        if !exited {
-            kill(identity.pid, SIGTERM)
-            if !(await waitForExit(identity, within: termGrace)) {
-                kill(identity.pid, SIGKILL)
-                _ = await waitForExit(identity, within: .seconds(5))
-            }
-        }
+        // Asked to stop: whatever ends the process from here on is not a crash.
         try await markStopped(vmID: vmID)
+        let qmp = paths(vmID).qmpSocket
+        let ladder = StopLadder(
+            powerOff: { timeout in
+                guard let client = try? await QMPClient.connect(path: qmp, retryFor: .seconds(1)) else { return false }
+                defer { client.close() }
+                guard (try? await client.shutdown(timeout: timeout)) == true else { return false }
+                // -no-shutdown keeps qemu waiting after the power-off so it is seen; end it.
+                try? await client.quit()
+                return true
+            },
+            signal: { signal in if identity.isAlive { kill(identity.pid, signal) } },
+            waitGone: { limit in await Self.waitForExit(identity, within: limit) },
+            exitGrace: .seconds(2), termGrace: termGrace)
+        try await ladder.run(timeout: timeout, vm: String(vmID))
     }
 
     public func markStopped(vmID: UInt64) async throws {
@@ -114,18 +118,27 @@ public struct DirectSupervisor: Supervisor {
 
     public func waitUntilStopped(vmID: UInt64, timeout: Duration) async throws -> Bool {
         guard let identity = runningIdentity(vmID) else { return true }
-        return await waitForExit(identity, within: timeout)
+        return await Self.waitForExit(identity, within: timeout)
     }
 
-    private func runningIdentity(_ vmID: UInt64) -> ProcessIdentity? {
-        guard let data = FileManager.default.contents(atPath: identityFile(vmID)),
-            let identity = try? JSONDecoder().decode(ProcessIdentity.self, from: data), identity.isAlive
-        else { return nil }
-        return identity
+    /// The qemu running for VM `vmID`, from its pidfile checked against `/proc`. When the
+    /// pidfile is gone or names another process while the QMP socket still exists (someone
+    /// removed the pidfile), the qemu is looked for by its command line instead.
+    func runningIdentity(_ vmID: UInt64) -> ProcessIdentity? {
+        let pidFile = paths(vmID).pidFile
+        if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0,
+            let identity = ProcessIdentity.current(pid: pid),
+            ProcessIdentity.commandLine(of: pid, has: "-pidfile", pidFile)
+        {
+            return identity
+        }
+        guard FileManager.default.fileExists(atPath: paths(vmID).qmpSocket) else { return nil }
+        return ProcessIdentity.find(commandLineHas: "-pidfile", pidFile)
     }
 
     /// Polls /proc (zombies count as gone, so PID 1's slow reaping does not delay this).
-    private func waitForExit(_ identity: ProcessIdentity, within limit: Duration) async -> Bool {
+    static func waitForExit(_ identity: ProcessIdentity, within limit: Duration) async -> Bool {
         let deadline = ContinuousClock.now + limit
         while identity.isAlive {
             if ContinuousClock.now >= deadline { return false }

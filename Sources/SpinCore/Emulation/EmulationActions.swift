@@ -67,3 +67,12 @@ public enum ResumeAction: BrokerAction {
     public static let action = "resume"
     public typealias Parameters = VMActionParameters
 }
+
+/// `emulation.forget_vm`: delete the VM's record once it is stopped and its config removed;
+/// success if it is already gone. Runs before its disk files are deleted, so no VM record ever
+/// names a file that is gone.
+public enum ForgetVMAction: BrokerAction {
+    public static let resource = "emulation"
+    public static let action = "forget_vm"
+    public typealias Parameters = VMActionParameters
+}

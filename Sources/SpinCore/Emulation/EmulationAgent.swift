@@ -15,7 +15,7 @@ public struct EmulationAgent: Agent {
 
     /// The actions this agent performs, for the broker's catalog.
     public static let actionTypes: [any BrokerAction.Type] = [
-        WriteConfigAction.self, RemoveConfigAction.self, StartAction.self, StopAction.self,
+        WriteConfigAction.self, RemoveConfigAction.self, ForgetVMAction.self, StartAction.self, StopAction.self,
         ShutdownAction.self, RestartAction.self, PauseAction.self, ResumeAction.self,
     ]
 
@@ -31,17 +31,24 @@ public struct EmulationAgent: Agent {
     public var actions: ActionTable {
         var table = ActionTable()
         let agent = self
-        table.on(WriteConfigAction.self) { p, _ in _ = try await agent.writeConfig(p.vmID) }
-        table.on(RemoveConfigAction.self) { p, _ in try await agent.removeConfig(p.vmID) }
-        table.on(StartAction.self) { p, _ in try await agent.start(p.vmID) }
-        table.on(StopAction.self) { p, _ in try await agent.stop(p.vmID, timeoutSeconds: p.timeoutSeconds) }
-        table.on(ShutdownAction.self) { p, _ in try await agent.shutdown(p.vmID, timeoutSeconds: p.timeoutSeconds) }
-        table.on(RestartAction.self) { p, _ in
-            try await agent.stop(p.vmID, timeoutSeconds: p.timeoutSeconds)
-            try await agent.start(p.vmID)
+        // Every action holds the VM's host-wide lock; lifecycle actions are also ordered
+        // (a late, older command is superseded by a newer one already applied).
+        table.on(WriteConfigAction.self) { p, _ in try await agent.serialized(p.vmID) { _ = try await agent.writeConfig(p.vmID) } }
+        table.on(RemoveConfigAction.self) { p, _ in try await agent.serialized(p.vmID) { try await agent.removeConfig(p.vmID) } }
+        table.on(ForgetVMAction.self) { p, _ in try await agent.serialized(p.vmID) { try await agent.forget(p.vmID) } }
+        table.on(StartAction.self) { p, c in try await agent.lifecycle(p.vmID, c) { try await agent.start(p.vmID) } }
+        table.on(StopAction.self) { p, c in try await agent.lifecycle(p.vmID, c) { try await agent.stop(p.vmID, timeoutSeconds: p.timeoutSeconds) } }
+        table.on(ShutdownAction.self) { p, c in
+            try await agent.lifecycle(p.vmID, c) { try await agent.shutdown(p.vmID, timeoutSeconds: p.timeoutSeconds) }
         }
-        table.on(PauseAction.self) { p, _ in try await agent.pause(p.vmID) }
-        table.on(ResumeAction.self) { p, _ in try await agent.resume(p.vmID) }
+        table.on(RestartAction.self) { p, c in
+            try await agent.lifecycle(p.vmID, c) {
+                try await agent.stop(p.vmID, timeoutSeconds: p.timeoutSeconds)
+                try await agent.start(p.vmID)
+            }
+        }
+        table.on(PauseAction.self) { p, c in try await agent.lifecycle(p.vmID, c) { try await agent.pause(p.vmID) } }
+        table.on(ResumeAction.self) { p, c in try await agent.lifecycle(p.vmID, c) { try await agent.resume(p.vmID) } }
         return table
     }
 

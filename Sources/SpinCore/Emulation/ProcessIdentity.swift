@@ -17,6 +17,29 @@ struct ProcessIdentity: Codable, Sendable, Equatable {
         return ProcessIdentity(pid: pid, startTime: start)
     }
 
+    /// The command line of process `pid` (its argv), or nil when it cannot be read.
+    static func arguments(pid: Int32) -> [String]? {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty else { return nil }
+        return data.split(separator: 0, omittingEmptySubsequences: false).dropLast().map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Whether process `pid` was started with `option` followed by `value` on its command line.
+    static func commandLine(of pid: Int32, has option: String, _ value: String) -> Bool {
+        guard let arguments = arguments(pid: pid) else { return false }
+        return zip(arguments, arguments.dropFirst()).contains { $0 == option && $1 == value }
+    }
+
+    /// The live process whose command line has `option` followed by `value`, found by
+    /// scanning `/proc` (for the rare case where its pidfile is gone).
+    static func find(commandLineHas option: String, _ value: String) -> ProcessIdentity? {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
+        for entry in entries {
+            guard let pid = Int32(entry), commandLine(of: pid, has: option, value), let identity = current(pid: pid) else { continue }
+            return identity
+        }
+        return nil
+    }
+
     /// Whether this very process is still alive (not a zombie, not a reused pid).
     var isAlive: Bool { ProcessIdentity.current(pid: pid) == self }
 }

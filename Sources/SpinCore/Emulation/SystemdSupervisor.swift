@@ -82,20 +82,21 @@ public struct SystemdSupervisor: Supervisor {
 
     public func stop(vmID: UInt64, timeout: Duration) async throws {
         let name = Self.unitName(vmID)
-        guard try await status(vmID: vmID).state == .running else { return }
-        let paths = RuntimePaths(root: root, vmID: vmID)
-        var poweredOff = false
-        if timeout > .zero, let client = try? await QMPClient.connect(path: paths.qmpSocket, retryFor: .seconds(1)) {
-            poweredOff = (try? await client.shutdown(timeout: timeout)) == true
-            client.close()
-        }
-        // After a power-off qemu exits at once (then ExecStop runs); otherwise force it now.
-        if poweredOff, try await waitForInactive(name, within: .seconds(10)) { return }
-        try? await manager.killUnit(name, signal: SIGTERM)
-        if !(try await waitForInactive(name, within: termGrace)) {
-            try? await manager.killUnit(name, signal: SIGKILL)
-            _ = try await waitForInactive(name, within: .seconds(5))
-        }
+        let state = try await status(vmID: vmID).state
+        if state == .stopped || state == .crashed { return }
+        let qmp = RuntimePaths(root: root, vmID: vmID).qmpSocket
+        let manager = manager
+        let ladder = StopLadder(
+            powerOff: { timeout in
+                guard let client = try? await QMPClient.connect(path: qmp, retryFor: .seconds(1)) else { return false }
+                defer { client.close() }
+                // After a power-off qemu exits at once; then systemd runs ExecStop.
+                return (try? await client.shutdown(timeout: timeout)) == true
+            },
+            signal: { signal in try? await manager.killUnit(name, signal: signal) },
+            waitGone: { limit in try await self.waitForInactive(name, within: limit) },
+            termGrace: termGrace)
+        try await ladder.run(timeout: timeout, vm: String(vmID))
         // Killed on purpose: not a crash.
         try? await manager.resetFailedUnit(name)
     }

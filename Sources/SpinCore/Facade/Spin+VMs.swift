@@ -56,19 +56,21 @@ extension Spin {
         return after
     }
 
-    /// Stops a VM, deletes its disk images, removes its config and runtime files, and forgets
-    /// it — the seed's order.
+    /// Stops a VM (a running one is powered off first, forced after its stop timeout), removes
+    /// its config and runtime files, forgets its record, then deletes its disk images — in that
+    /// order, as one durable package, so whatever process dies halfway, no VM record names a
+    /// deleted disk and the package still finishes.
     public func deleteVM(_ ref: String) async throws {
         let vm = try registry.vm(ref)
         let stop = try CommandDraft(StopAction.self, .init(vmID: vm.id))
-        var commands = [stop]
+        let remove = try CommandDraft(RemoveConfigAction.self, .init(vmID: vm.id), dependencies: [stop.id])
+        let forget = try CommandDraft(ForgetVMAction.self, .init(vmID: vm.id), dependencies: [remove.id])
+        var commands = [stop, remove, forget]
         for case .disk(let volumeName, let imageName) in vm.storage {
             let path = try registry.volume(volumeName).path
-            commands.append(try CommandDraft(DeleteImageAction.self, .init(volumePath: path, image: imageName), dependencies: [stop.id]))
+            commands.append(try CommandDraft(DeleteImageAction.self, .init(volumePath: path, image: imageName), dependencies: [forget.id]))
         }
-        commands.append(try CommandDraft(RemoveConfigAction.self, .init(vmID: vm.id), dependencies: commands.map(\.id)))
         try await run(commands)
-        _ = try registry.deleteVM(String(vm.id))
         for case .disk(let volumeName, let imageName) in vm.storage {
             _ = try? registry.deleteImage(volume: volumeName, name: imageName)
         }
@@ -93,10 +95,18 @@ extension Spin {
         return updated
     }
 
-    /// Detaches the storage at `index` (the image file stays; delete it separately).
+    /// Detaches the storage at `index` (the image file stays; delete it separately). Refused
+    /// while the VM's qemu runs: it has the drive open.
     @discardableResult
     public func detachStorage(vm ref: String, index: Int) async throws -> VM {
-        let updated = try registry.detachStorage(vm: ref, index: index)
+        let id = try registry.vm(ref).id
+        let updated = try await emulation.lock(id).withLock {
+            let state = try await emulation.status(id).state
+            guard state == .stopped || state == .crashed else {
+                throw SpinError(.failedPrecondition, "VM \(id) is \(state.rawValue) and its qemu has the drive open; stop it first with spin stop \(id), then detach")
+            }
+            return try registry.detachStorage(vm: String(id), index: index)
+        }
         try await run([CommandDraft(WriteConfigAction.self, .init(vmID: updated.id))])
         return updated
     }

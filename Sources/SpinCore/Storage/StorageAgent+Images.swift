@@ -45,6 +45,7 @@ extension StorageAgent {
         case .directory, .other: throw SpinError(.conflict, "\(image) is not a regular file; spin deletes only images")
         case .regular: break
         }
+        try ImageUse.requireUnused(image.path, what: "\(image)", verb: "delete")
         if try StorageFiles.remove(image.path) {
             try StorageFiles.syncDirectory(image.volume.path)
         }
@@ -67,6 +68,7 @@ extension StorageAgent {
         if shrink, parameters.force != true {
             throw SpinError(.failedPrecondition, "\(image) is \(existing.virtualSize) bytes; shrinking it to \(parameters.sizeBytes) bytes discards data past that point, so pass force to do it anyway")
         }
+        try ImageUse.requireUnused(image.path, what: "\(image)", verb: "resize")
         guard try StorageFiles.checkRegular(image.path, what: "\(image)") == 1 else {
             throw SpinError(.failedPrecondition, "\(image) has other hard links; spin resizes only images it alone names")
         }

@@ -18,6 +18,7 @@ extension StorageAgent {
             guard sourceState != nil else { throw SpinError(.notFound, "\(source) does not exist; nothing to move") }
             return
         }
+        if sourceState != nil { try ImageUse.requireUnused(source.path, what: "\(source)", verb: "move") }
         let targetState = try await inspector.state(of: target)
         switch (sourceState, targetState) {
         case (nil, nil):
