@@ -13,25 +13,53 @@ final class LeaseTable: Sendable {
         var token: UUID
         var resource: String
         var expiresAtMillis: Int64
+        /// The process that took the lease: once it is gone the lease is void at once, so a
+        /// killed agent's command goes to the next agent without waiting for the expiry.
+        var holder: ProcessIdentity?
 
-        /// Token (16 bytes), expiry (8 bytes, big-endian), resource (UTF-8).
+        /// Token (16 bytes), expiry (8 bytes, big-endian), resource (UTF-8), then a zero byte
+        /// and the holder's pid and start time (8 bytes each). Entries written without a
+        /// holder end after the resource.
         var bytes: [UInt8] {
-            token.storeKeyBytes + UInt64(bitPattern: expiresAtMillis).storeKeyBytes + Array(resource.utf8)
+            var bytes = token.storeKeyBytes + UInt64(bitPattern: expiresAtMillis).storeKeyBytes + Array(resource.utf8)
+            if let holder {
+                bytes += [0] + UInt64(UInt32(bitPattern: holder.pid)).storeKeyBytes + holder.startTime.storeKeyBytes
+            }
+            return bytes
         }
 
-        init(token: UUID, resource: String, expiresAtMillis: Int64) {
+        init(token: UUID, resource: String, expiresAtMillis: Int64, holder: ProcessIdentity? = LeaseTable.thisProcess) {
             self.token = token
             self.resource = resource
             self.expiresAtMillis = expiresAtMillis
+            self.holder = holder
         }
 
         init?(bytes: [UInt8]) {
             guard bytes.count >= 24, let token = UUID(storeKey: Array(bytes[0..<16])),
                 let expiry = UInt64(storeKey: bytes[16..<24])
             else { return nil }
-            self.init(token: token, resource: String(decoding: bytes[24...], as: UTF8.self), expiresAtMillis: Int64(bitPattern: expiry))
+            var rest = bytes[24...]
+            var holder: ProcessIdentity?
+            if let zero = rest.firstIndex(of: 0), bytes.endIndex - zero == 17,
+                let pid = UInt64(storeKey: bytes[(zero + 1)..<(zero + 9)]), let start = UInt64(storeKey: bytes[(zero + 9)...])
+            {
+                holder = ProcessIdentity(pid: Int32(truncatingIfNeeded: pid), startTime: start)
+                rest = bytes[24..<zero]
+            }
+            self.init(token: token, resource: String(decoding: rest, as: UTF8.self), expiresAtMillis: Int64(bitPattern: expiry), holder: holder)
+        }
+
+        /// Whether the lease still counts at `now`: not expired, and its holder alive.
+        func isLive(now: Int64) -> Bool {
+            guard expiresAtMillis > now else { return false }
+            guard let holder, holder != LeaseTable.thisProcess else { return true }
+            return holder.isAlive
         }
     }
+
+    /// This process, as lease holder.
+    static let thisProcess = ProcessIdentity.current(pid: getpid())
 
     let store: Store
     private static let leases = "leases"
@@ -68,7 +96,7 @@ final class LeaseTable: Sendable {
     /// The live lease of a command, if any.
     static func live(_ txn: ReadTransaction, _ db: Database, command: UUID, now: Int64) throws -> Entry? {
         guard let entry = try txn.get(command, in: db).flatMap(Entry.init(bytes:)) else { return nil }
-        return entry.expiresAtMillis > now ? entry : nil
+        return entry.isLive(now: now) ? entry : nil
     }
 
     /// Every live lease of the resource (or all), for status and wake-up deadlines.
@@ -78,7 +106,7 @@ final class LeaseTable: Sendable {
             var result: [UUID: Entry] = [:]
             for entry in try txn.entries(in: db) {
                 guard let id = UUID(storeKey: entry.key), let lease = Entry(bytes: entry.value),
-                    lease.expiresAtMillis > now, resource == nil || lease.resource == resource
+                    lease.isLive(now: now), resource == nil || lease.resource == resource
                 else { continue }
                 result[id] = lease
             }

@@ -9,6 +9,7 @@ extension EmulationAgent {
         let current = try await status(id).state
         if current == .running || current == .paused || current == .internalError { return }
         _ = try await writeConfig(id)
+        SerialLogRotator().rotateIfNeeded(paths(id).serialLog)
         do {
             try await supervisor.start(vmID: id)
             try await waitUntilRunning(id)
@@ -103,7 +104,7 @@ extension EmulationAgent {
     func diagnostics(_ id: UInt64) -> String {
         var parts: [String] = []
         for (label, path) in [("serial log", paths(id).serialLog), ("qemu", paths(id).qemuLog)] {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
+            guard let text = SerialLogRotator.tail(of: path) else { continue }
             let lines = text.split(separator: "\n", omittingEmptySubsequences: true).suffix(8)
             if !lines.isEmpty { parts.append("\n--- last lines of \(label) (\(path)):\n" + lines.joined(separator: "\n")) }
         }

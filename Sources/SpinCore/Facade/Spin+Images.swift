@@ -92,8 +92,11 @@ extension Spin {
     }
 
     func createImageCommand(_ image: Image) throws -> CommandDraft {
-        let path = try registry.volume(image.volume).path
-        return try CommandDraft(CreateImageAction.self, .init(
+        try createImageCommand(image, volumePath: registry.volume(image.volume).path)
+    }
+
+    func createImageCommand(_ image: Image, volumePath path: String) throws -> CommandDraft {
+        try CommandDraft(CreateImageAction.self, .init(
             volumePath: path, image: image.name, sizeBytes: image.sizeBytes,
             format: QemuDisk.Format(rawValue: image.format.rawValue) ?? .qcow2))
     }

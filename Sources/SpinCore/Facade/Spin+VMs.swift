@@ -6,14 +6,19 @@ extension Spin {
     /// nothing is left behind: no record, no image, no unit.
     @discardableResult
     public func createVM(_ spec: VMSpec) async throws -> VM {
-        let vm = try registry.createVM(spec)
-        var commands: [CommandDraft] = []
+        // Everything the commands need is read first: inside the write transaction only the
+        // new VM's id is new.
+        var imageCommands: [CommandDraft] = []
+        for new in spec.newImages {
+            imageCommands.append(try createImageCommand(Image(new), volumePath: registry.volume(new.volume).path))
+        }
+        let (vm, staged) = try registry.createVM(spec) { vm, txn in
+            let config = try CommandDraft(WriteConfigAction.self, .init(vmID: vm.id), dependencies: imageCommands.map(\.id))
+            return try broker.submit(imageCommands + [config], in: txn)
+        }
+        broker.announce(staged)
         do {
-            for new in spec.newImages {
-                commands.append(try createImageCommand(registry.image(volume: new.volume, name: new.name)))
-            }
-            commands.append(try CommandDraft(WriteConfigAction.self, .init(vmID: vm.id), dependencies: commands.map(\.id)))
-            try await run(commands)
+            try await finish(package: staged.package)
         } catch {
             await rollBackCreation(vm, newImages: spec.newImages)
             throw error

@@ -114,8 +114,10 @@ public final class Spin: Sendable {
             let broker = broker
             let drain = options.agentDrainTimeout
             let runners = [storage as any Agent, emulation].map { AgentRunner(broker: broker, agent: $0, drainTimeout: drain) }
+            let keeper = SerialLogKeeper(root: root)
             task = Task {
                 await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await keeper.run() }
                     for runner in runners {
                         // Two runners per queue: a long copy does not hold up a start.
                         group.addTask { await runner.run() }
@@ -143,7 +145,12 @@ public final class Spin: Sendable {
     /// Submits commands as one package, waits for it, and throws the failing command's reason.
     @discardableResult
     public func run(_ commands: [CommandDraft]) async throws -> PackageStatus {
-        let package = try await broker.submitGrouped(commands)
+        try await finish(package: broker.submitGrouped(commands))
+    }
+
+    /// Waits for a submitted package and throws the failing command's reason.
+    @discardableResult
+    func finish(package: UInt64) async throws -> PackageStatus {
         let status = try await broker.waitForPackage(package, timeout: options.actionTimeout)
         if status.package.state == .failed, let failure = status.package.failure {
             throw SpinError(failure.errorCode.flatMap(SpinError.Code.init(name:)) ?? .actionFailed, failure.reason)

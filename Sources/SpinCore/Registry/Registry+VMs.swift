@@ -12,6 +12,12 @@ extension Registry {
     ///   `notFound`; the store is then unchanged.
     @discardableResult
     public func createVM(_ spec: VMSpec) throws -> VM {
+        try createVM(spec) { _, _ in }.vm
+    }
+
+    /// Creates a VM like ``createVM(_:)`` and runs `alongside` in the same write transaction
+    /// (for instance to submit the package that creates its files), so both commit or neither.
+    public func createVM<R>(_ spec: VMSpec, alongside: (VM, WriteTransaction) throws -> R) throws -> (vm: VM, result: R) {
         try ValidationProblem.check(spec.validate())
         let now = Date()
         return try writing { txn, t in
@@ -22,7 +28,7 @@ extension Registry {
             guard id == vm.id else {
                 throw SpinError(.internal, "VM id sequence moved during a write transaction (\(vm.id) → \(id))")
             }
-            return vm
+            return (vm, try alongside(vm, txn))
         }
     }
 
