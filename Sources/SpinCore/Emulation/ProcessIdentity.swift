@@ -6,15 +6,24 @@ struct ProcessIdentity: Codable, Sendable, Equatable {
     var pid: Int32
     var startTime: UInt64
 
-    /// The identity of the live process `pid`, or nil when there is none (or only a zombie).
+    /// The identity of the live process `pid`, or nil when there is none (or only a zombie
+    /// whose threads have all ended).
     static func current(pid: Int32) -> ProcessIdentity? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
             let close = stat.lastIndex(of: ")")
         else { return nil }
         // Fields after the command name: state is field 3, starttime field 22.
         let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 19, fields[0] != "Z", fields[0] != "X", let start = UInt64(fields[19]) else { return nil }
+        guard fields.count > 19, fields[0] != "X", let start = UInt64(fields[19]) else { return nil }
+        // A zombie is gone once it is the last of its threads: a multi-threaded process whose
+        // main thread exited first still holds its files (sockets, image locks) until then.
+        if fields[0] == "Z", threadCount(pid) <= 1 { return nil }
         return ProcessIdentity(pid: pid, startTime: start)
+    }
+
+    /// How many threads `/proc/<pid>/task` still lists (a zombie leader counts itself).
+    private static func threadCount(_ pid: Int32) -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task").count) ?? 0
     }
 
     /// The command line of process `pid` (its argv), or nil when it cannot be read.
