@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Broker across processes", .serialized)
 struct BrokerProcessTests {
-    @Test("a command leased by an agent killed with SIGKILL is redelivered after the lease expires and its effect happens once")
+    @Test("a command leased by an agent killed with SIGKILL is redelivered at once, before its lease would expire, and its effect happens once")
     func crashedAgent() async throws {
         let fixture = try BrokerFixture()
         let commands = try (0..<3).map { try work("c\($0)") }
@@ -14,7 +14,7 @@ struct BrokerProcessTests {
 
         let child = Process()
         child.executableURL = URL(fileURLWithPath: try testkitPath())
-        child.arguments = ["broker-take", fixture.storePath, fixture.leasePath, "1"]
+        child.arguments = ["broker-take", fixture.storePath, fixture.leasePath, "3600"]
         let pipe = Pipe()
         child.standardOutput = pipe
         try child.run()
@@ -24,14 +24,13 @@ struct BrokerProcessTests {
         kill(child.processIdentifier, SIGKILL)
         child.waitUntilExit()
 
-        // The other commands run at once; the crashed one only after its lease runs out.
+        // The lease names its holder, which is gone: the command is the oldest ready one
+        // again at once, although its hour-long lease has not run out.
         let runner = fixture.runner(lease: .seconds(5))
-        let start = ContinuousClock.now
         var ran: [UUID] = []
         while ran.count < 3, let command = try await runner.runOnce(wait: .seconds(5)) { ran.append(command.id) }
         #expect(Set(ran) == Set(commands.map(\.id)))
-        #expect(ran.last == taken, "the leased command comes back last, after expiry")
-        #expect(ContinuousClock.now - start >= .milliseconds(500))
+        #expect(ran.first == taken, "the dead agent's command comes back first, without waiting for its lease")
 
         let status = try fixture.broker.status(package: package)
         #expect(status.package.state == .succeeded)
