@@ -1,8 +1,10 @@
 import Foundation
 
-/// `qemu-img` for shutdown tests: spin-testkit run through a symlink named `qemu-img` placed
-/// first on `PATH`. Before `create` it touches `SPIN_TESTKIT_QEMU_IMG_STARTED` (a path) and
-/// sleeps `SPIN_TESTKIT_QEMU_IMG_DELAY` seconds; then it becomes the real qemu-img
+/// `qemu-img` for shutdown and lease tests: spin-testkit run through a symlink named `qemu-img`
+/// placed first on `PATH`. Before `create` (and `convert`, with a gate) it touches
+/// `SPIN_TESTKIT_QEMU_IMG_STARTED` (a path), sleeps `SPIN_TESTKIT_QEMU_IMG_DELAY` seconds
+/// (`create` only) and waits until the file `SPIN_TESTKIT_QEMU_IMG_GATE` exists; then it
+/// becomes the real qemu-img
 /// (`SPIN_TESTKIT_REAL_QEMU_IMG`, default `/usr/bin/qemu-img`) with the same arguments. So a
 /// storage command stays in flight, at a known point, for as long as a test needs.
 enum SlowQemuImg {
@@ -13,12 +15,16 @@ enum SlowQemuImg {
 
     static func run(_ arguments: [String]) -> Never {
         let environment = ProcessInfo.processInfo.environment
-        if arguments.first == "create" {
+        let gate = environment["SPIN_TESTKIT_QEMU_IMG_GATE"]
+        if arguments.first == "create" || (arguments.first == "convert" && gate != nil) {
             if let marker = environment["SPIN_TESTKIT_QEMU_IMG_STARTED"] {
                 FileManager.default.createFile(atPath: marker, contents: Data())
             }
-            if let delay = environment["SPIN_TESTKIT_QEMU_IMG_DELAY"].flatMap(Double.init) {
+            if arguments.first == "create", let delay = environment["SPIN_TESTKIT_QEMU_IMG_DELAY"].flatMap(Double.init) {
                 Thread.sleep(forTimeInterval: delay)
+            }
+            if let gate {
+                while !FileManager.default.fileExists(atPath: gate) { Thread.sleep(forTimeInterval: 0.02) }
             }
         }
         let real = environment["SPIN_TESTKIT_REAL_QEMU_IMG"] ?? "/usr/bin/qemu-img"
