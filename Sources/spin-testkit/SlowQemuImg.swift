@@ -7,6 +7,11 @@ import Foundation
 /// becomes the real qemu-img
 /// (`SPIN_TESTKIT_REAL_QEMU_IMG`, default `/usr/bin/qemu-img`) with the same arguments. So a
 /// storage command stays in flight, at a known point, for as long as a test needs.
+///
+/// A test whose agent runs in its own process (so it cannot give qemu-img an environment) puts
+/// the symlink in a directory of its own holding a file `gated`: then `DIR/started` is the
+/// marker and `DIR/open` the gate, and it also stops waiting once `gated` is gone (the test
+/// removed its directory), so it never outlives the test.
 enum SlowQemuImg {
     /// Whether this process was started as `qemu-img`.
     static var invoked: Bool {
@@ -14,7 +19,14 @@ enum SlowQemuImg {
     }
 
     static func run(_ arguments: [String]) -> Never {
-        let environment = ProcessInfo.processInfo.environment
+        var environment = ProcessInfo.processInfo.environment
+        let directory = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent().path
+        let gated = directory + "/gated"
+        let sidecar = FileManager.default.fileExists(atPath: gated)
+        if sidecar {
+            environment["SPIN_TESTKIT_QEMU_IMG_STARTED"] = directory + "/started"
+            environment["SPIN_TESTKIT_QEMU_IMG_GATE"] = directory + "/open"
+        }
         let gate = environment["SPIN_TESTKIT_QEMU_IMG_GATE"]
         if arguments.first == "create" || (arguments.first == "convert" && gate != nil) {
             if let marker = environment["SPIN_TESTKIT_QEMU_IMG_STARTED"] {
@@ -24,7 +36,9 @@ enum SlowQemuImg {
                 Thread.sleep(forTimeInterval: delay)
             }
             if let gate {
-                while !FileManager.default.fileExists(atPath: gate) { Thread.sleep(forTimeInterval: 0.02) }
+                while !FileManager.default.fileExists(atPath: gate), !sidecar || FileManager.default.fileExists(atPath: gated) {
+                    Thread.sleep(forTimeInterval: 0.02)
+                }
             }
         }
         let real = environment["SPIN_TESTKIT_REAL_QEMU_IMG"] ?? "/usr/bin/qemu-img"

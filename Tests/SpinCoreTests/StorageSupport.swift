@@ -18,6 +18,10 @@ final class StorageSandbox {
 
     deinit { try? FileManager.default.removeItem(atPath: root) }
 
+    /// Keeps the sandbox (and so its directory) alive up to this point of a test that no
+    /// longer uses it otherwise.
+    func keepAlive() { withExtendedLifetime(self) {} }
+
     /// `root/name`, created as a directory when `create` is true.
     func volume(_ name: String = "vol", create: Bool = true) throws -> String {
         let path = root + "/" + name
@@ -116,4 +120,12 @@ func writeForeignFile(_ path: String, _ bytes: String = "someone else's data\n")
     let data = Data(bytes.utf8)
     guard FileManager.default.createFile(atPath: path, contents: data) else { throw POSIXError(.EIO) }
     return data
+}
+
+/// Sets an extended attribute by path (`setxattr`, looked up: `<sys/xattr.h>` is not in Glibc's module).
+func setAttribute(_ path: String, _ name: String, _ value: String) throws {
+    typealias SetAttribute = @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafeRawPointer?, Int, Int32) -> Int32
+    guard let symbol = dlsym(nil, "setxattr") else { throw POSIXError(.ENOSYS) }
+    let set = unsafeBitCast(symbol, to: SetAttribute.self)
+    guard value.withCString({ set(path, name, $0, strlen($0), 0) }) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
 }
