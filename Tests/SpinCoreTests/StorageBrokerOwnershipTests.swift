@@ -38,7 +38,7 @@ struct StorageBrokerOwnershipTests {
         #expect(failed.package.failure?.action == "storage.move_image")
         #expect(FileManager.default.contents(atPath: elsewhere + "/thesis.tex") == bytes)
         #expect(try spinMark(elsewhere + "/thesis.tex") == nil)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere) == ["mine.raw", "thesis.tex"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).sorted() == ["mine.raw", "thesis.tex"])
         sandbox.keepAlive()
     }
 
@@ -87,7 +87,7 @@ struct StorageBrokerOwnershipTests {
         gate.open()
         let ran = try await running.value
         #expect(ran?.id == command.id)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: volume) == before, "the first run put its file in place or left its temporary")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: volume).sorted() == before.sorted(), "the first run put its file in place or left its temporary")
 
         // The new holder's run goes through.
         try await StorageAgent().perform(taken.command) { _ = try broker.renew(taken, for: .seconds(600)) }

@@ -103,7 +103,7 @@ struct StorageOwnershipTests {
         #expect(error?.message.contains("spin moves only files it made") == true)
         #expect(try Fingerprint(volume + "/mine.raw") == mine)
         #expect(try Fingerprint(volume + "/theirs.raw") == theirs)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: volume) == ["mine.raw", "theirs.raw"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: volume).sorted() == ["mine.raw", "theirs.raw"])
     }
 
     @Test("a renamed image keeps its mark; a copy gets a fresh one; a copy onto a foreign file is refused")
@@ -123,7 +123,7 @@ struct StorageOwnershipTests {
         }
         #expect(error?.code == .conflict)
         #expect(FileManager.default.contents(atPath: volume + "/d.raw") == bytes)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: volume) == ["b.raw", "c.qcow2", "d.raw"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: volume).sorted() == ["b.raw", "c.qcow2", "d.raw"])
     }
 
     @Test("a foreign image can be copied into a new, marked image (the way to bring one under spin)")
