@@ -85,4 +85,19 @@ struct FacadeOwnershipTests {
             #expect(!FileManager.default.fileExists(atPath: volume))
         }
     }
+
+    @Test("createVM whose new disk's name holds a foreign file fails with a conflict; its rollback leaves the file")
+    func createVM() async throws {
+        try await Self.withSpin { spin, volume in
+            let bytes = try writeForeignFile(volume + "/web.raw")
+            let spec = VMSpec(name: "web", cpus: 1, memoryMiB: 128, storage: [.disk(volume: "vol1", image: "web.raw")],
+                              newImages: [ImageSpec(volume: "vol1", name: "web.raw", sizeBytes: 1 << 20, format: .raw)])
+            let error = await spinError { try await spin.createVM(spec) }
+            #expect(error?.code == .conflict)
+            #expect(error?.message.contains(volume + "/web.raw exists and was not made by spin") == true)
+            #expect(FileManager.default.contents(atPath: volume + "/web.raw") == bytes)
+            #expect(try spin.listVMs().isEmpty)
+            #expect(try spin.listImages(volume: "vol1").isEmpty)
+        }
+    }
 }
