@@ -58,6 +58,28 @@ struct StorageBrokerOwnershipTests {
         }
     }
 
+    @Test("a lost lease stops delete_image, resize_image and move_image right before they act")
+    func lostLeaseStopsEveryDestructiveStep() async throws {
+        let sandbox = try StorageSandbox()
+        let volume = try sandbox.volume()
+        let agent = StorageAgent()
+        try await agent.createImage(.init(volumePath: volume, image: "a.raw", sizeBytes: 1 << 20, format: .raw))
+        let before = try Fingerprint(volume + "/a.raw")
+        let lost: @Sendable () async throws -> Void = { throw SpinError(.failedPrecondition, "lease lost (test)") }
+        var error = await spinError { try await agent.deleteImage(.init(volumePath: volume, image: "a.raw"), renewLease: lost) }
+        #expect(error?.message == "lease lost (test)")
+        error = await spinError { try await agent.resizeImage(.init(volumePath: volume, image: "a.raw", sizeBytes: 2 << 20), renewLease: lost) }
+        #expect(error?.message == "lease lost (test)")
+        error = await spinError {
+            try await agent.moveImage(.init(volumePath: volume, image: "a.raw", targetVolumePath: volume, targetImage: "b.raw"), renewLease: lost)
+        }
+        #expect(error?.message == "lease lost (test)")
+        error = await spinError { try await agent.createImage(.init(volumePath: volume, image: "c.raw", sizeBytes: 1 << 20, format: .raw), renewLease: lost) }
+        #expect(error?.message == "lease lost (test)")
+        #expect(try Fingerprint(volume + "/a.raw") == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: volume) == ["a.raw"])
+    }
+
     /// Runs the command `prepare` gives through an ``AgentRunner`` whose qemu-img waits at a
     /// gate; while it waits, the lease runs out (on the broker's clock) and this test takes the
     /// command as another holder. Once the gate opens, the first run must not put its file in
