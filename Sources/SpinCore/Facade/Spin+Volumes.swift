@@ -47,7 +47,7 @@ extension Spin {
         } catch {
             let reason = (error as? SpinError)?.message ?? "\(error)"
             return VolumeDeletion(name: name, path: volume.path, directoryRemoved: false,
-                                  note: "volume \"\(name)\" is forgotten, but its directory stays: \(reason)")
+                                  note: "volume \"\(name)\" is forgotten, but its directory stays (\(reason)); remove the directory yourself once you no longer need what is in it")
         }
     }
 }

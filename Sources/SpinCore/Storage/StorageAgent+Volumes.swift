@@ -57,7 +57,7 @@ extension StorageAgent {
         var parts: [String] = []
         if !spins.isEmpty { parts.append("it still holds spin's images \(shown(spins)); delete its images first") }
         if !foreign.isEmpty {
-            parts.append("it holds files spin did not make, which it leaves in place: \(shown(foreign)); move them away to remove the directory")
+            parts.append("it holds files spin did not make, which it leaves in place: \(shown(foreign)); move them away first")
         }
         return SpinError(.failedPrecondition, "volume directory \(volume.path) is not empty: " + parts.joined(separator: "; "))
     }
