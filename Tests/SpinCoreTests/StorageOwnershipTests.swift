@@ -1,4 +1,6 @@
 import Foundation
+import SpinQemu
+import SpinTestSupport
 import Testing
 @testable import SpinCore
 
@@ -149,5 +151,20 @@ struct StorageOwnershipTests {
         error = #expect(throws: SpinError.self) { try sandbox.agent.removeVolume(.init(volumePath: volume)) }
         #expect(error?.message.contains("spin's images") == false)
         #expect(FileManager.default.fileExists(atPath: volume + "/b.txt"))
+    }
+
+    @Test("on a filesystem without user extended attributes create_image fails naming the volume directory and leaves nothing",
+          .enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")))
+    func noExtendedAttributes() async throws {
+        let sandbox = try StorageSandbox()
+        let volume = try sandbox.volume()
+        // A ramfs (no user.* attributes) mounted on the volume in a private mount namespace of
+        // the child, so the mount ends with it.
+        let result = try await ProcessRunner.run(
+            "/usr/bin/unshare", ["--mount", "--propagation", "private", "--", try testkitPath(), "storage-create-on-ramfs", volume])
+        let output = result.standardOutputText
+        #expect(output.contains("failed failed_precondition the filesystem of volume directory \(volume) does not support extended attributes"), "\(output)")
+        #expect(output.contains("left 0"), "\(output)")
+        sandbox.keepAlive()
     }
 }
