@@ -20,8 +20,9 @@ extension SpinRemote {
     }
 
     /// Forgets a volume (``Spin/deleteVolume(_:force:)``).
-    public func deleteVolume(_ name: String, force: Bool = false) async throws {
-        try await call { _ = try await client.deleteVolume(path: .init(name: name), query: .init(force: force)).noContent }
+    @discardableResult
+    public func deleteVolume(_ name: String, force: Bool = false) async throws -> VolumeDeletion {
+        try await call { try await client.deleteVolume(path: .init(name: name), query: .init(force: force)).ok.body.json.model() }
     }
 
     /// Creates an image (``Spin/createImage(_:)``).

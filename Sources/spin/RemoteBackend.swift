@@ -51,7 +51,7 @@ struct RemoteBackend: SpinBackend {
     func createVolume(name: String, path: String?) async throws -> Volume { try await remote.createVolume(name: name, path: path) }
     func listVolumes() async throws -> [Volume] { try await remote.listVolumes() }
     func volume(_ name: String) async throws -> Volume { try await remote.volume(name) }
-    func deleteVolume(_ name: String, force: Bool) async throws { try await remote.deleteVolume(name, force: force) }
+    func deleteVolume(_ name: String, force: Bool) async throws -> VolumeDeletion { try await remote.deleteVolume(name, force: force) }
     func createImage(_ spec: ImageSpec) async throws -> Image { try await remote.createImage(spec) }
     func listImages(volume: String?) async throws -> [Image] { try await remote.listImages(volume: volume) }
     func image(volume: String, name: String) async throws -> Image { try await remote.image(volume: volume, name: name) }

@@ -54,8 +54,8 @@ protocol SpinBackend: Sendable {
     func listVolumes() async throws -> [Volume]
     /// One volume.
     func volume(_ name: String) async throws -> Volume
-    /// Forgets a volume (`force`: with its images).
-    func deleteVolume(_ name: String, force: Bool) async throws
+    /// Forgets a volume (`force`: with the images spin made); says whether its directory went.
+    func deleteVolume(_ name: String, force: Bool) async throws -> VolumeDeletion
     /// Creates an image.
     func createImage(_ spec: ImageSpec) async throws -> Image
     /// The images of one volume, or of all when nil.

@@ -18,6 +18,10 @@ final class StorageSandbox {
 
     deinit { try? FileManager.default.removeItem(atPath: root) }
 
+    /// Keeps the sandbox (and so its directory) alive up to this point of a test that no
+    /// longer uses it otherwise.
+    func keepAlive() { withExtendedLifetime(self) {} }
+
     /// `root/name`, created as a directory when `create` is true.
     func volume(_ name: String = "vol", create: Bool = true) throws -> String {
         let path = root + "/" + name
@@ -30,9 +34,11 @@ final class StorageSandbox {
         (FileManager.default.subpaths(atPath: root) ?? []).sorted()
     }
 
-    /// Creates an image with qemu-img directly.
-    func makeImage(_ path: String, format: QemuDisk.Format = .raw, sizeBytes: UInt64 = 1 << 20) async throws {
+    /// Creates an image with qemu-img directly; `marked` gives it spin's mark, as if spin had
+    /// made it, else it is a foreign file.
+    func makeImage(_ path: String, format: QemuDisk.Format = .raw, sizeBytes: UInt64 = 1 << 20, marked: Bool = true) async throws {
         try await QemuImg().create(path: path, format: format, sizeBytes: sizeBytes)
+        if marked { try markAsSpins(path) }
     }
 
     func info(_ path: String) async throws -> QemuImageInfo { try await QemuImg().info(path: path) }
@@ -95,5 +101,31 @@ enum QemuFormatCase: String, CaseIterable, Sendable, CustomTestStringConvertible
 enum QemuImgForTests {
     static func overlay(_ path: String, backing: String) async throws {
         try await QemuImg().create(path: path, format: .qcow2, sizeBytes: 1 << 20, backingFile: backing, backingFormat: .raw)
+        try markAsSpins(path)
     }
+}
+
+/// Gives the file at `path` a fresh spin mark (`user.spin.image`), as spin does to its images.
+func markAsSpins(_ path: String) throws {
+    let volume = try VolumePath(String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]))
+    try StorageFiles.withOpenFile(path) { fd throws(SpinError) in try ImageMark.fresh().write(to: fd, path: path, volume: volume) }
+}
+
+/// The spin mark of the file at `path`, or nil.
+func spinMark(_ path: String) throws -> String? { try ImageMark.read(atPath: path)?.value }
+
+/// Writes a foreign file (no spin mark) holding `bytes`, and returns its bytes to compare later.
+@discardableResult
+func writeForeignFile(_ path: String, _ bytes: String = "someone else's data\n") throws -> Data {
+    let data = Data(bytes.utf8)
+    guard FileManager.default.createFile(atPath: path, contents: data) else { throw POSIXError(.EIO) }
+    return data
+}
+
+/// Sets an extended attribute by path (`setxattr`, looked up: `<sys/xattr.h>` is not in Glibc's module).
+func setAttribute(_ path: String, _ name: String, _ value: String) throws {
+    typealias SetAttribute = @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafeRawPointer?, Int, Int32) -> Int32
+    guard let symbol = dlsym(nil, "setxattr") else { throw POSIXError(.ENOSYS) }
+    let set = unsafeBitCast(symbol, to: SetAttribute.self)
+    guard value.withCString({ set(path, name, $0, strlen($0), 0) }) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
 }

@@ -56,7 +56,7 @@ struct StorageVolumeTests {
         try sandbox.agent.removeVolume(.init(volumePath: path))
     }
 
-    @Test("remove_volume refuses a non-empty directory, listing what remains")
+    @Test("remove_volume refuses a non-empty directory, listing what remains (here files spin did not make)")
     func removeNonEmpty() throws {
         let sandbox = try StorageSandbox()
         let path = try sandbox.volume()
@@ -66,7 +66,7 @@ struct StorageVolumeTests {
         let error = #expect(throws: SpinError.self) { try sandbox.agent.removeVolume(.init(volumePath: path)) }
         #expect(error?.code == .failedPrecondition)
         #expect(error?.message.contains("\"a.raw\", \"b.qcow2\"") == true)
-        #expect(error?.message.contains("delete its images first") == true)
+        #expect(error?.message.contains("files spin did not make, which it leaves in place") == true)
         #expect(FileManager.default.fileExists(atPath: path + "/a.raw"))
     }
 

@@ -47,6 +47,17 @@ extension Components.Schemas.DirectBoot {
     public func model() -> DirectBoot { DirectBoot(kernel: kernel, initrd: initrd, append: append) }
 }
 
+extension Components.Schemas.VolumeDeletion {
+    /// The wire form of a volume deletion's report.
+    public init(_ deletion: VolumeDeletion) {
+        self.init(name: deletion.name, path: deletion.path, directoryRemoved: deletion.directoryRemoved, note: deletion.note)
+    }
+    /// The model report.
+    public func model() -> VolumeDeletion {
+        VolumeDeletion(name: name, path: path, directoryRemoved: directoryRemoved, note: note)
+    }
+}
+
 extension Components.Schemas.Volume {
     /// The wire form of a volume.
     public init(_ volume: Volume) { self.init(name: volume.name, path: volume.path, createdAt: volume.createdAt) }

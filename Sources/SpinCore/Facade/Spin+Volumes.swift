@@ -24,8 +24,11 @@ extension Spin {
     public func volume(_ name: String) throws -> Volume { try registry.volume(name) }
 
     /// Forgets a volume; refuses while it holds images unless `force`, which deletes their
-    /// files too. The directory is removed only when it ends up empty.
-    public func deleteVolume(_ name: String, force: Bool = false) async throws {
+    /// files too — only files spin made: an image whose file lacks spin's mark is refused and
+    /// the volume kept. The directory is removed only when it ends up empty; files in it that
+    /// spin did not make stay, and the result says so.
+    @discardableResult
+    public func deleteVolume(_ name: String, force: Bool = false) async throws -> VolumeDeletion {
         let volume = try registry.volume(name)
         let images = try registry.listImages(volume: name)
         if !images.isEmpty && !force {
@@ -37,7 +40,14 @@ extension Spin {
         let deletions = try images.map { try CommandDraft(DeleteImageAction.self, .init(volumePath: volume.path, image: $0.name)) }
         if !deletions.isEmpty { try await run(deletions) }
         _ = try registry.deleteVolume(name, force: true)
-        // An empty directory is removed; one holding files spin does not know is left alone.
-        _ = try? await run([CommandDraft(RemoveVolumeAction.self, .init(volumePath: volume.path))])
+        // An empty directory is removed; one holding files spin did not make is left alone.
+        do {
+            try await run([CommandDraft(RemoveVolumeAction.self, .init(volumePath: volume.path))])
+            return VolumeDeletion(name: name, path: volume.path, directoryRemoved: true)
+        } catch {
+            let reason = (error as? SpinError)?.message ?? "\(error)"
+            return VolumeDeletion(name: name, path: volume.path, directoryRemoved: false,
+                                  note: "volume \"\(name)\" is forgotten, but its directory stays (\(reason)); remove the directory yourself once you no longer need what is in it")
+        }
     }
 }

@@ -1,16 +1,19 @@
 import SpinQemu
 
 extension StorageAgent {
-    /// Copies an image with `qemu-img convert` into a fresh temporary in the target volume,
-    /// flushes it and renames it into place. A target already there with the same format and
+    /// Copies an image with `qemu-img convert` into a fresh, marked temporary in the target
+    /// volume, flushes it and renames it into place right after checking the lease (the source
+    /// is only read, so it may be any image). A target already there with the same format and
     /// size (and, with `verify`, the same content) is success; temporaries of earlier, dead
     /// attempts are removed first, so a copy cut short by a crash is simply redone.
     /// - Parameters:
     ///   - progress: receives the fraction copied, from 0 to 1.
     ///   - renewLease: called every ``leaseRenewalInterval`` while copying; when it throws
-    ///     (the lease was lost) the copy stops and its temporary is removed.
+    ///     (the lease was lost) the copy stops and its temporary is removed; called once more
+    ///     right before the rename into place.
     /// - Throws: ``SpinError`` `.notFound` when the source or a volume is missing, `.conflict`
-    ///   when a different image has the target's name, `.actionFailed` when qemu-img fails.
+    ///   when a different image or a file spin did not make has the target's name,
+    ///   `.actionFailed` when qemu-img fails.
     public func copyImage(
         _ parameters: CopyImageAction.Parameters,
         progress: (@Sendable (Double) -> Void)? = nil,
@@ -32,10 +35,11 @@ extension StorageAgent {
     }
 
     /// Whether `target` already is a copy of `source` in `format`.
-    /// - Throws: ``SpinError`` `.conflict` when something else has the target's name.
+    /// - Throws: ``SpinError`` `.conflict` when something else, or a file spin did not make,
+    ///   has the target's name.
     func finishedCopy(of source: ImageLocation, _ sourceState: ImageState, at target: ImageLocation,
                       format: QemuDisk.Format, verify: Bool) async throws -> Bool {
-        guard let existing = try await inspector.state(of: target) else { return false }
+        guard let existing = try await markedState(of: target, .occupied) else { return false }
         // qemu-img rounds a size that is not a multiple of 512 bytes up to the next sector.
         let rounded = (sourceState.virtualSize + 511) / 512 * 512
         let size = existing.virtualSize == rounded ? rounded : sourceState.virtualSize
@@ -83,7 +87,7 @@ extension StorageAgent {
             if error is SpinError || error is CancellationError { throw error }
             throw ImageInspector.failure(error, "cannot copy \(source) to \(target)")
         }
-        if try !staged.commit() {
+        if try await !staged.commit(renewLease: renewLease) {
             guard try await finishedCopy(of: source, sourceState, at: target, format: format, verify: false) else {
                 throw SpinError(.actionFailed, "\(target) appeared and vanished while it was being copied; run the command again")
             }

@@ -1,19 +1,23 @@
 import SpinQemu
 
 extension StorageAgent {
-    /// Creates an empty image: `qemu-img create` into a fresh temporary in the volume, then a
-    /// rename into place. An image already there with the same format and size is success.
-    /// - Throws: ``SpinError`` `.conflict` when an image of another size or format has the
-    ///   name; `.notFound` when the volume is missing; `.invalidArgument` for a bad name or a
-    ///   size of 0; `.actionFailed` when qemu-img fails.
-    public func createImage(_ parameters: CreateImageAction.Parameters) async throws {
+    /// Creates an empty image: `qemu-img create` into a fresh, marked temporary in the volume,
+    /// then a rename into place right after checking the lease. An image spin made already
+    /// there with the same format and size is success.
+    /// - Parameter renewLease: checks the command's lease right before the rename; when it
+    ///   throws, nothing is put in place.
+    /// - Throws: ``SpinError`` `.conflict` when a file spin did not make has the name, or an
+    ///   image of another size or format; `.notFound` when the volume is missing;
+    ///   `.invalidArgument` for a bad name or a size of 0; `.failedPrecondition` when the
+    ///   volume's filesystem cannot hold the mark; `.actionFailed` when qemu-img fails.
+    public func createImage(_ parameters: CreateImageAction.Parameters, renewLease: (@Sendable () async throws -> Void)? = nil) async throws {
         let image = try VolumePath(parameters.volumePath).image(parameters.image)
         guard parameters.sizeBytes > 0 else {
             throw SpinError(.invalidArgument, "size of \(image) must be more than 0 bytes")
         }
         try StorageFiles.requireVolume(image.volume)
         let wanted = ImageState(format: parameters.format, virtualSize: parameters.sizeBytes)
-        if let existing = try await inspector.state(of: image) {
+        if let existing = try await markedState(of: image, .occupied) {
             try Self.requireMatch(existing, wanted, image)
             return
         }
@@ -24,19 +28,21 @@ extension StorageAgent {
             staged.discard()
             throw ImageInspector.failure(error, "cannot create \(image)")
         }
-        if try !staged.commit() {
+        if try await !staged.commit(renewLease: renewLease) {
             // Another delivery of the command won the race; accept its image if it matches.
-            guard let existing = try await inspector.state(of: image) else {
+            guard let existing = try await markedState(of: image, .occupied) else {
                 throw SpinError(.actionFailed, "\(image) appeared and vanished while it was being created; run the command again")
             }
             try Self.requireMatch(existing, wanted, image)
         }
     }
 
-    /// Deletes an image; succeeds when it is already gone.
-    /// - Throws: ``SpinError`` `.failedPrecondition` for a symbolic link, `.conflict` for a
-    ///   directory or other non-regular file, `.notFound` when the volume is missing.
-    public func deleteImage(_ parameters: DeleteImageAction.Parameters) async throws {
+    /// Deletes an image spin made; succeeds when it is already gone. The mark and then the
+    /// command's lease are checked right before the unlink.
+    /// - Throws: ``SpinError`` `.conflict` for a file spin did not make (it stays), a directory
+    ///   or other non-regular file; `.failedPrecondition` for a symbolic link; `.notFound` when
+    ///   the volume is missing; what `renewLease` throws when the lease was lost.
+    public func deleteImage(_ parameters: DeleteImageAction.Parameters, renewLease: (@Sendable () async throws -> Void)? = nil) async throws {
         let image = try VolumePath(parameters.volumePath).image(parameters.image)
         try StorageFiles.requireVolume(image.volume)
         switch try StorageFiles.kind(image.path) {
@@ -46,21 +52,21 @@ extension StorageAgent {
         case .regular: break
         }
         try ImageUse.requireUnused(image.path, what: "\(image)", verb: "delete")
-        if try StorageFiles.remove(image.path) {
-            try StorageFiles.syncDirectory(image.volume.path)
-        }
+        try await removeMarked(image, .delete, renewLease: renewLease)
     }
 
-    /// Grows an image to `sizeBytes`; the same size is success; shrinking needs `force`.
-    /// - Throws: ``SpinError`` `.failedPrecondition` when shrinking without `force` or when the
-    ///   file has other hard links; `.notFound` when the image or volume is missing.
-    public func resizeImage(_ parameters: ResizeImageAction.Parameters) async throws {
+    /// Grows an image spin made to `sizeBytes`; the same size is success; shrinking needs
+    /// `force`. The command's lease is checked right before qemu-img changes the file.
+    /// - Throws: ``SpinError`` `.conflict` for a file spin did not make; `.failedPrecondition`
+    ///   when shrinking without `force` or when the file has other hard links; `.notFound`
+    ///   when the image or volume is missing.
+    public func resizeImage(_ parameters: ResizeImageAction.Parameters, renewLease: (@Sendable () async throws -> Void)? = nil) async throws {
         let image = try VolumePath(parameters.volumePath).image(parameters.image)
         guard parameters.sizeBytes > 0 else {
             throw SpinError(.invalidArgument, "new size of \(image) must be more than 0 bytes")
         }
         try StorageFiles.requireVolume(image.volume)
-        guard let existing = try await inspector.state(of: image) else {
+        guard let existing = try await markedState(of: image, .resize) else {
             throw SpinError(.notFound, "\(image) does not exist; create it first")
         }
         if existing.virtualSize == parameters.sizeBytes { return }
@@ -72,6 +78,7 @@ extension StorageAgent {
         guard try StorageFiles.checkRegular(image.path, what: "\(image)") == 1 else {
             throw SpinError(.failedPrecondition, "\(image) has other hard links; spin resizes only images it alone names")
         }
+        try await renewLease?()
         do {
             try await qemuImg.resize(path: image.path, format: existing.format, sizeBytes: parameters.sizeBytes, shrink: shrink)
         } catch {

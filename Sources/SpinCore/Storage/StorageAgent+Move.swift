@@ -2,8 +2,11 @@ extension StorageAgent {
     /// Moves an image: one rename on the same filesystem, else a copy then a delete of the
     /// source. A source already gone with the target present is success; both present and
     /// identical (a move that died between copying and deleting) finishes by deleting the source.
+    /// Only images spin made are moved, never onto a file it did not make; a renamed image keeps
+    /// its mark, a copy across filesystems gets a fresh one. The lease is checked right before
+    /// the rename and before the source is deleted.
     /// - Throws: ``SpinError`` `.notFound` when neither exists, `.conflict` when a different
-    ///   image has the target's name.
+    ///   image has the target's name or either file was not made by spin.
     public func moveImage(
         _ parameters: MoveImageAction.Parameters,
         progress: (@Sendable (Double) -> Void)? = nil,
@@ -13,13 +16,13 @@ extension StorageAgent {
         let target = try VolumePath(parameters.targetVolumePath).image(parameters.targetImage)
         try StorageFiles.requireVolume(source.volume)
         try StorageFiles.requireVolume(target.volume)
-        let sourceState = try await inspector.state(of: source)
+        let sourceState = try await markedState(of: source, .move)
         if source == target {
             guard sourceState != nil else { throw SpinError(.notFound, "\(source) does not exist; nothing to move") }
             return
         }
         if sourceState != nil { try ImageUse.requireUnused(source.path, what: "\(source)", verb: "move") }
-        let targetState = try await inspector.state(of: target)
+        let targetState = try await markedState(of: target, .occupied)
         switch (sourceState, targetState) {
         case (nil, nil):
             throw SpinError(.notFound, "neither \(source) nor \(target) exists; nothing to move")
@@ -27,25 +30,20 @@ extension StorageAgent {
             return
         case (.some(let state), .some):
             _ = try await finishedCopy(of: source, state, at: target, format: state.format, verify: true)
-            try removeSource(source)
+            try await removeMarked(source, .move, renewLease: renewLease)
         case (.some(let state), nil):
+            try await renewLease?()
             switch try StorageFiles.renameNoReplace(source.path, target.path) {
             case .renamed:
                 try StorageFiles.syncDirectory(target.volume.path)
                 if source.volume != target.volume { try StorageFiles.syncDirectory(source.volume.path) }
             case .targetExists:
                 _ = try await finishedCopy(of: source, state, at: target, format: state.format, verify: true)
-                try removeSource(source)
+                try await removeMarked(source, .move, renewLease: renewLease)
             case .crossDevice:
                 try await copyFresh(source, state, to: target, format: state.format, progress: progress, renewLease: renewLease)
-                try removeSource(source)
+                try await removeMarked(source, .move, renewLease: renewLease)
             }
-        }
-    }
-
-    private func removeSource(_ source: ImageLocation) throws {
-        if try StorageFiles.remove(source.path) {
-            try StorageFiles.syncDirectory(source.volume.path)
         }
     }
 }

@@ -32,17 +32,34 @@ extension StorageAgent {
             throw SpinError(.conflict, "volume path \(volume.path) is not a directory; spin removes only volume directories")
         }
         let remaining = try StorageFiles.list(volume.path)
-        guard remaining.isEmpty else {
-            let shown = remaining.prefix(20).map(VolumePath.quoted).joined(separator: ", ")
-            let more = remaining.count > 20 ? " and \(remaining.count - 20) more" : ""
-            throw SpinError(.failedPrecondition, "volume directory \(volume.path) is not empty: it still holds \(shown)\(more); delete its images first")
-        }
+        guard remaining.isEmpty else { throw Self.notEmpty(volume, remaining) }
         guard rmdir(volume.path) == 0 else {
             let code = errno
             if code == ENOENT { return }
             throw StorageFiles.failure(code, "remove directory", volume.path)
         }
         try StorageFiles.syncDirectory(volume.parentPath)
+    }
+}
+
+extension StorageAgent {
+    /// The refusal to remove a volume directory that still holds files, telling spin's own
+    /// images (delete them first) from files spin did not make (left for their owner).
+    static func notEmpty(_ volume: VolumePath, _ remaining: [String]) -> SpinError {
+        func shown(_ names: [String]) -> String {
+            let more = names.count > 20 ? " and \(names.count - 20) more" : ""
+            return names.prefix(20).map(VolumePath.quoted).joined(separator: ", ") + more
+        }
+        let spins = remaining.filter { name in
+            (try? StorageFiles.kind(volume.child(name))) == .regular && (try? ImageMark.read(atPath: volume.child(name))) != nil
+        }
+        let foreign = remaining.filter { !spins.contains($0) }
+        var parts: [String] = []
+        if !spins.isEmpty { parts.append("it still holds spin's images \(shown(spins)); delete its images first") }
+        if !foreign.isEmpty {
+            parts.append("it holds files spin did not make, which it leaves in place: \(shown(foreign)); move them away first")
+        }
+        return SpinError(.failedPrecondition, "volume directory \(volume.path) is not empty: " + parts.joined(separator: "; "))
     }
 }
 

@@ -10,8 +10,13 @@ import SpinQemu
 ///
 /// Files stay confined to their volume: names are checked by ``VolumePath``, no symbolic link is
 /// followed at a volume or an image, new images are written under a hidden temporary name
-/// created with `O_EXCL|O_NOFOLLOW` and mode 0600, flushed, then renamed into place without
-/// replacing anything.
+/// created with `O_EXCL|O_NOFOLLOW` and mode 0600, marked (``ImageMark``), flushed, then renamed
+/// into place without replacing anything.
+///
+/// spin touches only files it made: a file without the mark is never overwritten, adopted,
+/// resized, moved or deleted, whoever sends the command. Every destructive step (unlink,
+/// rename into place, resize) first checks the command's lease (`CommandContext.renewLease`),
+/// so an agent that lost its lease does not act on a command now run elsewhere.
 ///
 /// ```swift
 /// let agent = StorageAgent { command, fraction in print(command, fraction) }
@@ -56,9 +61,9 @@ public struct StorageAgent: Agent {
         let agent = self
         table.on(AddVolumeAction.self) { parameters, _ in try agent.addVolume(parameters) }
         table.on(RemoveVolumeAction.self) { parameters, _ in try agent.removeVolume(parameters) }
-        table.on(CreateImageAction.self) { parameters, _ in try await agent.createImage(parameters) }
-        table.on(DeleteImageAction.self) { parameters, _ in try await agent.deleteImage(parameters) }
-        table.on(ResizeImageAction.self) { parameters, _ in try await agent.resizeImage(parameters) }
+        table.on(CreateImageAction.self) { parameters, context in try await agent.createImage(parameters, renewLease: context.renewLease) }
+        table.on(DeleteImageAction.self) { parameters, context in try await agent.deleteImage(parameters, renewLease: context.renewLease) }
+        table.on(ResizeImageAction.self) { parameters, context in try await agent.resizeImage(parameters, renewLease: context.renewLease) }
         table.on(CopyImageAction.self) { parameters, context in
             try await agent.copyImage(parameters, progress: agent.progressReporter(for: context.command.id), renewLease: context.renewLease)
         }

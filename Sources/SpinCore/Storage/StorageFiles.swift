@@ -56,17 +56,30 @@ enum StorageFiles {
         guard fchmod(fd, 0o600) == 0 else { throw failure(errno, "set the mode of", path) }
     }
 
-    /// Opens a regular file without following a link, sets mode 0600 and flushes it to disk.
-    static func seal(_ path: String) throws(SpinError) {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { throw failure(errno, "open", path) }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
-            throw SpinError(.actionFailed, "\(path) is not a regular file after writing it; something else changed the volume")
+    /// Opens a regular file without following a link, sets mode 0600, runs `body` on it (to
+    /// mark it) and flushes it to disk.
+    static func seal(_ path: String, _ body: (Int32) throws(SpinError) -> Void = { _ in }) throws(SpinError) {
+        try withOpenFile(path) { fd throws(SpinError) in
+            var info = stat()
+            guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+                throw SpinError(.actionFailed, "\(path) is not a regular file after writing it; something else changed the volume")
+            }
+            guard fchmod(fd, 0o600) == 0 else { throw failure(errno, "set the mode of", path) }
+            try body(fd)
+            guard fsync(fd) == 0 else { throw failure(errno, "flush", path) }
         }
-        guard fchmod(fd, 0o600) == 0 else { throw failure(errno, "set the mode of", path) }
-        guard fsync(fd) == 0 else { throw failure(errno, "flush", path) }
+    }
+
+    /// Runs `body` with `path` opened read-only without following a link (`O_NOFOLLOW`).
+    static func withOpenFile<T>(_ path: String, _ body: (Int32) throws(SpinError) -> T) throws(SpinError) -> T {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            if code == ELOOP { throw symlinkRefused(path) }
+            throw failure(code, "open", path)
+        }
+        defer { close(fd) }
+        return try body(fd)
     }
 
     /// Opens `path` without following a link and checks it is a regular file.

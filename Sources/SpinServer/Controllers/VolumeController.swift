@@ -20,7 +20,7 @@ extension APIHandler {
     }
 
     func deleteVolume(_ input: Operations.DeleteVolume.Input) async throws -> Operations.DeleteVolume.Output {
-        try await call { try await spin.deleteVolume(input.path.name, force: input.query.force ?? false) }
-        return .noContent(.init())
+        let deletion = try await call { try await spin.deleteVolume(input.path.name, force: input.query.force ?? false) }
+        return .ok(.init(body: .json(.init(deletion))))
     }
 }
