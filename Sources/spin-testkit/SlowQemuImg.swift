@@ -13,6 +13,7 @@ enum SlowQemuImg {
 
     static func run(_ arguments: [String]) -> Never {
         let environment = ProcessInfo.processInfo.environment
+        if arguments.first == "create" { gate() }
         if arguments.first == "create" {
             if let marker = environment["SPIN_TESTKIT_QEMU_IMG_STARTED"] {
                 FileManager.default.createFile(atPath: marker, contents: Data())
@@ -25,5 +26,21 @@ enum SlowQemuImg {
         var argv: [UnsafeMutablePointer<CChar>?] = ([real] + arguments).map { strdup($0) } + [nil]
         execv(real, &argv)
         fail("spin-testkit as qemu-img: cannot run \(real): \(String(cString: strerror(errno)))")
+    }
+
+    /// With a file `qemu-img.gate` beside the link, `create` touches `qemu-img.started` there
+    /// and waits (up to ten minutes) for `qemu-img.go` — then it runs — or `qemu-img.fail` —
+    /// then it exits 1. A test holds one create at a known point without the environment.
+    static func gate() {
+        guard let link = CommandLine.arguments.first else { return }
+        let directory = URL(fileURLWithPath: link).deletingLastPathComponent().path
+        let files = FileManager.default
+        guard files.fileExists(atPath: directory + "/qemu-img.gate") else { return }
+        _ = files.createFile(atPath: directory + "/qemu-img.started", contents: Data())
+        for _ in 0..<30_000 {
+            if files.fileExists(atPath: directory + "/qemu-img.fail") { fail("qemu-img (spin-testkit): failing as asked by qemu-img.fail") }
+            if files.fileExists(atPath: directory + "/qemu-img.go") { return }
+            usleep(20_000)
+        }
     }
 }

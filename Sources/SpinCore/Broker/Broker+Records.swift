@@ -91,6 +91,7 @@ extension Broker {
         if package.commandCount == 0 {
             package.state = .succeeded
             package.finishedAt = now
+            try markFinished(txn, package)
         }
         try save(txn, package)
         try txn.delete(package.id, in: txn.createDatabase(named: DB.open))

@@ -1,0 +1,91 @@
+import Foundation
+import Synchronization
+
+/// Keeps one command's lease alive while its action runs: renews it every third of its
+/// duration, retries a transient renewal failure a few times with a short backoff (never past
+/// the lease's remaining time), and notes when the lease is lost so the runner cancels the
+/// action and records no outcome. The action's ``CommandContext/renewLease`` renews through
+/// the same keeper, so it throws once the lease is lost.
+final class LeaseKeeper<Queue: CommandQueue>: Sendable {
+    private struct State {
+        var lease: Lease
+        /// Until when the lease is surely ours, by this process's clock.
+        var validUntil: ContinuousClock.Instant
+        var loss: SpinError?
+    }
+
+    let queue: Queue
+    let duration: Duration
+    /// Renewal tries before giving the lease up.
+    let attempts: Int
+    /// The pause after the first failed try; doubled after each.
+    let backoff: Duration
+    private let clock = ContinuousClock()
+    private let state: Mutex<State>
+
+    init(queue: Queue, lease: Lease, duration: Duration, attempts: Int = 4, backoff: Duration? = nil) {
+        self.queue = queue
+        self.duration = duration
+        self.attempts = max(1, attempts)
+        self.backoff = backoff ?? min(duration / 20, .milliseconds(500))
+        state = Mutex(State(lease: lease, validUntil: ContinuousClock.now + duration))
+    }
+
+    /// The lease as last renewed.
+    var lease: Lease { state.withLock { $0.lease } }
+
+    /// Why the lease was lost, once it was.
+    var loss: SpinError? { state.withLock { $0.loss } }
+
+    /// Renews every third of the lease until cancelled; returns early once the lease is lost.
+    func keep() async {
+        while loss == nil {
+            do {
+                try await Task.sleep(for: duration / 3)
+                try await renew()
+            } catch {
+                if error is CancellationError || Task.isCancelled { return }
+            }
+        }
+    }
+
+    /// Renews the lease now, retrying transient failures.
+    /// - Throws: ``SpinError`` `.failedPrecondition` when the lease was lost (now or before),
+    ///   `.unavailable` when every try failed; `CancellationError` when cancelled.
+    func renew() async throws {
+        if let loss { throw loss }
+        let command = lease.command
+        var delay = backoff
+        var attempt = 1
+        while true {
+            let started = clock.now
+            do {
+                let renewed = try await queue.renew(lease, for: duration)
+                state.withLock { state in
+                    state.lease = renewed
+                    state.validUntil = started + duration
+                }
+                return
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch where Queue.leaseWasLost(error) {
+                throw lose(SpinError(.failedPrecondition, "lease on command \(command.id) (\(command.resource).\(command.action)) was lost; the command may run elsewhere", cause: error))
+            } catch {
+                let validUntil = state.withLock { $0.validUntil }
+                guard attempt < attempts, clock.now + delay < validUntil else {
+                    throw lose(SpinError(.unavailable, "could not renew the lease on command \(command.id) (\(command.resource).\(command.action)) after \(attempt) tries: \(error); giving the command up", cause: error))
+                }
+                try await Task.sleep(for: delay)
+                attempt += 1
+                delay *= 2
+            }
+        }
+    }
+
+    private func lose(_ error: SpinError) -> SpinError {
+        state.withLock { state in
+            if state.loss == nil { state.loss = error }
+            return state.loss ?? error
+        }
+    }
+}
