@@ -15,11 +15,37 @@ struct BrokerLeaseTests {
         let agent = ClosureAgent { _ in
             while queue.counts.renewed == 0 { try await Task.sleep(for: .milliseconds(10)) }
         }
-        let runner = AgentLoop(queue: queue, agent: agent, leaseDuration: .milliseconds(900))
+        // A long lease renewed often: the retries never run into the lease's end, however
+        // slowly this machine schedules them.
+        let runner = AgentLoop(
+            queue: queue, agent: agent, leaseDuration: .seconds(60), renewalInterval: .milliseconds(50), renewalBackoff: .milliseconds(20))
         let ran = try await runner.runOnce()
         #expect(ran != nil)
         #expect(queue.counts.failed == 2)
         #expect(try fixture.broker.status(package: package).package.state == .succeeded)
+    }
+
+    @Test("renewals that keep failing give the lease up: the action is cancelled and the command is handed back, not failed")
+    func renewalGivesUp() async throws {
+        let fixture = try BrokerFixture()
+        let package = try fixture.broker.submit([try work("a")])
+        let queue = FlakyQueue(broker: fixture.broker, failures: 1000)
+        let probe = ActionProbe()
+        let agent = ClosureAgent { _ in
+            do {
+                try await Task.sleep(for: .seconds(120))
+            } catch {
+                probe.mark(.cancelled)
+                throw error
+            }
+        }
+        let runner = AgentLoop(
+            queue: queue, agent: agent, leaseDuration: .seconds(60), renewalAttempts: 3,
+            renewalInterval: .milliseconds(50), renewalBackoff: .milliseconds(10))
+        _ = try await runner.runOnce()
+        #expect(queue.counts.failed == 3)
+        #expect(probe.saw(.cancelled))
+        #expect(try fixture.broker.status(package: package).commands.map(\.state) == [.ready], "the lease was not handed back")
     }
 
     @Test("a lost lease (another holder took the command after expiry) cancels the action, and the first holder does not complete it")

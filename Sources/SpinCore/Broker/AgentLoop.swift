@@ -26,13 +26,18 @@ public struct AgentLoop<Queue: CommandQueue>: Sendable {
     public let retryDelay: Duration
     /// Renewal tries before a lease is given up.
     public let renewalAttempts: Int
+    /// How often the lease is renewed while an action runs; nil renews every third of it.
+    public let renewalInterval: Duration?
+    /// The pause after a failed renewal, doubled after each; nil takes a twentieth of the
+    /// lease, at most half a second.
+    public let renewalBackoff: Duration?
     let logger: Logger
 
     /// Creates a loop.
     public init(
         queue: Queue, agent: any Agent, leaseDuration: Duration = .seconds(30), drainTimeout: Duration = .seconds(10),
         pollWait: Duration = .seconds(60), retryDelay: Duration = .milliseconds(200), renewalAttempts: Int = 4,
-        logger: Logger = Logger(label: "spin.agent")
+        renewalInterval: Duration? = nil, renewalBackoff: Duration? = nil, logger: Logger = Logger(label: "spin.agent")
     ) {
         self.queue = queue
         self.agent = agent
@@ -41,6 +46,8 @@ public struct AgentLoop<Queue: CommandQueue>: Sendable {
         self.pollWait = pollWait
         self.retryDelay = retryDelay
         self.renewalAttempts = renewalAttempts
+        self.renewalInterval = renewalInterval
+        self.renewalBackoff = renewalBackoff
         self.logger = logger
     }
 
@@ -64,7 +71,8 @@ public struct AgentLoop<Queue: CommandQueue>: Sendable {
     @discardableResult
     public func runOnce(wait: Duration = .zero) async throws -> CommandRecord? {
         guard let lease = try await queue.next(resource: agent.resource, lease: leaseDuration, wait: wait) else { return nil }
-        let keeper = LeaseKeeper(queue: queue, lease: lease, duration: leaseDuration, attempts: renewalAttempts)
+        let keeper = LeaseKeeper(
+            queue: queue, lease: lease, duration: leaseDuration, interval: renewalInterval, attempts: renewalAttempts, backoff: renewalBackoff)
         let agent = agent
         let outcome = await Draining.run(grace: drainTimeout) { await Self.execute(agent, lease.command, keeper) }
         let stopping = Task.isCancelled

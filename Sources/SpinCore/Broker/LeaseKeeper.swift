@@ -16,6 +16,8 @@ final class LeaseKeeper<Queue: CommandQueue>: Sendable {
 
     let queue: Queue
     let duration: Duration
+    /// Between renewals.
+    let interval: Duration
     /// Renewal tries before giving the lease up.
     let attempts: Int
     /// The pause after the first failed try; doubled after each.
@@ -23,9 +25,10 @@ final class LeaseKeeper<Queue: CommandQueue>: Sendable {
     private let clock = ContinuousClock()
     private let state: Mutex<State>
 
-    init(queue: Queue, lease: Lease, duration: Duration, attempts: Int = 4, backoff: Duration? = nil) {
+    init(queue: Queue, lease: Lease, duration: Duration, interval: Duration? = nil, attempts: Int = 4, backoff: Duration? = nil) {
         self.queue = queue
         self.duration = duration
+        self.interval = interval ?? duration / 3
         self.attempts = max(1, attempts)
         self.backoff = backoff ?? min(duration / 20, .milliseconds(500))
         state = Mutex(State(lease: lease, validUntil: ContinuousClock.now + duration))
@@ -37,11 +40,11 @@ final class LeaseKeeper<Queue: CommandQueue>: Sendable {
     /// Why the lease was lost, once it was.
     var loss: SpinError? { state.withLock { $0.loss } }
 
-    /// Renews every third of the lease until cancelled; returns early once the lease is lost.
+    /// Renews every ``interval`` until cancelled; returns early once the lease is lost.
     func keep() async {
         while loss == nil {
             do {
-                try await Task.sleep(for: duration / 3)
+                try await Task.sleep(for: interval)
                 try await renew()
             } catch {
                 if error is CancellationError || Task.isCancelled { return }
