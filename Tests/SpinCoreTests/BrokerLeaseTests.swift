@@ -48,6 +48,26 @@ struct BrokerLeaseTests {
         #expect(try fixture.broker.status(package: package).commands.map(\.state) == [.ready], "the lease was not handed back")
     }
 
+    @Test("a renewal that never answers is abandoned when the lease runs out: the action is cancelled, the command handed back")
+    func hangingRenewal() async throws {
+        let fixture = try BrokerFixture()
+        let package = try fixture.broker.submit([try work("a")])
+        let queue = FlakyQueue(broker: fixture.broker, failures: 0, hangSeconds: 600)
+        let probe = ActionProbe()
+        let agent = ClosureAgent { _ in
+            do {
+                try await Task.sleep(for: .seconds(120))
+            } catch {
+                probe.mark(.cancelled)
+                throw error
+            }
+        }
+        let runner = AgentLoop(queue: queue, agent: agent, leaseDuration: .milliseconds(600), renewalInterval: .milliseconds(100))
+        _ = try await runner.runOnce()
+        #expect(probe.saw(.cancelled))
+        #expect(try fixture.broker.status(package: package).commands.map(\.state) == [.ready])
+    }
+
     @Test("a lost lease (another holder took the command after expiry) cancels the action, and the first holder does not complete it")
     func lostLeaseCancels() async throws {
         let clock = TestClock()
@@ -127,8 +147,12 @@ final class FlakyQueue: CommandQueue {
     let broker: Broker
     private let state: Mutex<Counts>
 
-    init(broker: Broker, failures: Int) {
+    /// Renewals that take this long and ignore cancellation, as a server that stopped answering.
+    let hangSeconds: Double?
+
+    init(broker: Broker, failures: Int, hangSeconds: Double? = nil) {
         self.broker = broker
+        self.hangSeconds = hangSeconds
         state = Mutex(Counts(failuresLeft: failures))
     }
 
@@ -146,6 +170,12 @@ final class FlakyQueue: CommandQueue {
             return true
         }
         if fail { throw SpinError(.unavailable, "the connection dropped (a test's flaky queue)") }
+        if let hangSeconds {
+            await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+                DispatchQueue.global().asyncAfter(deadline: .now() + hangSeconds) { continuation.resume() }
+            }
+            throw SpinError(.unavailable, "the server answered far too late (a test's hanging queue)")
+        }
         let renewed = try broker.renew(lease, for: duration)
         state.withLock { $0.renewed += 1 }
         return renewed

@@ -63,7 +63,7 @@ final class LeaseKeeper<Queue: CommandQueue>: Sendable {
         while true {
             let started = clock.now
             do {
-                let renewed = try await queue.renew(lease, for: duration)
+                let renewed = try await renewOnce(lease, until: state.withLock { $0.validUntil })
                 state.withLock { state in
                     state.lease = renewed
                     state.validUntil = started + duration
@@ -85,10 +85,69 @@ final class LeaseKeeper<Queue: CommandQueue>: Sendable {
         }
     }
 
+    /// One renewal, given up when the lease runs out first — a server that stopped answering
+    /// must not keep an action running past its lease.
+    private func renewOnce(_ lease: Lease, until deadline: ContinuousClock.Instant) async throws -> Lease {
+        let outcome = OnceResult<Lease>()
+        let queue = queue, duration = duration
+        let call = Task {
+            do {
+                outcome.resume(with: .success(try await queue.renew(lease, for: duration)))
+            } catch {
+                outcome.resume(with: .failure(error))
+            }
+        }
+        let timer = Task {
+            do { try await Task.sleep(until: deadline, clock: .continuous) } catch { return }
+            call.cancel()
+            outcome.resume(with: .failure(SpinError(.unavailable, "the renewal did not answer before the lease ran out")))
+        }
+        defer { timer.cancel() }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { outcome.install($0) }
+        } onCancel: {
+            call.cancel()
+            outcome.resume(with: .failure(CancellationError()))
+        }
+    }
+
     private func lose(_ error: SpinError) -> SpinError {
         state.withLock { state in
             if state.loss == nil { state.loss = error }
             return state.loss ?? error
         }
+    }
+}
+
+/// A continuation resumed by whichever result comes first; later ones are dropped.
+final class OnceResult<Value: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<Value, any Error>?
+        var early: Result<Value, any Error>?
+        var done = false
+    }
+    private let state = Mutex(State())
+
+    func install(_ continuation: CheckedContinuation<Value, any Error>) {
+        let early = state.withLock { state -> Result<Value, any Error>? in
+            if let early = state.early { return early }
+            state.continuation = continuation
+            return nil
+        }
+        if let early { continuation.resume(with: early) }
+    }
+
+    func resume(with result: Result<Value, any Error>) {
+        let continuation = state.withLock { state -> CheckedContinuation<Value, any Error>? in
+            guard !state.done else { return nil }
+            state.done = true
+            guard let continuation = state.continuation else {
+                state.early = result
+                return nil
+            }
+            state.continuation = nil
+            return continuation
+        }
+        continuation?.resume(with: result)
     }
 }
