@@ -48,6 +48,18 @@ struct BrokerFacadeTimeoutTests {
             #expect(!FileManager.default.fileExists(atPath: try spin.volume("vol1").path + "/a.qcow2"))
         }
     }
+
+    @Test("closing the instance right after such a package fails still settles its records")
+    func closeSettles() async throws {
+        try await GatedSpin.with { gated in
+            let spin = gated.spin
+            let package = try #require(try await gated.timedOutCreate().runningPackage)
+            gated.release(.fail)
+            #expect(try await spin.broker.waitForPackage(package, timeout: .seconds(120)).package.state == .failed)
+            await spin.close()
+            #expect(throws: SpinError.self) { try spin.image(volume: "vol1", name: "a.qcow2") }
+        }
+    }
 }
 
 /// A ``Spin`` whose qemu-img is spin-testkit's gated one, with a tiny action timeout.

@@ -62,4 +62,23 @@ extension Spin {
             _ = followUps.withLock { $0.removeValue(forKey: package) }
         }
     }
+
+    /// At ``close()``: follow-ups whose package has ended get a moment to settle their
+    /// records; the others stop (their packages run on without this process).
+    func endFollowUps() async {
+        let following = followUps.withLock { $0 }
+        for (package, task) in following {
+            let ended = (try? broker.status(package: package).package.state.isTerminal) ?? false
+            guard ended else {
+                task.cancel()
+                continue
+            }
+            let limit = Task {
+                try? await Task.sleep(for: .seconds(2))
+                task.cancel()
+            }
+            await task.value
+            limit.cancel()
+        }
+    }
 }

@@ -159,8 +159,7 @@ public final class Spin: Sendable {
         }
         pruning?.cancel()
         await pruning?.value
-        let following = followUps.withLock { $0.values }
-        for task in following { task.cancel() }
+        await endFollowUps()
     }
 
     /// Which supervisor runs this instance's VMs.
