@@ -86,10 +86,9 @@ struct BrokerProcessTests {
             #expect(try fixture.broker.status(package: id).package.state == .succeeded)
         }
     }
-}
 
-@Suite("Broker across processes: pruning", .serialized)
-struct BrokerPruningProcessTests {
+    // In this serialized suite, so its three children do not slow the timing-sensitive
+    // crashed-agent test above.
     @Test("two processes pruning every finished package while this one submits and another serves lose nothing")
     func pruningWhileSubmitting() async throws {
         let fixture = try BrokerFixture()
