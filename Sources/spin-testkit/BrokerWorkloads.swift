@@ -4,10 +4,10 @@ import SpinStore
 
 /// Broker workloads run in a child process by SpinCoreTests.
 enum BrokerWorkloads {
-    static func open(_ storePath: String, _ leasePath: String) throws -> (Store, Broker) {
+    static func open(_ storePath: String, _ leasePath: String, batch: Int = 100) throws -> (Store, Broker) {
         let store = try Store(path: storePath, options: StoreOptions(durable: false))
         let broker = try Broker(store: store, leasePath: leasePath, catalog: RecordingAgent.catalog,
-                                options: BrokerOptions(idleRecheck: .milliseconds(200)))
+                                options: BrokerOptions(pruneBatchSize: batch, idleRecheck: .milliseconds(200)))
         return (store, broker)
     }
 
@@ -41,5 +41,19 @@ enum BrokerWorkloads {
             return try await group.reduce(0, +)
         }
         emit("ran \(total)")
+    }
+
+    /// `broker-prune STORE LEASES`: prunes every finished package (retention zero) and reaps
+    /// abandoned ones over and over, printing `pruned N` after each pass that removed some,
+    /// until killed — a process pruning while others submit and serve.
+    static func prune(_ arguments: [String]) async throws {
+        guard arguments.count == 3 else { fail("usage: broker-prune STORE LEASES") }
+        let (_, broker) = try open(arguments[1], arguments[2], batch: 7)
+        while true {
+            let pruned = try await broker.pruneFinishedPackages(retention: .zero)
+            _ = try broker.reapAbandonedPackages()
+            if !pruned.isEmpty { emit("pruned \(pruned.count)") }
+            try await Task.sleep(for: .milliseconds(5))
+        }
     }
 }

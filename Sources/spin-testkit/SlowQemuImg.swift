@@ -19,6 +19,7 @@ enum SlowQemuImg {
     }
 
     static func run(_ arguments: [String]) -> Never {
+        if arguments.first == "create" { gate() }
         var environment = ProcessInfo.processInfo.environment
         let directory = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent().path
         let gated = directory + "/gated"
@@ -45,5 +46,21 @@ enum SlowQemuImg {
         var argv: [UnsafeMutablePointer<CChar>?] = ([real] + arguments).map { strdup($0) } + [nil]
         execv(real, &argv)
         fail("spin-testkit as qemu-img: cannot run \(real): \(String(cString: strerror(errno)))")
+    }
+
+    /// With a file `qemu-img.gate` beside the link, `create` touches `qemu-img.started` there
+    /// and waits (up to ten minutes) for `qemu-img.go` — then it runs — or `qemu-img.fail` —
+    /// then it exits 1. A test holds one create at a known point without the environment.
+    static func gate() {
+        guard let link = CommandLine.arguments.first else { return }
+        let directory = URL(fileURLWithPath: link).deletingLastPathComponent().path
+        let files = FileManager.default
+        guard files.fileExists(atPath: directory + "/qemu-img.gate") else { return }
+        _ = files.createFile(atPath: directory + "/qemu-img.started", contents: Data())
+        for _ in 0..<30_000 {
+            if files.fileExists(atPath: directory + "/qemu-img.fail") { fail("qemu-img (spin-testkit): failing as asked by qemu-img.fail") }
+            if files.fileExists(atPath: directory + "/qemu-img.go") { return }
+            usleep(20_000)
+        }
     }
 }

@@ -24,6 +24,7 @@ do {
     case "store-open-as": try StoreWorkloads.openAs(arguments)
     case "broker-take": try BrokerWorkloads.take(arguments)
     case "broker-serve": try await BrokerWorkloads.serve(arguments)
+    case "broker-prune": try await BrokerWorkloads.prune(arguments)
     case "storage-serve": try await StorageWorkloads.serve(arguments)
     case "storage-create-on-ramfs": try await StorageWorkloads.createOnRamfs(arguments)
     default: fail("usage: spin-testkit store-writer|store-sequences|store-open-as …")

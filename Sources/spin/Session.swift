@@ -26,7 +26,7 @@ extension GlobalOptions {
     /// Opens the SDK in this process, runs `body`, and closes the SDK on every path; for
     /// commands that work on this host only (they refuse `--host` first, see ``requireLocal(_:why:instead:)``).
     func withSpin<T>(agents: Bool = true, _ body: (Spin) async throws -> T) async throws -> T {
-        let spin = try await Spin.open(root: spinRoot, options: SpinOptions(runsAgents: agents, storageProgress: Progress.storageSink))
+        let spin = try await Spin.open(root: spinRoot, options: SpinOptions(runsAgents: agents, broker: BrokerOptions.fromEnvironment(), storageProgress: Progress.storageSink))
         do {
             let result = try await body(spin)
             await spin.close()

@@ -3,6 +3,17 @@ import Testing
 
 @Suite("spin package")
 struct PackageCLITests {
+    @Test("spin serve refuses a package retention under a minute or one it cannot read, naming the option")
+    func packageRetentionValidation() async throws {
+        try await CLI.with { cli in
+            let short = try cli.fails(["serve", "--package-retention", "30s"], 64)
+            #expect(short.contains("--package-retention"))
+            #expect(short.contains("at least 60s"))
+            let unreadable = try cli.fails(["serve", "--package-retention", "soon"], 64)
+            #expect(unreadable.contains("e.g. 7d"))
+        }
+    }
+
     @Test("a package built by hand runs once enqueued, and status --wait reports its commands")
     func buildAndRun() async throws {
         try await CLI.with { cli in

@@ -85,4 +85,61 @@ struct BrokerProcessTests {
             #expect(try fixture.broker.status(package: id).package.state == .succeeded)
         }
     }
+
+    // In this serialized suite, so its three children do not slow the timing-sensitive
+    // crashed-agent test above.
+    @Test("two processes pruning every finished package while this one submits and another serves lose nothing")
+    func pruningWhileSubmitting() async throws {
+        let fixture = try BrokerFixture()
+        func start(_ arguments: [String]) throws -> (Process, Pipe) {
+            let child = Process()
+            child.executableURL = URL(fileURLWithPath: try testkitPath())
+            child.arguments = arguments
+            let pipe = Pipe()
+            child.standardOutput = pipe
+            try child.run()
+            return (child, pipe)
+        }
+        let pruners = try (0..<2).map { _ in try start(["broker-prune", fixture.storePath, fixture.leasePath]) }
+        let server = try start(["broker-serve", fixture.storePath, fixture.leasePath, "2", "3000"])
+        defer { for (child, _) in pruners + [server] where child.isRunning { kill(child.processIdentifier, SIGKILL) } }
+
+        // 300 packages of three commands (a tail after two heads), submitted while a runner
+        // here and two in the server process run them and the pruners delete finished ones.
+        let broker = fixture.broker
+        let agent = fixture.agent()
+        let local = Task {
+            let runner = AgentRunner(broker: broker, agent: agent)
+            while try await runner.runOnce(wait: .milliseconds(3000)) != nil {}
+        }
+        var commands = 0
+        for p in 0..<300 {
+            let heads = try (0..<2).map { try work("p\(p)h\($0)") }
+            let tail = try work("p\(p)t", after: heads.map(\.id))
+            if p % 2 == 0 {
+                _ = try fixture.broker.submit(heads + [tail])
+            } else {
+                _ = try await fixture.broker.submitGrouped(heads + [tail])
+            }
+            commands += 3
+        }
+        try await local.value
+        _ = server.1.fileHandleForReading.readDataToEndOfFile()
+        server.0.waitUntilExit()
+        #expect(server.0.terminationStatus == 0)
+
+        let (effects, deliveries) = try fixture.deliveries()
+        #expect(effects == commands, "every submitted command ran")
+        #expect(deliveries.values.allSatisfy { $0 == 1 }, "no command ran twice")
+        // The pruners remove everything once it has finished.
+        var counts = try fixture.rowCounts()
+        for _ in 0..<3000 where counts["packages"] != 0 {
+            try await Task.sleep(for: .milliseconds(10))
+            counts = try fixture.rowCounts()
+        }
+        #expect(counts.values.allSatisfy { $0 == 0 }, "rows left: \(counts)")
+        for (child, _) in pruners { kill(child.processIdentifier, SIGKILL); child.waitUntilExit() }
+        let printed = pruners.map { String(decoding: $0.1.fileHandleForReading.availableData, as: UTF8.self) }
+        #expect(printed.contains { $0.contains("pruned") })
+    }
 }

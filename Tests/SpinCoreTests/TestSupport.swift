@@ -23,12 +23,26 @@ struct BrokerFixture: @unchecked Sendable {
     let store: Store
     let broker: Broker
 
-    init(now: @escaping @Sendable () -> Date = { Date() }) throws {
+    init(now: @escaping @Sendable () -> Date = { Date() }, pruneBatchSize: Int = 100, maintenance: (retention: Duration, interval: Duration)? = nil) throws {
         directory = try TemporaryDirectory(prefix: "spin-broker")
         store = try Store(path: directory.path + "/store", options: StoreOptions(durable: false))
         broker = try Broker(
             store: store, leasePath: directory.path + "/leases", catalog: RecordingAgent.catalog,
-            options: BrokerOptions(abandonedPackageAge: .seconds(60), idleRecheck: .milliseconds(200), now: now))
+            options: BrokerOptions(
+                abandonedPackageAge: .seconds(60), packageRetention: maintenance?.retention ?? BrokerOptions.defaultPackageRetention,
+                maintenanceInterval: maintenance?.interval ?? .seconds(600), pruneBatchSize: pruneBatchSize,
+                idleRecheck: .milliseconds(200), now: now))
+    }
+
+    /// How many rows each of the broker's databases holds.
+    func rowCounts() throws -> [String: Int] {
+        try store.read { txn in
+            var counts: [String: Int] = [:]
+            for name in ["packages", "open", "commands", "ready", "waiting", "members", "finished"] {
+                counts[name] = try txn.entries(in: "broker." + name).count
+            }
+            return counts
+        }
     }
 
     var storePath: String { directory.path + "/store" }

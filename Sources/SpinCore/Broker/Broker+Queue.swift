@@ -134,6 +134,7 @@ extension Broker {
         if package.remaining == 0 {
             package.state = package.failure == nil ? .succeeded : .failed
             package.finishedAt = now
+            try markFinished(txn, package)
             events.append(.packageChanged(id: package.id, state: package.state))
         }
         try save(txn, package)

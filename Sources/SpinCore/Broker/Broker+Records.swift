@@ -6,7 +6,7 @@ import SpinStore
 extension Broker {
     func loadPackage(_ txn: ReadTransaction, _ id: UInt64) throws -> PackageRecord {
         guard let record = try txn.decode(PackageRecord.self, forKey: id, in: DB.packages) else {
-            throw SpinError(.notFound, "package \(id) does not exist; create one with spin package new")
+            throw SpinError(.notFound, "package \(id) does not exist (finished packages are pruned after their retention); create one with spin package new")
         }
         return record
     }
@@ -91,6 +91,7 @@ extension Broker {
         if package.commandCount == 0 {
             package.state = .succeeded
             package.finishedAt = now
+            try markFinished(txn, package)
         }
         try save(txn, package)
         try txn.delete(package.id, in: txn.createDatabase(named: DB.open))

@@ -29,7 +29,9 @@ public final class Broker: Sendable {
         static let ready = "broker.ready"
         static let waiting = "broker.waiting"
         static let members = "broker.members"
-        static let all = [packages, open, commands, ready, waiting, members]
+        static let finished = "broker.finished"
+        static let meta = "broker.meta"
+        static let all = [packages, open, commands, ready, waiting, members, finished, meta]
     }
 
     /// Opens the broker on `store`, with its lease table at `leasePath` (a directory).
@@ -111,33 +113,6 @@ public final class Broker: Sendable {
         var record = PackageRecord(id: id, state: .open, commandCount: 0, remaining: 0, createdAt: now)
         for command in commands { try insert(txn, command, into: &record, now: now) }
         return (id, try enqueue(txn, &record, now: now))
-    }
-
-    /// Removes open packages (and their commands) created longer ago than
-    /// ``BrokerOptions/abandonedPackageAge``: a package never enqueued is never run.
-    /// - Returns: the ids removed.
-    @discardableResult
-    public func reapAbandonedPackages() throws -> [UInt64] {
-        let cutoff = options.now().addingTimeInterval(-Double(options.abandonedPackageAge.milliseconds) / 1000)
-        return try store.write { txn in
-            let open = try txn.createDatabase(named: DB.open)
-            let commands = try txn.createDatabase(named: DB.commands)
-            var removed: [UInt64] = []
-            for entry in try txn.entries(in: open) {
-                guard let id = entry.integerKey else { continue }
-                let record = try loadPackage(txn, id)
-                guard record.state == .open, record.createdAt < cutoff else { continue }
-                let members = try txn.createDatabase(named: DB.members)
-                for entry in try txn.entries(in: members, range: .prefix(id)) {
-                    try txn.delete(entry.value, in: commands)
-                    try txn.delete(entry.key, in: members)
-                }
-                try txn.delete(id, in: txn.createDatabase(named: DB.packages))
-                try txn.delete(id, in: open)
-                removed.append(id)
-            }
-            return removed
-        }
     }
 
     // MARK: Reading

@@ -3,13 +3,15 @@ import SpinQemu
 
 extension Spin {
     /// Records an image and creates its file with qemu-img; on failure nothing stays recorded.
+    /// When the wait times out the record stays while the package runs, and goes if it fails.
     @discardableResult
     public func createImage(_ spec: ImageSpec) async throws -> Image {
         let image = try registry.createImage(spec)
+        let undo: @Sendable () async -> Void = { [registry] in _ = try? registry.deleteImage(volume: spec.volume, name: spec.name) }
         do {
-            try await run([createImageCommand(image)])
-        } catch {
-            _ = try? registry.deleteImage(volume: spec.volume, name: spec.name)
+            try await run([createImageCommand(image)], late: LateOutcome(failed: undo))
+        } catch where Self.mayUndo(after: error) {
+            await undo()
             throw error
         }
         return image
@@ -34,7 +36,8 @@ extension Spin {
             throw SpinError(.failedPrecondition, "image \"\(name)\" is attached to VM \(vm); detach it with spin vm image detach \(vm) INDEX first")
         }
         let path = try registry.volume(volume).path
-        try await run([CommandDraft(DeleteImageAction.self, .init(volumePath: path, image: name))])
+        let forget: @Sendable () async -> Void = { [registry] in _ = try? registry.deleteImage(volume: volume, name: name) }
+        try await run([CommandDraft(DeleteImageAction.self, .init(volumePath: path, image: name))], late: LateOutcome(succeeded: forget))
         _ = try registry.deleteImage(volume: volume, name: name)
     }
 
@@ -44,13 +47,14 @@ extension Spin {
         let source = try registry.image(volume: volume, name: name)
         let sourcePath = try registry.volume(volume).path
         let target = try registry.createImage(ImageSpec(volume: toVolume, name: toName, sizeBytes: source.sizeBytes, format: format ?? source.format))
+        let undo: @Sendable () async -> Void = { [registry] in _ = try? registry.deleteImage(volume: toVolume, name: toName) }
         do {
             let targetPath = try registry.volume(toVolume).path
             try await run([CommandDraft(CopyImageAction.self, .init(
                 volumePath: sourcePath, image: name, targetVolumePath: targetPath, targetImage: toName,
-                targetFormat: QemuDisk.Format(rawValue: target.format.rawValue)))])
-        } catch {
-            _ = try? registry.deleteImage(volume: toVolume, name: toName)
+                targetFormat: QemuDisk.Format(rawValue: target.format.rawValue)))], late: LateOutcome(failed: undo))
+        } catch where Self.mayUndo(after: error) {
+            await undo()
             throw error
         }
         return target
@@ -67,7 +71,10 @@ extension Spin {
             throw SpinError(.failedPrecondition, "shrinking image \"\(name)\" from \(image.sizeBytes) to \(sizeBytes) bytes loses data; pass --force to do it anyway")
         }
         let path = try registry.volume(volume).path
-        try await run([CommandDraft(ResizeImageAction.self, .init(volumePath: path, image: name, sizeBytes: sizeBytes, force: force ? true : nil))])
+        let resized: @Sendable () async -> Void = { [registry] in _ = try? registry.updateImage(volume: volume, name: name) { $0.sizeBytes = sizeBytes } }
+        try await run(
+            [CommandDraft(ResizeImageAction.self, .init(volumePath: path, image: name, sizeBytes: sizeBytes, force: force ? true : nil))],
+            late: LateOutcome(succeeded: resized))
         return try registry.updateImage(volume: volume, name: name) { $0.sizeBytes = sizeBytes }
     }
 
@@ -81,10 +88,14 @@ extension Spin {
         let sourcePath = try registry.volume(volume).path
         let targetPath = try registry.volume(toVolume).path
         let target = try registry.createImage(ImageSpec(volume: toVolume, name: toName, sizeBytes: source.sizeBytes, format: source.format))
+        let undo: @Sendable () async -> Void = { [registry] in _ = try? registry.deleteImage(volume: toVolume, name: toName) }
+        let forgetSource: @Sendable () async -> Void = { [registry] in _ = try? registry.deleteImage(volume: volume, name: name) }
         do {
-            try await run([CommandDraft(MoveImageAction.self, .init(volumePath: sourcePath, image: name, targetVolumePath: targetPath, targetImage: toName))])
-        } catch {
-            _ = try? registry.deleteImage(volume: toVolume, name: toName)
+            try await run(
+                [CommandDraft(MoveImageAction.self, .init(volumePath: sourcePath, image: name, targetVolumePath: targetPath, targetImage: toName))],
+                late: LateOutcome(succeeded: forgetSource, failed: undo))
+        } catch where Self.mayUndo(after: error) {
+            await undo()
             throw error
         }
         _ = try registry.deleteImage(volume: volume, name: name)

@@ -18,8 +18,8 @@ extension Spin {
         }
         broker.announce(staged)
         do {
-            try await finish(package: staged.package)
-        } catch {
+            try await finish(package: staged.package, late: LateOutcome(failed: { await self.rollBackCreation(vm, newImages: spec.newImages) }))
+        } catch where Self.mayUndo(after: error) {
             await rollBackCreation(vm, newImages: spec.newImages)
             throw error
         }
@@ -52,10 +52,11 @@ extension Spin {
     public func updateVM(_ ref: String, _ change: (inout VM) throws -> Void) async throws -> VM {
         let before = try registry.vm(ref)
         let after = try registry.updateVM(ref, change)
+        let undo: @Sendable () async -> Void = { [registry] in _ = try? registry.updateVM(String(before.id)) { $0 = before } }
         do {
-            try await run([CommandDraft(WriteConfigAction.self, .init(vmID: after.id))])
-        } catch {
-            _ = try? registry.updateVM(String(before.id)) { $0 = before }
+            try await run([CommandDraft(WriteConfigAction.self, .init(vmID: after.id))], late: LateOutcome(failed: undo))
+        } catch where Self.mayUndo(after: error) {
+            await undo()
             throw error
         }
         return after
@@ -85,16 +86,19 @@ extension Spin {
     @discardableResult
     public func attachStorage(vm ref: String, _ attachment: StorageAttachment, newImage: ImageSpec? = nil) async throws -> VM {
         let updated = try registry.attachStorage(vm: ref, attachment, newImage: newImage)
-        var commands: [CommandDraft] = []
-        do {
-            if let newImage { commands.append(try createImageCommand(registry.image(volume: newImage.volume, name: newImage.name))) }
-            commands.append(try CommandDraft(WriteConfigAction.self, .init(vmID: updated.id), dependencies: commands.map(\.id)))
-            try await run(commands)
-        } catch {
+        let undo: @Sendable () async -> Void = { [registry] in
             if let index = updated.storage.lastIndex(of: attachment) {
                 _ = try? registry.detachStorage(vm: String(updated.id), index: index)
             }
             if let newImage { _ = try? registry.deleteImage(volume: newImage.volume, name: newImage.name) }
+        }
+        var commands: [CommandDraft] = []
+        do {
+            if let newImage { commands.append(try createImageCommand(registry.image(volume: newImage.volume, name: newImage.name))) }
+            commands.append(try CommandDraft(WriteConfigAction.self, .init(vmID: updated.id), dependencies: commands.map(\.id)))
+            try await run(commands, late: LateOutcome(failed: undo))
+        } catch where Self.mayUndo(after: error) {
+            await undo()
             throw error
         }
         return updated

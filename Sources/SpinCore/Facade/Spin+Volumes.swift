@@ -8,10 +8,11 @@ extension Spin {
     public func createVolume(name: String, path: String? = nil) async throws -> Volume {
         let directory = path ?? root.imagesPath + "/" + name
         let volume = try registry.createVolume(name: name, path: directory)
+        let undo: @Sendable () async -> Void = { [registry] in _ = try? registry.deleteVolume(name, force: true) }
         do {
-            try await run([CommandDraft(AddVolumeAction.self, .init(volumePath: volume.path))])
-        } catch {
-            _ = try? registry.deleteVolume(name, force: true)
+            try await run([CommandDraft(AddVolumeAction.self, .init(volumePath: volume.path))], late: LateOutcome(failed: undo))
+        } catch where Self.mayUndo(after: error) {
+            await undo()
             throw error
         }
         return volume

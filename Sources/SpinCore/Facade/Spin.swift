@@ -34,6 +34,9 @@ public final class Spin: Sendable {
     public let options: SpinOptions
     let logger = Logger(label: "spin")
     private let agents = Mutex<Task<Void, Never>?>(nil)
+    /// Packages whose callers stopped waiting, followed until they end (``LateOutcome``).
+    let followUps = Mutex<[UInt64: Task<Void, Never>]>([:])
+    private let maintenance = Mutex<Task<Void, Never>?>(nil)
     /// The crash watches shared by this instance's event streams.
     let crashWatchHub = CrashWatchHub()
 
@@ -107,8 +110,10 @@ public final class Spin: Sendable {
         return scopes
     }
 
-    /// Serves the storage and emulation queues in this process until ``close()``.
+    /// Serves the storage and emulation queues in this process until ``close()``, and keeps
+    /// the broker bounded meanwhile (``startMaintenance()``).
     public func startAgents() {
+        startMaintenance()
         agents.withLock { task in
             guard task == nil else { return }
             let broker = broker
@@ -128,6 +133,19 @@ public final class Spin: Sendable {
         }
     }
 
+    /// Prunes finished packages after their retention and reaps abandoned open ones, now and
+    /// every ``BrokerOptions/maintenanceInterval``, until ``close()``
+    /// (``Broker/runMaintenance(onError:)``). ``startAgents()`` starts it; a server that leaves
+    /// the queues to remote agents starts it alone.
+    public func startMaintenance() {
+        maintenance.withLock { task in
+            guard task == nil else { return }
+            let broker = broker
+            let logger = logger
+            task = Task { await broker.runMaintenance { logger.warning("broker maintenance: \($0)") } }
+        }
+    }
+
     /// Stops the agents: they take no new command, and a command in flight finishes within
     /// ``SpinOptions/agentDrainTimeout`` or is handed back, ready at once for other agents.
     public func close() async {
@@ -137,21 +155,50 @@ public final class Spin: Sendable {
         }
         task?.cancel()
         await task?.value
+        let pruning = maintenance.withLock { task -> Task<Void, Never>? in
+            defer { task = nil }
+            return task
+        }
+        pruning?.cancel()
+        await pruning?.value
+        await endFollowUps()
     }
 
     /// Which supervisor runs this instance's VMs.
     public var supervisorKind: SupervisorKind { emulation.supervisor.kind }
 
     /// Submits commands as one package, waits for it, and throws the failing command's reason.
+    ///
+    /// When the wait ends before the package does (``SpinOptions/actionTimeout``, or the caller
+    /// is cancelled), the package keeps running: this throws a ``SpinError`` (`.timeout` for
+    /// the timeout) whose ``SpinError/runningPackage`` names it, and `late` settles the
+    /// caller's records when the package ends, if this process still runs then.
     @discardableResult
     public func run(_ commands: [CommandDraft]) async throws -> PackageStatus {
-        try await finish(package: broker.submitGrouped(commands))
+        try await run(commands, late: nil)
     }
 
-    /// Waits for a submitted package and throws the failing command's reason.
     @discardableResult
-    func finish(package: UInt64) async throws -> PackageStatus {
-        let status = try await broker.waitForPackage(package, timeout: options.actionTimeout)
+    func run(_ commands: [CommandDraft], late: LateOutcome?) async throws -> PackageStatus {
+        try await finish(package: broker.submitGrouped(commands), late: late)
+    }
+
+    /// Waits for a submitted package and throws the failing command's reason; a wait that ends
+    /// first says the package is still running (see ``run(_:)``).
+    @discardableResult
+    func finish(package: UInt64, late: LateOutcome?) async throws -> PackageStatus {
+        let status: PackageStatus
+        do {
+            status = try await broker.waitForPackage(package, timeout: options.actionTimeout)
+        } catch {
+            if let late { followLater(package, late) }
+            let timedOut = (error as? SpinError)?.code == .timeout
+            let why = timedOut ? "did not finish within \(options.actionTimeout)" : "was not waited for to the end (\(error))"
+            throw SpinError(
+                timedOut ? .timeout : ((error as? SpinError)?.code ?? .unavailable),
+                "package \(package) \(why) and is still running; its records are kept until it ends. Watch it with spin package status \(package) --wait",
+                cause: PackageStillRunning(package: package))
+        }
         if status.package.state == .failed, let failure = status.package.failure {
             throw SpinError(failure.errorCode.flatMap(SpinError.Code.init(name:)) ?? .actionFailed, failure.reason)
         }

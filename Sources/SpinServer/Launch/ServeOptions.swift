@@ -31,6 +31,11 @@ public struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("drain-seconds"), help: "On SIGTERM, how long a command in flight may still run before it is handed back.")
     public var drainSeconds: Int = 10
 
+    @Option(
+        name: .customLong("package-retention"),
+        help: "How long finished packages are kept before they are pruned: 7d, 12h, 30m, 90s (default: $SPIN_PACKAGE_RETENTION, else 7d).")
+    public var packageRetention: String?
+
     /// Creates the defaults (ArgumentParser fills them in).
     public init() {}
 
@@ -38,6 +43,11 @@ public struct ServeOptions: ParsableArguments {
         if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         if tlsCertificate != nil && listen == nil { throw ValidationError("TLS needs --listen HOST:PORT") }
         guard (0...3600).contains(drainSeconds) else { throw ValidationError("--drain-seconds must be 0 to 3600") }
+        do {
+            _ = try brokerOptions()
+        } catch let error as SpinError {
+            throw ValidationError("--package-retention: \(error.message)")
+        }
         _ = try supervisorChoice()
     }
 
@@ -55,7 +65,9 @@ public struct ServeOptions: ParsableArguments {
         do {
             let serverOptions = try makeOptions(root: root, token: token)
             let spin = try await Spin.open(root: root, options: SpinOptions(
-                supervisor: try supervisorChoice(), runsAgents: !noAgents, agentDrainTimeout: .seconds(drainSeconds)))
+                supervisor: try supervisorChoice(), runsAgents: !noAgents, broker: try brokerOptions(), agentDrainTimeout: .seconds(drainSeconds)))
+            // The store's owner keeps it bounded even when remote agents serve the queues.
+            if noAgents { spin.startMaintenance() }
             let app = try SpinServer.makeApplication(spin: spin, options: serverOptions, logger: logger)
             logger.info("spin-server \(SpinVersion.current) serving root \(root.path) on \(serverOptions.listen)")
             try await app.runService()
@@ -79,6 +91,13 @@ public struct ServeOptions: ParsableArguments {
             result.tls = .init(certificatePath: tlsCertificate, keyPath: tlsKey)
         }
         return result
+    }
+
+    /// Broker options: `--package-retention`, else `$SPIN_PACKAGE_RETENTION`, else the default.
+    func brokerOptions() throws -> BrokerOptions {
+        var options = try BrokerOptions.fromEnvironment()
+        if let packageRetention { options.packageRetention = try BrokerOptions.parseRetention(packageRetention) }
+        return options
     }
 
     func supervisorChoice() throws -> SpinOptions.SupervisorChoice {
