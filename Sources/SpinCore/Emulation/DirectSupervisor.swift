@@ -13,6 +13,9 @@ public struct DirectSupervisor: Supervisor {
     public let root: SpinRoot
     /// How long to wait after SIGTERM before SIGKILL.
     public var termGrace: Duration = .seconds(2)
+    /// Where the boot id is read (``BootID/current(file:)``); nil: `$SPIN_BOOT_ID_FILE`, else
+    /// the kernel's.
+    public var bootIDFile: String?
 
     /// Creates a direct supervisor for `root`.
     public init(root: SpinRoot) { self.root = root }
@@ -59,10 +62,11 @@ public struct DirectSupervisor: Supervisor {
         }
         guard let text = try? String(contentsOfFile: paths.pidFile, encoding: .utf8),
             let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),
-            let identity = ProcessIdentity.current(pid: pid)
+            var identity = ProcessIdentity.current(pid: pid)
         else {
             throw SpinError(.actionFailed, "qemu for VM \(plan.name) exited right after starting; see \(paths.serialLog)")
         }
+        identity.bootID = BootID.current(file: bootIDFile)
         try JSONEncoder().encode(identity).write(to: URL(fileURLWithPath: identityFile(vmID)), options: .atomic)
     }
 
@@ -105,6 +109,9 @@ public struct DirectSupervisor: Supervisor {
         if let identity = runningIdentity(vmID) {
             return ProcessStatus(state: .running, pid: identity.pid, detail: "qemu pid \(identity.pid)")
         }
+        if recordedIdentity(vmID)?.isFromAnotherBoot(than: BootID.current(file: bootIDFile)) == true {
+            return ProcessStatus(state: .stopped, detail: "stopped: the host restarted since it ran")
+        }
         let started = FileManager.default.fileExists(atPath: identityFile(vmID))
         if !started || FileManager.default.fileExists(atPath: stoppedMarker(vmID)) {
             return ProcessStatus(state: .stopped, detail: started ? "stopped" : "never started")
@@ -118,10 +125,15 @@ public struct DirectSupervisor: Supervisor {
     }
 
     private func runningIdentity(_ vmID: UInt64) -> ProcessIdentity? {
-        guard let data = FileManager.default.contents(atPath: identityFile(vmID)),
-            let identity = try? JSONDecoder().decode(ProcessIdentity.self, from: data), identity.isAlive
+        guard let identity = recordedIdentity(vmID), identity.isAlive,
+            !identity.isFromAnotherBoot(than: BootID.current(file: bootIDFile))
         else { return nil }
         return identity
+    }
+
+    private func recordedIdentity(_ vmID: UInt64) -> ProcessIdentity? {
+        guard let data = FileManager.default.contents(atPath: identityFile(vmID)) else { return nil }
+        return try? JSONDecoder().decode(ProcessIdentity.self, from: data)
     }
 
     /// Polls /proc (zombies count as gone, so PID 1's slow reaping does not delay this).
