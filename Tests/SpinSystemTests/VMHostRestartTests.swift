@@ -76,7 +76,8 @@ struct VMHostRestartTests {
                 let cameBack = await Loopback.waitUntil(timeout: .seconds(60), every: .milliseconds(100)) {
                     (try? await spin.status("auto"))?.state == .running
                 }
-                #expect(cameBack, "the autostart VM did not come back: \(String(describing: try? await spin.status("auto").process))")
+                let autoStatus = try? await spin.status("auto")
+                #expect(cameBack, "the autostart VM did not come back: \(String(describing: autoStatus?.process))")
                 try await env.waitForReady(auto)
                 #expect(try await spin.status("manual").state == .stopped)
 

@@ -7,20 +7,22 @@ extension Spin {
     /// calling this twice is harmless.
     /// - Returns: each autostart VM's id with nil (started or already running) or the error
     ///   that kept it from starting.
-    public func startAutostartVMs() async -> [(vm: VM, error: (any Error)?)] {
+    public func startAutostartVMs() async -> [(vm: VM, error: SpinError?)] {
         let vms = ((try? listVMs()) ?? []).filter(\.autostart)
-        return await withTaskGroup(of: (VM, (any Error)?).self) { group in
+        return await withTaskGroup(of: (VM, SpinError?).self) { group in
             for vm in vms {
                 group.addTask {
                     do {
                         try await self.startVM(String(vm.id))
                         return (vm, nil)
-                    } catch {
+                    } catch let error as SpinError {
                         return (vm, error)
+                    } catch {
+                        return (vm, SpinError(.actionFailed, "VM \(vm.name) did not start: \(error)", cause: error))
                     }
                 }
             }
-            var results: [(vm: VM, error: (any Error)?)] = []
+            var results: [(vm: VM, error: SpinError?)] = []
             for await result in group { results.append(result) }
             return results.sorted { $0.vm.id < $1.vm.id }
         }

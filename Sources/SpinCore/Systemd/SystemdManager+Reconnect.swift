@@ -26,9 +26,10 @@ extension SystemdManager {
         _ body: () async throws(SpinError) -> T
     ) async throws(SpinError) -> T {
         try await reconnectIfNeeded()
-        do {
+        do throws(SpinError) {
             return try await body()
-        } catch let error where error.isBusConnectionLost && idempotent {
+        } catch {
+            guard error.isBusConnectionLost && idempotent else { throw error }
             try await reconnectIfNeeded()
             return try await body()
         }

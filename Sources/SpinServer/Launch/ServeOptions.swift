@@ -99,8 +99,7 @@ public struct ServeOptions: ParsableArguments {
         return Task {
             for result in await spin.startAutostartVMs() {
                 if let error = result.error {
-                    let message = (error as? SpinError)?.message ?? "\(error)"
-                    logger.error("autostart VM \(result.vm.id) (\(result.vm.name)) did not start: \(message)")
+                    logger.error("autostart VM \(result.vm.id) (\(result.vm.name)) did not start: \(error.message)")
                 } else {
                     logger.info("autostart VM \(result.vm.id) (\(result.vm.name)) is running")
                 }
