@@ -6,9 +6,8 @@ extension SystemdSupervisor {
     /// answers still runs (unsupervised); otherwise the VM is stopped, not crashed — nothing
     /// ran it to fail.
     func statusWithoutManager(_ vmID: UInt64, _ error: SpinError) async -> ProcessStatus {
-        if var orphan = await unsupervisedQemu(vmID) {
-            orphan.detail = "qemu answers on QMP, but \(error.message)"
-            return orphan
+        if let orphan = await unsupervisedQemu(vmID) {
+            return ProcessStatus(state: orphan.state, detail: "qemu answers on QMP, but \(error.message)")
         }
         return ProcessStatus(state: .stopped, detail: "not running; \(error.message)")
     }

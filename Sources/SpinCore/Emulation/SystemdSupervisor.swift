@@ -40,11 +40,14 @@ public struct SystemdSupervisor: Supervisor {
         try checkOwnership(name)
         let unit = Self.unitFile(for: plan, root: root, helperCommand: helperCommand, scope: manager.scope)
         // Disable while the old file still names its targets; enable once the new one does.
-        let disabled = plan.autostart ? false : try await setEnabled(name, false)
-        var changed = try UnitFileWriter.write(unit, to: unitDirectory)
-        if changed { try await manager.reload() }
-        if plan.autostart { changed = try await setEnabled(name, true) || changed }
-        return changed || disabled
+        var changed = false
+        if !plan.autostart, try await setEnabled(name, false) { changed = true }
+        if try UnitFileWriter.write(unit, to: unitDirectory) {
+            changed = true
+            try await manager.reload()
+        }
+        if plan.autostart, try await setEnabled(name, true) { changed = true }
+        return changed
     }
 
     /// The unit that runs `plan` (pure, for tests): qemu in the foreground, a graceful
@@ -147,12 +150,22 @@ public struct SystemdSupervisor: Supervisor {
     }
 
     public func status(vmID: UInt64) async throws -> ProcessStatus {
-        let unit: UnitStatus
-        do {
-            unit = try await manager.status(of: Self.unitName(vmID))
-        } catch let error as SpinError where error.code == .unavailable {
-            return await statusWithoutManager(vmID, error)
+        switch await unitStatus(vmID) {
+        case .success(let unit): return await status(vmID, of: unit)
+        case .failure(let error) where error.code == .unavailable: return await statusWithoutManager(vmID, error)
+        case .failure(let error): throw error
         }
+    }
+
+    private func unitStatus(_ vmID: UInt64) async -> Result<UnitStatus, SpinError> {
+        do throws(SpinError) {
+            return .success(try await manager.status(of: Self.unitName(vmID)))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func status(_ vmID: UInt64, of unit: UnitStatus) async -> ProcessStatus {
         let detail = "\(unit.name) \(unit.activeState)/\(unit.subState)" + (unit.result.isEmpty ? "" : " (\(unit.result))")
         let pid = unit.mainPID == 0 ? nil : Int32(bitPattern: unit.mainPID)
         switch unit.activeState {
