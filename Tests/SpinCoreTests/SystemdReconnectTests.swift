@@ -11,7 +11,7 @@ struct SystemdReconnectTests {
             try await withSystemd(harness) { systemd in
                 _ = try await systemd.version()
                 harness.crash()
-                do {
+                do throws(SpinError) {
                     _ = try await systemd.version()
                     Issue.record("a call succeeded with the manager gone")
                 } catch {
