@@ -132,7 +132,7 @@ let package = Package(
         // Helpers shared by the test targets: a private systemd user manager, test guests.
         .target(name: "SpinTestSupport", dependencies: ["SpinCore"], path: "Tests/SpinTestSupport"),
         // Real guests under real supervisors; `spin` is built for the units' ExecStop.
-        .testTarget(name: "SpinSystemTests", dependencies: ["SpinCore", "SpinTestSupport", "spin"]),
+        .testTarget(name: "SpinSystemTests", dependencies: ["SpinCore", "SpinTestSupport", "spin", "spin-server"]),
         // Black-box tests of the built `spin` binary.
         .testTarget(name: "SpinCLITests", dependencies: ["SpinCore", "SpinTestSupport", "spin"]),
         // The HTTP API in-process (router tests) and live (unix socket, TCP, client, agents).

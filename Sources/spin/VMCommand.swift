@@ -26,7 +26,7 @@ enum VMText {
     static func detail(_ vm: VM, _ status: VMStatus?) -> String {
         var pairs: [(String, String)] = [
             ("id", String(vm.id)), ("name", vm.name), ("state", state(status)), ("cpus", String(vm.cpus)),
-            ("memory", "\(vm.memoryMiB) MiB"), ("ports", ports(vm)),
+            ("memory", "\(vm.memoryMiB) MiB"), ("ports", ports(vm)), ("autostart", vm.autostart ? "yes" : "no"),
         ]
         for (index, attachment) in vm.storage.enumerated() {
             switch attachment {

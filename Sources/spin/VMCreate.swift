@@ -25,6 +25,7 @@ struct VMCreate: AsyncParsableCommand {
     @Option(help: "Boot this kernel directly instead of from a drive.") var kernel: String?
     @Option(help: "The initrd for --kernel.") var initrd: String?
     @Option(help: "The kernel command line for --kernel.") var append: String?
+    @Flag(help: "Start the VM when the host starts (systemd: its unit is enabled; direct: spin-server starts it).") var autostart = false
 
     func validate() throws {
         if kernel == nil && (initrd != nil || append != nil) {
@@ -38,7 +39,8 @@ struct VMCreate: AsyncParsableCommand {
         var storage: [StorageAttachment] = [image.attachment]
         if let cdrom { storage.append(.cdrom(path: Paths.absolute(cdrom))) }
         let boot = kernel.map { DirectBoot(kernel: Paths.absolute($0), initrd: initrd.map(Paths.absolute), append: append) }
-        let spec = VMSpec(name: name, cpus: cpus, memoryMiB: memory, ports: ports, storage: storage, kernel: boot, newImages: [image])
+        let spec = VMSpec(name: name, cpus: cpus, memoryMiB: memory, ports: ports, storage: storage, kernel: boot,
+                          autostart: autostart, newImages: [image])
         try Paths.requireFiles([cdrom, kernel, initrd].compactMap { $0 }, global)
         let problems = spec.validate()
         if !problems.isEmpty {

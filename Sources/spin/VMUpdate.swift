@@ -1,13 +1,15 @@
 import ArgumentParser
 import SpinCore
 
-/// `spin vm update ID`: change CPUs, memory or port forwards.
+/// `spin vm update ID`: change CPUs, memory, port forwards or autostart.
 struct VMUpdate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "update",
-        abstract: "Change a VM's CPUs, memory or port forwards; applies at its next start.",
+        abstract: "Change a VM's CPUs, memory, port forwards or autostart; applies at its next start.",
         discussion: """
-            --port replaces every forward with the ones given; --no-ports removes them all.
+            --port replaces every forward with the ones given; --no-ports removes them all. \
+            --autostart / --no-autostart take effect at once: the VM starts (or no longer \
+            starts) when the host starts.
             Example: spin vm update web --cpus 4 --memory 2048 -p 80:127.0.0.1:8080
             """
     )
@@ -18,22 +20,25 @@ struct VMUpdate: AsyncParsableCommand {
     @Option(name: [.customShort("m"), .long], help: "Memory in MiB.") var memory: Int?
     @Option(name: [.customShort("p"), .long], help: "A port forward GUEST:HOSTADDR:HOSTPORT[/udp]; repeatable.") var port: [String] = []
     @Flag(help: "Remove every port forward.") var noPorts = false
+    @Flag(inversion: .prefixedNo, help: "Start the VM when the host starts (systemd: enable its unit; direct: spin-server starts it).")
+    var autostart: Bool?
 
     func validate() throws {
         if noPorts && !port.isEmpty { throw ValidationError("give --port or --no-ports, not both") }
-        if cpus == nil && memory == nil && port.isEmpty && !noPorts {
-            throw ValidationError("nothing to change; give --cpus, --memory, --port or --no-ports")
+        if cpus == nil && memory == nil && port.isEmpty && !noPorts && autostart == nil {
+            throw ValidationError("nothing to change; give --cpus, --memory, --port, --no-ports or --[no-]autostart")
         }
     }
 
     func run() async throws {
         let ports = try port.map(PortForward.init(parsing:))
-        let (cpus, memory, noPorts) = (cpus, memory, noPorts)
+        let (cpus, memory, noPorts, autostart) = (cpus, memory, noPorts, autostart)
         let updated = try await global.withBackend { backend in
             try await backend.updateVM(vm) { record in
                 if let cpus { record.cpus = cpus }
                 if let memory { record.memoryMiB = memory }
                 if !ports.isEmpty || noPorts { record.ports = ports }
+                if let autostart { record.autostart = autostart }
             }
         }
         try Output.emit(global, updated) { "updated VM \(updated.id) (\(updated.name)); changes apply at its next start" }

@@ -1,5 +1,5 @@
 import Foundation
-import SpinCore
+@testable import SpinCore
 import SpinTestSupport
 import Testing
 
@@ -117,5 +117,45 @@ struct SystemdUnitFileTests {
         #expect(try UnitFileWriter.userUnitDirectory(environment: ["HOME": "/h", "XDG_CONFIG_HOME": "/c"]) == "/c/systemd/user")
         #expect(throws: SpinError.self) { try UnitFileWriter.userUnitDirectory(environment: [:]) }
         #expect(try UnitFileWriter.unitDirectory(for: .system) == "/etc/systemd/system")
+    }
+
+    @Test("a unit without WantedBy has no [Install] section, so it cannot be enabled")
+    func noInstallSection() throws {
+        let text = try UnitFile(name: "spin-1.service", description: "one", execStart: ["/bin/true"]).rendered()
+        #expect(!text.contains("[Install]"))
+        #expect(!text.contains("WantedBy"))
+    }
+
+    static func plan(autostart: Bool) -> LaunchPlan {
+        LaunchPlan(
+            vmID: 7, name: "web", executable: "/usr/bin/qemu-system-x86_64", arguments: ["-name", "web"],
+            accelerator: "tcg", acceleratorReason: "test", stopTimeoutSeconds: 30, autostart: autostart,
+            paths: .init(vmDirectory: "/r/vms/7", runtimeDirectory: "/run/spin-x/7", qmpSocket: "/run/spin-x/7/qmp.sock",
+                         serialSocket: "/run/spin-x/7/serial.sock", vncSocket: "/run/spin-x/7/vnc.sock", serialLog: "/r/vms/7/serial.log"))
+    }
+
+    @Test("an autostart VM's unit is wanted by default.target under a user manager and multi-user.target under the system one")
+    func autostartInstallSection() throws {
+        let root = SpinRoot(explicit: "/srv/spin root")
+        let user = try SystemdSupervisor.unitFile(for: Self.plan(autostart: true), root: root, helperCommand: ["/usr/bin/spin"],
+                                                  scope: .user(runtimeDirectory: "/run/user/1000")).rendered()
+        #expect(user.hasSuffix("\n[Install]\nWantedBy=default.target\n"))
+        let system = try SystemdSupervisor.unitFile(for: Self.plan(autostart: true), root: root, helperCommand: nil, scope: .system).rendered()
+        #expect(system.hasSuffix("\n[Install]\nWantedBy=multi-user.target\n"))
+        let plain = try SystemdSupervisor.unitFile(for: Self.plan(autostart: false), root: root, helperCommand: nil, scope: .system).rendered()
+        #expect(!plain.contains("[Install]"))
+    }
+
+    @Test("a VM's unit recreates its runtime directory before qemu starts, for a start by the manager after a host restart")
+    func recreatesRuntimeDirectory() throws {
+        let root = SpinRoot(explicit: "/srv/spin")
+        let unit = SystemdSupervisor.unitFile(for: Self.plan(autostart: true), root: root, helperCommand: nil, scope: .userBus)
+        let runtime = RuntimePaths(root: root, vmID: 7).runtimeDirectory
+        #expect(unit.execStartPre == [["/bin/mkdir", "-p", "-m", "0700", runtime]])
+        let lines = try unit.rendered().split(separator: "\n").map(String.init)
+        let pre = try #require(lines.firstIndex { $0.hasPrefix("ExecStartPre=") })
+        let start = try #require(lines.firstIndex { $0.hasPrefix("ExecStart=") })
+        #expect(pre < start)
+        #expect(lines[pre] == "ExecStartPre=/bin/mkdir -p -m 0700 \(runtime)")
     }
 }

@@ -11,7 +11,7 @@ struct VMRecordCodecTests {
                 PortForward(protocol: .udp, guestPort: 53, hostAddress: "::1", hostPort: 5353)],
         storage: [.disk(volume: "vol1", image: "web.qcow2"), .cdrom(path: "/iso/x y.iso")],
         kernel: DirectBoot(kernel: "/boot/vmlinuz", initrd: "/boot/initrd", append: "console=ttyS0 ü"),
-        labels: ["team": "core", "env": "prod"], stopTimeoutSeconds: 90, accelerator: "tcg",
+        labels: ["team": "core", "env": "prod"], stopTimeoutSeconds: 90, accelerator: "tcg", autostart: true,
         createdAt: Date(timeIntervalSinceReferenceDate: 123.456), updatedAt: Date(timeIntervalSinceReferenceDate: 789.5))
 
     private func decode(_ bytes: [UInt8]) throws -> VM {
@@ -49,5 +49,32 @@ struct VMRecordCodecTests {
         future[0] = 9
         #expect(spinError { _ = try decode(future) }?.message.contains("format 9") == true)
         #expect(spinError { _ = try decode(bytes + [0]) }?.message.contains("trailing") == true)
+    }
+
+    @Test("a format 1 record, written before autostart existed, still loads with autostart off")
+    func formatOneRecord() throws {
+        var old = Self.full
+        old.autostart = false
+        // Format 1 is format 2 without its last byte (autostart).
+        var bytes = VMRecordCodec.encode(old)
+        #expect(bytes.first == 2)
+        bytes[0] = 1
+        bytes.removeLast()
+        let decoded = try decode(bytes)
+        #expect(decoded == old)
+        #expect(!decoded.autostart)
+    }
+
+    @Test("a JSON record or spec without autostart loads with autostart off")
+    func jsonWithoutAutostart() throws {
+        var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(Self.full)) as? [String: Any])
+        #expect(object["autostart"] as? Bool == true)
+        object["autostart"] = nil
+        let vm = try decode(Array(try JSONSerialization.data(withJSONObject: object)))
+        #expect(!vm.autostart)
+        #expect(vm.name == Self.full.name)
+        let spec = try JSONDecoder().decode(VMSpec.self, from: Data(#"{"name":"web"}"#.utf8))
+        #expect(!spec.autostart)
+        #expect(try JSONDecoder().decode(VMSpec.self, from: Data(#"{"name":"web","autostart":true}"#.utf8)).autostart)
     }
 }

@@ -16,8 +16,13 @@ struct SystemTestEnvironment: Sendable {
     let directory: String
     let guests: TestGuests
     let systemd: PrivateSystemdManager?
+    /// The file the direct supervisor reads the boot id from, when the test simulates boots.
+    var bootIDFile: String?
 
-    static func with(_ kind: SupervisorUnderTest, _ body: (SystemTestEnvironment) async throws -> Void) async throws {
+    /// Runs `body` on a fresh root. With `simulatedBoot`, the direct supervisor reads the boot
+    /// id from `bootIDFile` (holding `boot-1` at first), so a test can pretend the host restarted.
+    static func with(_ kind: SupervisorUnderTest, simulatedBoot: Bool = false,
+                     _ body: (SystemTestEnvironment) async throws -> Void) async throws {
         let guests = try TestGuests.locate()
         var template = Array("/var/tmp/spin-sys.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw HarnessError("mkdtemp failed") }
@@ -26,8 +31,10 @@ struct SystemTestEnvironment: Sendable {
         let root = SpinRoot(explicit: directory + "/root")
         switch kind {
         case .direct:
-            let spin = try await Spin.open(root: root, options: SpinOptions(supervisor: .direct))
-            try await run(SystemTestEnvironment(spin: spin, directory: directory, guests: guests, systemd: nil), body)
+            let bootIDFile = simulatedBoot ? directory + "/boot_id" : nil
+            if let bootIDFile { try "boot-1\n".write(toFile: bootIDFile, atomically: true, encoding: .utf8) }
+            let spin = try await Spin.open(root: root, options: SpinOptions(supervisor: .direct, bootIDFile: bootIDFile))
+            try await run(SystemTestEnvironment(spin: spin, directory: directory, guests: guests, systemd: nil, bootIDFile: bootIDFile), body)
         case .systemd:
             try await withPrivateSystemdManager { manager in
                 let options = SpinOptions(supervisor: .systemd(scope: manager.scope, unitDirectory: manager.unitDirectory))

@@ -31,8 +31,10 @@ public final class PrivateSystemdManager: Sendable {
     public let home: String
     /// The manager's XDG_RUNTIME_DIR; its private socket is `systemd/private` in here.
     public let runtimeDirectory: String
-    /// The pid of `systemd --user` itself (setsid, unshare and sh all exec into it).
-    public let pid: pid_t
+    /// The pid of `systemd --user` itself (setsid, unshare and sh all exec into it); a new
+    /// one after ``startAgain(timeout:)``.
+    public var pid: pid_t { current.withLock { $0 } }
+    private let current: Mutex<pid_t>
     /// This manager's own cgroups, removed on stop.
     let cgroups: [String]
     private let stopped = Mutex(false)
@@ -49,7 +51,7 @@ public final class PrivateSystemdManager: Sendable {
         self.root = root
         self.home = root + "/home"
         self.runtimeDirectory = root + "/run"
-        self.pid = pid
+        self.current = Mutex(pid)
         self.cgroups = cgroups
     }
 
@@ -87,9 +89,35 @@ public final class PrivateSystemdManager: Sendable {
         return manager
     }
 
+    /// Kills the manager with SIGKILL, as a host crash would, and reaps it. Its units' processes
+    /// are not touched (they outlive it); its HOME, runtime directory and cgroups stay, so
+    /// ``startAgain(timeout:)`` brings a new manager up in the same place.
+    public func crash() {
+        let pid = pid
+        guard pid > 0, !stopped.withLock({ $0 }), Glibc.kill(pid, SIGKILL) == 0 else { return }
+        var status: Int32 = 0
+        _ = waitpid(pid, &status, 0)
+        current.withLock { $0 = 0 }  // reaped: never signal that pid again
+    }
+
+    /// Starts a new manager with the same HOME, runtime directory and cgroups (after
+    /// ``crash()``), as the host's next boot or the user's next login would; it starts what
+    /// `default.target` wants, like any freshly started user manager.
+    public func startAgain(timeout: Duration = .seconds(20)) async throws {
+        let pid = try Self.spawn(root: root, cgroups: cgroups)
+        current.withLock { $0 = pid }
+        try await waitUntilListening(timeout: timeout)
+    }
+
     /// Stops the manager (SIGTERM, SIGKILL after 10 s), reaps it and deletes its directory.
     public func stop() async {
         guard stopped.withLock({ let was = $0; $0 = true; return !was }) else { return }
+        let pid = pid
+        guard pid > 0 else {
+            Self.removeCgroups(cgroups)
+            try? FileManager.default.removeItem(atPath: root)
+            return
+        }
         kill(pid, SIGTERM)
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: .seconds(10))
@@ -123,6 +151,7 @@ public final class PrivateSystemdManager: Sendable {
 
     private func waitUntilListening(timeout: Duration) async throws {
         let socketPath = runtimeDirectory + "/systemd/private"
+        let pid = pid
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         while !Self.accepts(socketPath) {

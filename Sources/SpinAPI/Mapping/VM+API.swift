@@ -8,7 +8,7 @@ extension Components.Schemas.Vm {
             id: Convert.signed(vm.id), name: vm.name, cpus: vm.cpus, memoryMiB: vm.memoryMiB,
             ports: vm.ports.map(Components.Schemas.PortForward.init), storage: vm.storage.map(Components.Schemas.StorageAttachment.init),
             kernel: vm.kernel.map(Components.Schemas.DirectBoot.init), labels: .init(additionalProperties: vm.labels),
-            stopTimeoutSeconds: vm.stopTimeoutSeconds, accelerator: vm.accelerator, createdAt: vm.createdAt,
+            stopTimeoutSeconds: vm.stopTimeoutSeconds, accelerator: vm.accelerator, autostart: vm.autostart, createdAt: vm.createdAt,
             updatedAt: vm.updatedAt, status: status.map(Components.Schemas.VMStatus.init))
     }
 
@@ -18,7 +18,7 @@ extension Components.Schemas.Vm {
             id: try Convert.unsigned(id, field: "id"), name: name, cpus: cpus, memoryMiB: memoryMiB,
             ports: try ports.map { try $0.model() }, storage: try storage.map { try $0.model() },
             kernel: kernel?.model(), labels: labels.additionalProperties, stopTimeoutSeconds: stopTimeoutSeconds,
-            accelerator: accelerator, createdAt: createdAt, updatedAt: updatedAt)
+            accelerator: accelerator, autostart: autostart ?? false, createdAt: createdAt, updatedAt: updatedAt)
     }
 }
 
@@ -29,7 +29,7 @@ extension Components.Schemas.VMSpec {
             name: spec.name, cpus: spec.cpus, memoryMiB: spec.memoryMiB,
             ports: spec.ports.map(Components.Schemas.PortForward.init), storage: spec.storage.map(Components.Schemas.StorageAttachment.init),
             kernel: spec.kernel.map(Components.Schemas.DirectBoot.init), labels: .init(additionalProperties: spec.labels),
-            stopTimeoutSeconds: spec.stopTimeoutSeconds, accelerator: spec.accelerator,
+            stopTimeoutSeconds: spec.stopTimeoutSeconds, accelerator: spec.accelerator, autostart: spec.autostart,
             newImages: spec.newImages.map(Components.Schemas.ImageSpec.init))
     }
 
@@ -40,7 +40,7 @@ extension Components.Schemas.VMSpec {
             ports: try (ports ?? []).map { try $0.model() }, storage: try (storage ?? []).map { try $0.model() },
             kernel: kernel?.model(), labels: labels?.additionalProperties ?? [:],
             stopTimeoutSeconds: stopTimeoutSeconds ?? VMSpec.defaultStopTimeoutSeconds, accelerator: accelerator,
-            newImages: try (newImages ?? []).map { try $0.model() })
+            autostart: autostart ?? false, newImages: try (newImages ?? []).map { try $0.model() })
     }
 }
 
@@ -58,6 +58,7 @@ extension Components.Schemas.VMUpdate {
         if after.labels != before.labels { labels = .init(additionalProperties: after.labels) }
         if after.stopTimeoutSeconds != before.stopTimeoutSeconds { stopTimeoutSeconds = after.stopTimeoutSeconds }
         if after.accelerator != before.accelerator { accelerator = after.accelerator }
+        if after.autostart != before.autostart { autostart = after.autostart }
     }
 
     /// Applies these changes to a VM record (the registry validates the result).
@@ -71,5 +72,6 @@ extension Components.Schemas.VMUpdate {
         if let labels { vm.labels = labels.additionalProperties }
         if let stopTimeoutSeconds { vm.stopTimeoutSeconds = stopTimeoutSeconds }
         if let accelerator { vm.accelerator = accelerator }
+        if let autostart { vm.autostart = autostart }
     }
 }

@@ -16,6 +16,9 @@ public struct DirectSupervisor: Supervisor {
     public let root: SpinRoot
     /// How long to wait after SIGTERM before SIGKILL.
     public var termGrace: Duration = .seconds(2)
+    /// Where the boot id is read (``BootID/current(file:)``); nil: `$SPIN_BOOT_ID_FILE`, else
+    /// the kernel's.
+    public var bootIDFile: String?
 
     /// Creates a direct supervisor for `root`.
     public init(root: SpinRoot) { self.root = root }
@@ -60,15 +63,16 @@ public struct DirectSupervisor: Supervisor {
         // Evidence that a launch began, before there is a process: should this caller die
         // now, a qemu that later dies unseen is reported crashed, not "never started".
         try? FileManager.default.removeItem(atPath: stoppedMarker(vmID))
-        try JSONEncoder().encode(ProcessIdentity(pid: 0, startTime: 0)).write(to: URL(fileURLWithPath: identityFile(vmID)), options: .atomic)
+        try JSONEncoder().encode(ProcessIdentity(pid: 0, startTime: 0, bootID: BootID.current(file: bootIDFile))).write(to: URL(fileURLWithPath: identityFile(vmID)), options: .atomic)
         let arguments = plan.arguments + ["-qmp", "unix:\(watchSocket(vmID)),server=on,wait=off"]
         let result = try await ProcessRunner.run(plan.executable, arguments, check: false)
-        guard let identity = runningIdentity(vmID) else {
+        guard var identity = runningIdentity(vmID) else {
             if result.termination != .exited(0) {
                 throw SpinError(.actionFailed, "qemu for VM \(plan.name) did not start: \(result.standardErrorText.trimmingCharacters(in: .whitespacesAndNewlines))")
             }
             throw SpinError(.actionFailed, "qemu for VM \(plan.name) exited right after starting; see \(paths.serialLog)")
         }
+        identity.bootID = BootID.current(file: bootIDFile)
         try JSONEncoder().encode(identity).write(to: URL(fileURLWithPath: identityFile(vmID)), options: .atomic)
     }
 
@@ -109,6 +113,9 @@ public struct DirectSupervisor: Supervisor {
         if let identity = runningIdentity(vmID) {
             return ProcessStatus(state: .running, pid: identity.pid, detail: "qemu pid \(identity.pid)")
         }
+        if recordedIdentity(vmID)?.isFromAnotherBoot(than: BootID.current(file: bootIDFile)) == true {
+            return ProcessStatus(state: .stopped, detail: "stopped: the host restarted since it ran")
+        }
         let started = FileManager.default.fileExists(atPath: identityFile(vmID))
         if !started || FileManager.default.fileExists(atPath: stoppedMarker(vmID)) {
             return ProcessStatus(state: .stopped, detail: started ? "stopped" : "never started")
@@ -135,6 +142,11 @@ public struct DirectSupervisor: Supervisor {
         }
         guard FileManager.default.fileExists(atPath: paths(vmID).qmpSocket) else { return nil }
         return ProcessIdentity.find(commandLineHas: "-pidfile", pidFile)
+    }
+
+    private func recordedIdentity(_ vmID: UInt64) -> ProcessIdentity? {
+        guard let data = FileManager.default.contents(atPath: identityFile(vmID)) else { return nil }
+        return try? JSONDecoder().decode(ProcessIdentity.self, from: data)
     }
 
     /// Polls /proc (zombies count as gone, so PID 1's slow reaping does not delay this).

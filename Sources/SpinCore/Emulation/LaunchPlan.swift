@@ -18,6 +18,9 @@ public struct LaunchPlan: Sendable, Equatable, Codable {
     public var acceleratorReason: String
     /// Seconds a graceful stop may take before the process is killed.
     public var stopTimeoutSeconds: Int
+    /// Whether the VM starts when the host starts (the unit is enabled; a direct-mode server
+    /// starts it). Absent in plans written before it existed: false.
+    public var autostart: Bool
     /// The VM's files.
     public var paths: RuntimePathsRecord
 
@@ -104,8 +107,27 @@ public struct LaunchPlanner: Sendable {
         return LaunchPlan(
             vmID: vm.id, name: vm.name, executable: binary.systemPath, arguments: arguments,
             accelerator: choice.accelerator.rawValue, acceleratorReason: choice.reason,
-            stopTimeoutSeconds: vm.stopTimeoutSeconds,
+            stopTimeoutSeconds: vm.stopTimeoutSeconds, autostart: vm.autostart,
             paths: .init(vmDirectory: paths.vmDirectory, runtimeDirectory: paths.runtimeDirectory, qmpSocket: paths.qmpSocket,
                          serialSocket: paths.serialSocket, vncSocket: paths.vncSocket, serialLog: paths.serialLog))
+    }
+}
+
+extension LaunchPlan {
+    private enum CodingKeys: String, CodingKey {
+        case vmID, name, executable, arguments, accelerator, acceleratorReason, stopTimeoutSeconds, autostart, paths
+    }
+
+    /// Decodes a plan; `autostart` may be absent (plans written before it existed).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            vmID: try c.decode(UInt64.self, forKey: .vmID), name: try c.decode(String.self, forKey: .name),
+            executable: try c.decode(String.self, forKey: .executable), arguments: try c.decode([String].self, forKey: .arguments),
+            accelerator: try c.decode(String.self, forKey: .accelerator),
+            acceleratorReason: try c.decode(String.self, forKey: .acceleratorReason),
+            stopTimeoutSeconds: try c.decode(Int.self, forKey: .stopTimeoutSeconds),
+            autostart: try c.decodeIfPresent(Bool.self, forKey: .autostart) ?? false,
+            paths: try c.decode(RuntimePathsRecord.self, forKey: .paths))
     }
 }

@@ -5,6 +5,8 @@ import Foundation
 struct ProcessIdentity: Codable, Sendable, Equatable {
     var pid: Int32
     var startTime: UInt64
+    /// The boot the process ran in (``BootID``); nil in records written before it was kept.
+    var bootID: String?
 
     /// The identity of the live process `pid`, or nil when there is none (or only a zombie
     /// whose threads have all ended).
@@ -18,7 +20,7 @@ struct ProcessIdentity: Codable, Sendable, Equatable {
         // A zombie is gone once it is the last of its threads: a multi-threaded process whose
         // main thread exited first still holds its files (sockets, image locks) until then.
         if fields[0] == "Z", threadCount(pid) <= 1 { return nil }
-        return ProcessIdentity(pid: pid, startTime: start)
+        return ProcessIdentity(pid: pid, startTime: start, bootID: nil)
     }
 
     /// How many threads `/proc/<pid>/task` still lists (a zombie leader counts itself).
@@ -50,5 +52,15 @@ struct ProcessIdentity: Codable, Sendable, Equatable {
     }
 
     /// Whether this very process is still alive (not a zombie, not a reused pid).
-    var isAlive: Bool { ProcessIdentity.current(pid: pid) == self }
+    var isAlive: Bool {
+        guard let now = ProcessIdentity.current(pid: pid) else { return false }
+        return now.pid == pid && now.startTime == startTime
+    }
+
+    /// Whether this record comes from an earlier boot than `currentBoot` (then its pid and
+    /// start time mean nothing now). Records without a boot id are taken as this boot's.
+    func isFromAnotherBoot(than currentBoot: String?) -> Bool {
+        guard let bootID, let currentBoot else { return false }
+        return bootID != currentBoot
+    }
 }

@@ -31,24 +31,62 @@ public struct SystemdSupervisor: Supervisor {
     public var daemonizes: Bool { false }
 
     static func unitName(_ vmID: UInt64) -> String { "spin-\(vmID).service" }
-    private var ownerTag: String { "[spin root \(root.path)]" }
+    private static func ownerTag(_ root: SpinRoot) -> String { "[spin root \(root.path)]" }
+    private var ownerTag: String { Self.ownerTag(root) }
 
     public func writeConfig(_ plan: LaunchPlan) async throws -> Bool {
-        let paths = RuntimePaths(root: root, vmID: plan.vmID)
-        try paths.create()
+        try RuntimePaths(root: root, vmID: plan.vmID).create()
         let name = Self.unitName(plan.vmID)
         try checkOwnership(name)
+        let unit = Self.unitFile(for: plan, root: root, helperCommand: helperCommand, scope: manager.scope)
+        // Disable while the old file still names its targets; enable once the new one does.
+        var changed = false
+        if !plan.autostart, try await setEnabled(name, false) { changed = true }
+        if try UnitFileWriter.write(unit, to: unitDirectory) {
+            changed = true
+            try await manager.reload()
+        }
+        if plan.autostart, try await setEnabled(name, true) { changed = true }
+        return changed
+    }
+
+    /// The unit that runs `plan` (pure, for tests): qemu in the foreground, a graceful
+    /// `ExecStop` through `helperCommand`, and for an autostart VM an `[Install]` section
+    /// wanting it from ``installTarget(for:)``. The manager may start an enabled unit at its
+    /// own start, when the runtime directory went with the old boot's `/run`, so
+    /// `ExecStartPre` recreates it.
+    public static func unitFile(for plan: LaunchPlan, root: SpinRoot, helperCommand: [String]?, scope: SystemdScope) -> UnitFile {
+        let paths = RuntimePaths(root: root, vmID: plan.vmID)
         let stop = helperCommand.map {
             $0 + ["qmp", "shutdown", String(plan.vmID), "--root", root.path, "--timeout", String(plan.stopTimeoutSeconds)]
         }
-        let unit = UnitFile(
-            name: name, description: "spin VM \(plan.name) \(ownerTag)",
-            execStart: [plan.executable] + plan.arguments, execStop: stop,
+        return UnitFile(
+            name: unitName(plan.vmID), description: "spin VM \(plan.name) \(ownerTag(root))",
+            execStart: [plan.executable] + plan.arguments,
+            execStartPre: [["/bin/mkdir", "-p", "-m", "0700", paths.runtimeDirectory]], execStop: stop,
             timeoutStop: .seconds(plan.stopTimeoutSeconds + 5), killMode: .mixed,
-            logFile: paths.qemuLog)
-        let changed = try UnitFileWriter.write(unit, to: unitDirectory)
-        if changed { try await manager.reload() }
-        return changed
+            wantedBy: plan.autostart ? [installTarget(for: scope)] : [], logFile: paths.qemuLog)
+    }
+
+    /// The target autostart VMs are wanted by: `multi-user.target` for the system manager,
+    /// `default.target` for a user manager (what each starts when it starts).
+    public static func installTarget(for scope: SystemdScope) -> String {
+        if case .system = scope { return "multi-user.target" }
+        return "default.target"
+    }
+
+    /// Enables or disables the unit file when it is not so already; returns whether it acted.
+    private func setEnabled(_ name: String, _ enabled: Bool) async throws -> Bool {
+        guard FileManager.default.fileExists(atPath: unitDirectory + "/" + name) else { return false }
+        let state = try? await manager.unitFileState(name)
+        if enabled == (state == "enabled") { return false }
+        if enabled {
+            try await manager.enableUnitFiles([name])
+        } else {
+            try await manager.disableUnitFiles([name])
+        }
+        try await manager.reload()
+        return true
     }
 
     /// Refuses to replace a unit file that another spin root (or a person) wrote.
@@ -64,6 +102,7 @@ public struct SystemdSupervisor: Supervisor {
     public func removeConfig(vmID: UInt64) async throws {
         let name = Self.unitName(vmID)
         try? await manager.resetFailedUnit(name)
+        _ = try await setEnabled(name, false)
         if try UnitFileWriter.remove(name, from: unitDirectory) { try await manager.reload() }
     }
 
@@ -82,8 +121,13 @@ public struct SystemdSupervisor: Supervisor {
 
     public func stop(vmID: UInt64, timeout: Duration) async throws {
         let name = Self.unitName(vmID)
-        let state = try await status(vmID: vmID).state
-        if state == .stopped || state == .crashed { return }
+        let current = try await status(vmID: vmID)
+        if current.state == .stopped || current.state == .crashed { return }
+        if current.state == .running, current.pid == nil {
+            // Running without a unit that holds it (the manager restarted): QMP ends it.
+            await stopUnsupervised(vmID, timeout: timeout)
+            return
+        }
         let qmp = RuntimePaths(root: root, vmID: vmID).qmpSocket
         let manager = manager
         let ladder = StopLadder(
@@ -106,7 +150,22 @@ public struct SystemdSupervisor: Supervisor {
     }
 
     public func status(vmID: UInt64) async throws -> ProcessStatus {
-        let unit = try await manager.status(of: Self.unitName(vmID))
+        switch await unitStatus(vmID) {
+        case .success(let unit): return await status(vmID, of: unit)
+        case .failure(let error) where error.code == .unavailable: return await statusWithoutManager(vmID, error)
+        case .failure(let error): throw error
+        }
+    }
+
+    private func unitStatus(_ vmID: UInt64) async -> Result<UnitStatus, SpinError> {
+        do throws(SpinError) {
+            return .success(try await manager.status(of: Self.unitName(vmID)))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func status(_ vmID: UInt64, of unit: UnitStatus) async -> ProcessStatus {
         let detail = "\(unit.name) \(unit.activeState)/\(unit.subState)" + (unit.result.isEmpty ? "" : " (\(unit.result))")
         let pid = unit.mainPID == 0 ? nil : Int32(bitPattern: unit.mainPID)
         switch unit.activeState {
@@ -114,12 +173,14 @@ public struct SystemdSupervisor: Supervisor {
         case "activating": return ProcessStatus(state: .starting, pid: pid, detail: detail)
         case "deactivating": return ProcessStatus(state: .stopping, pid: pid, detail: detail)
         case "failed":
+            if let orphan = await unsupervisedQemu(vmID) { return orphan }
             let killed = unit.mainProcessWasKilled
             return ProcessStatus(state: .crashed, exitStatus: killed ? nil : unit.execMainStatus,
                                  signal: killed ? unit.execMainStatus : nil, detail: detail)
         default:
             // systemd unloads a unit that ended cleanly, forgetting its exit code; what stays
             // is Result=success, which a failing exit code never gives.
+            if let orphan = await unsupervisedQemu(vmID) { return orphan }
             return ProcessStatus(state: .stopped, exitStatus: unit.execMainCode == 1 ? unit.execMainStatus : nil, detail: detail)
         }
     }

@@ -81,7 +81,9 @@ public final class Spin: Sendable {
         let helper = options.resolvedHelper().map { [$0] }
         switch options.supervisor {
         case .direct:
-            return DirectSupervisor(root: root)
+            var direct = DirectSupervisor(root: root)
+            direct.bootIDFile = options.bootIDFile
+            return direct
         case .systemd(let scope, let unitDirectory):
             let manager = try await SystemdManager.connect(scope: scope)
             return SystemdSupervisor(manager: manager, unitDirectory: try unitDirectory ?? UnitFileWriter.unitDirectory(for: scope), root: root, helperCommand: helper)
@@ -91,7 +93,9 @@ public final class Spin: Sendable {
                     return SystemdSupervisor(manager: manager, unitDirectory: directory, root: root, helperCommand: helper)
                 }
             }
-            return DirectSupervisor(root: root)
+            var direct = DirectSupervisor(root: root)
+            direct.bootIDFile = options.bootIDFile
+            return direct
         }
     }
 

@@ -37,13 +37,17 @@ public struct SpinOptions: Sendable {
     /// When ``Spin/close()`` stops this process's agents, how long a command in flight may
     /// still take before it is cut short and its lease handed back to the broker.
     public var agentDrainTimeout: Duration
+    /// Where the direct supervisor reads the boot id (``BootID``); nil: `$SPIN_BOOT_ID_FILE`,
+    /// else the kernel's. Tests point it at a file of their own to simulate a host restart.
+    public var bootIDFile: String?
 
     /// Creates options.
     public init(
         supervisor: SupervisorChoice = .auto, runsAgents: Bool = true, helperExecutable: String? = nil,
         qemuSystemPath: String? = nil, qemuImgPath: String? = nil, acceleratorProbe: AcceleratorProbe = AcceleratorProbe(),
         broker: BrokerOptions = .default, actionTimeout: Duration = .seconds(600),
-        storageProgress: (@Sendable (UUID, Double) -> Void)? = nil, agentDrainTimeout: Duration = .seconds(10)
+        storageProgress: (@Sendable (UUID, Double) -> Void)? = nil, agentDrainTimeout: Duration = .seconds(10),
+        bootIDFile: String? = nil
     ) {
         self.supervisor = supervisor
         self.runsAgents = runsAgents
@@ -55,6 +59,7 @@ public struct SpinOptions: Sendable {
         self.actionTimeout = actionTimeout
         self.storageProgress = storageProgress
         self.agentDrainTimeout = agentDrainTimeout
+        self.bootIDFile = bootIDFile
     }
 
     /// The embedded defaults.

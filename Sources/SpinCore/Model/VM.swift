@@ -5,7 +5,7 @@ import Foundation
 /// JSON keys: `id`, `name`, `cpus`, `memoryMiB`, `ports` (``PortForward``), `storage`
 /// (``StorageAttachment``, index = position), `kernel` (``DirectBoot``, absent when the VM
 /// boots from a drive), `labels`, `stopTimeoutSeconds`, `accelerator` (absent = auto),
-/// `createdAt`, `updatedAt`.
+/// `autostart` (absent = false), `createdAt`, `updatedAt`.
 public struct VM: Sendable, Codable, Equatable {
     /// The VM's id, handed out by the registry from a sequence; never reused.
     public var id: UInt64
@@ -27,6 +27,9 @@ public struct VM: Sendable, Codable, Equatable {
     public var stopTimeoutSeconds: Int
     /// `auto`, `kvm` or `tcg`; nil means `auto`.
     public var accelerator: String?
+    /// Whether the VM starts by itself when the host (its systemd manager, or a direct-mode
+    /// `spin-server`) starts.
+    public var autostart: Bool
     /// When the VM was created.
     public var createdAt: Date
     /// When the VM was last changed.
@@ -37,7 +40,7 @@ public struct VM: Sendable, Codable, Equatable {
         id: UInt64, name: String, cpus: Int = VMSpec.defaultCPUs, memoryMiB: Int = VMSpec.defaultMemoryMiB,
         ports: [PortForward] = [], storage: [StorageAttachment] = [], kernel: DirectBoot? = nil,
         labels: [String: String] = [:], stopTimeoutSeconds: Int = VMSpec.defaultStopTimeoutSeconds,
-        accelerator: String? = nil, createdAt: Date = Date(), updatedAt: Date? = nil
+        accelerator: String? = nil, autostart: Bool = false, createdAt: Date = Date(), updatedAt: Date? = nil
     ) {
         self.id = id
         self.name = name
@@ -49,6 +52,7 @@ public struct VM: Sendable, Codable, Equatable {
         self.labels = labels
         self.stopTimeoutSeconds = stopTimeoutSeconds
         self.accelerator = accelerator
+        self.autostart = autostart
         self.createdAt = createdAt
         self.updatedAt = updatedAt ?? createdAt
     }
@@ -58,7 +62,8 @@ public struct VM: Sendable, Codable, Equatable {
         self.init(
             id: id, name: spec.name, cpus: spec.cpus, memoryMiB: spec.memoryMiB, ports: spec.ports,
             storage: spec.storage, kernel: spec.kernel, labels: spec.labels,
-            stopTimeoutSeconds: spec.stopTimeoutSeconds, accelerator: spec.accelerator, createdAt: createdAt)
+            stopTimeoutSeconds: spec.stopTimeoutSeconds, accelerator: spec.accelerator, autostart: spec.autostart,
+            createdAt: createdAt)
     }
 
     /// Every problem with this VM, each naming its field and the fix.
@@ -76,5 +81,28 @@ public struct VM: Sendable, Codable, Equatable {
             guard case .disk(let volume, let image) = attachment else { return nil }
             return (volume, image)
         }
+    }
+}
+
+extension VM {
+    private enum CodingKeys: String, CodingKey {
+        case id, name, cpus, memoryMiB, ports, storage, kernel, labels, stopTimeoutSeconds, accelerator, autostart
+        case createdAt, updatedAt
+    }
+
+    /// Decodes a VM; `autostart` may be absent (records written before it existed).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(UInt64.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
+            cpus: try c.decode(Int.self, forKey: .cpus), memoryMiB: try c.decode(Int.self, forKey: .memoryMiB),
+            ports: try c.decode([PortForward].self, forKey: .ports),
+            storage: try c.decode([StorageAttachment].self, forKey: .storage),
+            kernel: try c.decodeIfPresent(DirectBoot.self, forKey: .kernel),
+            labels: try c.decode([String: String].self, forKey: .labels),
+            stopTimeoutSeconds: try c.decode(Int.self, forKey: .stopTimeoutSeconds),
+            accelerator: try c.decodeIfPresent(String.self, forKey: .accelerator),
+            autostart: try c.decodeIfPresent(Bool.self, forKey: .autostart) ?? false,
+            createdAt: try c.decode(Date.self, forKey: .createdAt), updatedAt: try c.decode(Date.self, forKey: .updatedAt))
     }
 }

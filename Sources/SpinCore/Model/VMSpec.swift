@@ -2,7 +2,8 @@
 /// create for it.
 ///
 /// JSON keys: `name`, `cpus` (default 1), `memoryMiB` (default 512), `ports`, `storage`,
-/// `kernel`, `labels`, `stopTimeoutSeconds` (default 30), `accelerator`, `newImages`; every
+/// `kernel`, `labels`, `stopTimeoutSeconds` (default 30), `accelerator`, `autostart` (default
+/// false), `newImages`; every
 /// key but `name` may be left out.
 public struct VMSpec: Sendable, Codable, Equatable {
     /// The VM's unique name.
@@ -23,6 +24,8 @@ public struct VMSpec: Sendable, Codable, Equatable {
     public var stopTimeoutSeconds: Int
     /// `auto`, `kvm` or `tcg`; nil means `auto`.
     public var accelerator: String?
+    /// Whether the VM starts when the host (its systemd manager or a direct-mode server) starts.
+    public var autostart: Bool
     /// Images to create together with the VM. Each must also appear in ``storage`` as a disk.
     public var newImages: [ImageSpec]
 
@@ -37,7 +40,8 @@ public struct VMSpec: Sendable, Codable, Equatable {
     public init(
         name: String, cpus: Int = defaultCPUs, memoryMiB: Int = defaultMemoryMiB, ports: [PortForward] = [],
         storage: [StorageAttachment] = [], kernel: DirectBoot? = nil, labels: [String: String] = [:],
-        stopTimeoutSeconds: Int = defaultStopTimeoutSeconds, accelerator: String? = nil, newImages: [ImageSpec] = []
+        stopTimeoutSeconds: Int = defaultStopTimeoutSeconds, accelerator: String? = nil, autostart: Bool = false,
+        newImages: [ImageSpec] = []
     ) {
         self.name = name
         self.cpus = cpus
@@ -48,6 +52,7 @@ public struct VMSpec: Sendable, Codable, Equatable {
         self.labels = labels
         self.stopTimeoutSeconds = stopTimeoutSeconds
         self.accelerator = accelerator
+        self.autostart = autostart
         self.newImages = newImages
     }
 
@@ -71,7 +76,7 @@ public struct VMSpec: Sendable, Codable, Equatable {
 
 extension VMSpec {
     private enum CodingKeys: String, CodingKey {
-        case name, cpus, memoryMiB, ports, storage, kernel, labels, stopTimeoutSeconds, accelerator, newImages
+        case name, cpus, memoryMiB, ports, storage, kernel, labels, stopTimeoutSeconds, accelerator, autostart, newImages
     }
 
     /// Decodes a spec, filling absent keys with the defaults.
@@ -87,6 +92,7 @@ extension VMSpec {
             labels: try c.decodeIfPresent([String: String].self, forKey: .labels) ?? [:],
             stopTimeoutSeconds: try c.decodeIfPresent(Int.self, forKey: .stopTimeoutSeconds) ?? Self.defaultStopTimeoutSeconds,
             accelerator: try c.decodeIfPresent(String.self, forKey: .accelerator),
+            autostart: try c.decodeIfPresent(Bool.self, forKey: .autostart) ?? false,
             newImages: try c.decodeIfPresent([ImageSpec].self, forKey: .newImages) ?? [])
     }
 }

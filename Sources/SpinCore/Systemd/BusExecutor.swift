@@ -27,6 +27,22 @@ final class BusExecutor: SerialExecutor, @unchecked Sendable {
 
     /// The connection. Read and written only on the executor thread.
     nonisolated(unsafe) var bus: OpaquePointer?
+    /// Connections that dropped, freed by the thread once it is outside `sd_bus_process`
+    /// (a connection must not be freed from inside one of its own callbacks).
+    nonisolated(unsafe) private var retired: [OpaquePointer] = []
+
+    /// Detaches the current connection and frees it as soon as that is safe. On the executor
+    /// thread only; afterwards ``bus`` is nil until a new connection is set.
+    func retireConnection() {
+        guard let bus else { return }
+        self.bus = nil
+        retired.append(bus)
+    }
+
+    private func freeRetired() {
+        for bus in retired { sd_bus_flush_close_unref(bus) }
+        retired.removeAll()
+    }
 
     /// Creates the executor and starts its thread.
     init() throws(SpinError) {
@@ -88,13 +104,12 @@ final class BusExecutor: SerialExecutor, @unchecked Sendable {
             if let bus {
                 while sd_bus_process(bus, nil) > 0 {}
             }
+            freeRetired()
             if !jobs.isEmpty { continue }
             waitForWork()
         }
-        if let bus {
-            self.bus = nil
-            sd_bus_flush_close_unref(bus)
-        }
+        retireConnection()
+        freeRetired()
         close(wakeRead)
         close(wakeWrite)
     }

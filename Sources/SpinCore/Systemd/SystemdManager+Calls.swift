@@ -1,5 +1,9 @@
 import CSystemd
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension SystemdManager {
     /// One operation in flight: how to fail it, its timeout timer, and what it waits for next.
     struct InFlight {
@@ -57,8 +61,26 @@ extension SystemdManager {
         }
     }
 
-    /// Calls a method and parses its reply on the bus thread.
+    /// Calls a method and parses its reply on the bus thread, reconnecting first when the
+    /// connection dropped; an `idempotent` call that the drop interrupted is sent once more.
     func call<T: Sendable>(
+        _ member: String,
+        path: String = SystemdManager.managerPath,
+        interface: String = SystemdManager.managerInterface,
+        _ arguments: [BusArgument] = [],
+        describing what: String,
+        timeout: Duration? = nil,
+        idempotent: Bool = true,
+        parse: @escaping (BusMessageReader) throws(SpinError) -> T
+    ) async throws(SpinError) -> T {
+        try await withConnection(idempotent: idempotent) { () async throws(SpinError) -> T in
+            try await callOnce(member, path: path, interface: interface, arguments, describing: what,
+                               timeout: timeout, parse: parse)
+        }
+    }
+
+    /// Calls a method on the current connection, without reconnecting.
+    func callOnce<T: Sendable>(
         _ member: String,
         path: String = SystemdManager.managerPath,
         interface: String = SystemdManager.managerInterface,
@@ -98,6 +120,9 @@ extension SystemdManager {
         r = sd_bus_call_async(bus, &slot, message, slotMessageHandler, context.toOpaque(), 0)
         guard r >= 0, let slot else {
             context.release()
+            if r == -ENOTCONN || r == -ECONNRESET || r == -EPIPE || sd_bus_is_open(bus) <= 0 {
+                throw connectionLost("cannot \(what): \(String(cString: strerror(-r)))")
+            }
             throw BusErrors.local(r, doing: what)
         }
         sd_bus_slot_set_destroy_callback(slot, slotDestroyed)
@@ -105,7 +130,9 @@ extension SystemdManager {
         sd_bus_slot_unref(slot)
         replyHandlers[token] = { [self] reply in
             if let error = sd_bus_message_get_error(reply) {
-                fail(token, BusErrors.reply(error, doing: what))
+                // sd-bus answers pending calls itself with NoReply when the connection closes.
+                let closing = executor.bus.map { sd_bus_is_open($0) <= 0 } ?? true
+                fail(token, closing ? connectionLost("no reply to \(what)") : BusErrors.reply(error, doing: what))
             } else {
                 onReply(BusMessageReader(message: reply))
             }
@@ -120,12 +147,8 @@ extension SystemdManager {
         case .jobRemoved:
             handleJobRemoved(BusMessageReader(message: message))
         case .disconnected:
-            // Inside sd_bus_process: fail everything now, release the connection afterwards.
-            if closedReason == nil {
-                shutDown(SpinError(.unavailable, "lost the connection to the systemd \(scope)"),
-                         releasingConnection: false)
-                Task { [weak self] in await self?.releaseConnection() }
-            }
+            // Inside sd_bus_process: fail what waits; the executor frees the connection after.
+            connectionDropped(connectionLost("the manager closed the connection (it stopped or re-executed)"))
         case .propertiesChanged(let token):
             handlePropertiesChanged(BusMessageReader(message: message), token: token)
         case .unitNew(let token):

@@ -28,13 +28,9 @@ extension SystemdManager {
         let path = try await loadUnit(name, timeout: timeout)
         let token = makeToken()
         let (stream, continuation) = AsyncStream.makeStream(of: UnitStatus.self, bufferingPolicy: .bufferingNewest(256))
-        let changed = try addMatch(path: path, interface: Self.propertiesInterface, member: "PropertiesChanged",
-                                   kind: .propertiesChanged(token: token))
-        statusStreams[token] = StatusStream(name: name, path: path, continuation: continuation, slots: [changed])
+        statusStreams[token] = StatusStream(name: name, path: path, continuation: continuation, slots: [])
         do {
-            let announced = try addMatch(path: Self.managerPath, interface: Self.managerInterface, member: "UnitNew",
-                                         kind: .unitNew(token: token))
-            statusStreams[token]?.slots.append(announced)
+            try addStatusMatches(token, path: path)
         } catch {
             removeStatusStream(token)
             throw error
@@ -54,6 +50,16 @@ extension SystemdManager {
         return stream
     }
 
+    /// Adds the PropertiesChanged and UnitNew matches of stream `token` on the current connection.
+    func addStatusMatches(_ token: UInt64, path: String) throws(SpinError) {
+        let changed = try addMatch(path: path, interface: Self.propertiesInterface, member: "PropertiesChanged",
+                                   kind: .propertiesChanged(token: token))
+        statusStreams[token]?.slots.append(changed)
+        let announced = try addMatch(path: Self.managerPath, interface: Self.managerInterface, member: "UnitNew",
+                                     kind: .unitNew(token: token))
+        statusStreams[token]?.slots.append(announced)
+    }
+
     func removeStatusStream(_ token: UInt64) {
         guard let stream = statusStreams.removeValue(forKey: token) else { return }
         for slot in stream.slots { sd_bus_slot_unref(slot) }
@@ -69,7 +75,7 @@ extension SystemdManager {
         Task { [weak self] in await self?.refreshStatusStream(token) }
     }
 
-    private func refreshStatusStream(_ token: UInt64) async {
+    func refreshStatusStream(_ token: UInt64) async {
         guard let stream = statusStreams[token] else { return }
         _ = try? await status(of: stream.name, at: stream.path, timeout: nil) { [self] fresh in
             guard let known = statusStreams[token]?.status, known != fresh else { return }

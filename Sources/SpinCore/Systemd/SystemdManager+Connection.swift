@@ -6,6 +6,7 @@ import Glibc
 
 extension SystemdManager {
     /// Opens the connection on the executor thread, adds the signal matches, then subscribes.
+    /// Also used to reconnect after a drop (see ``reconnectIfNeeded()``).
     func open() async throws(SpinError) {
         var bus: OpaquePointer?
         let r: Int32
@@ -28,7 +29,7 @@ extension SystemdManager {
         try addManagerMatch(path: "/org/freedesktop/DBus/Local", interface: "org.freedesktop.DBus.Local",
                             member: "Disconnected", kind: .disconnected)
         // Signals reach private connections anyway; on a bus they need Subscribe.
-        _ = try await call("Subscribe", describing: "subscribe to the systemd \(scope)") { _ throws(SpinError) in () }
+        _ = try await callOnce("Subscribe", describing: "subscribe to the systemd \(scope)") { _ throws(SpinError) in () }
     }
 
     /// A peer-to-peer connection to `<runtime>/systemd/private`: no Hello, not a bus client.

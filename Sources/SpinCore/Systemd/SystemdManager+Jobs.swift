@@ -8,24 +8,25 @@ extension SystemdManager {
     /// - Throws: ``SpinError`` when systemd refuses the job (naming the unit and the D-Bus
     ///   error) or `.timeout` when the job does not finish within `timeout`.
     public func startUnit(_ name: String, mode: String = "replace", timeout: Duration? = nil) async throws(SpinError) -> JobResult {
-        try await runJob("StartUnit", unit: name, mode: mode, verb: "start", timeout: timeout)
+        try await runJob("StartUnit", unit: name, mode: mode, verb: "start", timeout: timeout, idempotent: true)
     }
 
     /// Stops a unit (`StopUnit`) and waits until systemd removes the job.
     public func stopUnit(_ name: String, mode: String = "replace", timeout: Duration? = nil) async throws(SpinError) -> JobResult {
-        try await runJob("StopUnit", unit: name, mode: mode, verb: "stop", timeout: timeout)
+        try await runJob("StopUnit", unit: name, mode: mode, verb: "stop", timeout: timeout, idempotent: true)
     }
 
     /// Restarts a unit (`RestartUnit`) and waits until systemd removes the job.
     public func restartUnit(_ name: String, mode: String = "replace", timeout: Duration? = nil) async throws(SpinError) -> JobResult {
-        try await runJob("RestartUnit", unit: name, mode: mode, verb: "restart", timeout: timeout)
+        try await runJob("RestartUnit", unit: name, mode: mode, verb: "restart", timeout: timeout, idempotent: false)
     }
 
     /// Sends `signal` to a unit's processes (`KillUnit`); `whom` is `all`, `main` or `control`.
     /// Returns once systemd has sent the signal, not when the processes are gone.
     public func killUnit(_ name: String, whom: String = "all", signal: Int32, timeout: Duration? = nil) async throws(SpinError) {
         try await call("KillUnit", [.string(name), .string(whom), .int32(signal)],
-                       describing: "send signal \(signal) to \(whom) of \(name)", timeout: timeout) { _ throws(SpinError) in () }
+                       describing: "send signal \(signal) to \(whom) of \(name)", timeout: timeout,
+                       idempotent: false) { _ throws(SpinError) in () }
     }
 
     /// Clears a unit's `failed` state (`ResetFailedUnit`).
@@ -53,11 +54,20 @@ extension SystemdManager {
         }
     }
 
-    /// Queues a job and waits for its `JobRemoved` signal.
+    /// Queues a job and waits for its `JobRemoved` signal. A job whose connection dropped
+    /// before it was removed is queued again on a new connection when `idempotent` (starting a
+    /// started unit or stopping a stopped one is a no-op job).
     private func runJob(_ method: String, unit: String, mode: String, verb: String,
-                        timeout: Duration?) async throws(SpinError) -> JobResult {
+                        timeout: Duration?, idempotent: Bool) async throws(SpinError) -> JobResult {
         let what = "\(verb) \(unit)"
-        return try await perform(what, timeout: timeout) { token, finish throws(SpinError) in
+        return try await withConnection(idempotent: idempotent) { () async throws(SpinError) -> JobResult in
+            try await queueJob(method, unit: unit, mode: mode, what: what, timeout: timeout)
+        }
+    }
+
+    private func queueJob(_ method: String, unit: String, mode: String, what: String,
+                          timeout: Duration?) async throws(SpinError) -> JobResult {
+        try await perform(what, timeout: timeout) { token, finish throws(SpinError) in
             try send(method, path: Self.managerPath, interface: Self.managerInterface,
                      [.string(unit), .string(mode)], token: token, what: what) { [self] reply in
                 do throws(SpinError) {

@@ -6,6 +6,12 @@ import CSystemd
 /// connections are not thread-safe. Jobs (`StartUnit`, `StopUnit`, …) are awaited until systemd
 /// reports them removed; every wait has a timeout measured on the injected clock.
 ///
+/// The manager may go away (restarted, re-executed, its user logged out). A dropped connection
+/// is reopened on the next call; a call that failed because the connection dropped is retried
+/// once on the new one when repeating it is harmless (everything but `RestartUnit` and
+/// `KillUnit`), and property-change streams are re-subscribed. When no manager answers, calls
+/// throw `.unavailable` naming where spin looked (see ``SystemdScope``).
+///
 /// ```swift
 /// let systemd = try await SystemdManager.connect(scope: .user(runtimeDirectory: dir))
 /// try await systemd.reload()
@@ -36,8 +42,10 @@ public actor SystemdManager {
     /// Long-lived match slots (JobRemoved, Disconnected), released on close.
     var managerSlots: [OpaquePointer] = []
     var nextToken: UInt64 = 0
-    /// Set once the connection is closed or lost.
+    /// Set once ``close()`` closed the client for good.
     var closedReason: SpinError?
+    /// A reconnection in progress, which concurrent callers share.
+    var opening: Task<Result<Void, SpinError>, Never>?
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
         executor.asUnownedSerialExecutor()
@@ -88,14 +96,15 @@ public actor SystemdManager {
         return version != nil
     }
 
-    /// Closes the connection. Waiting operations fail with `.unavailable`; later calls throw.
+    /// Closes the connection for good. Waiting operations fail with `.unavailable`; later calls
+    /// throw (they do not reconnect).
     public func close() {
         guard closedReason == nil else { return }
         shutDown(SpinError(.unavailable, "the connection to the systemd \(scope) was closed"))
     }
 
     /// Fails everything in flight and releases the connection.
-    func shutDown(_ reason: SpinError, releasingConnection: Bool = true) {
+    func shutDown(_ reason: SpinError) {
         closedReason = reason
         for token in Array(inFlight.keys) { fail(token, reason) }
         for stream in statusStreams.values {
@@ -107,21 +116,19 @@ public actor SystemdManager {
         managerSlots.removeAll()
         replyHandlers.removeAll()
         jobWaiters.removeAll()
-        if releasingConnection { releaseConnection() }
+        releaseConnection()
     }
 
-    /// Closes and frees the sd-bus connection (never from inside an sd-bus callback).
+    /// Detaches the sd-bus connection; the executor frees it once outside `sd_bus_process`.
     func releaseConnection() {
-        guard let bus = executor.bus else { return }
-        executor.bus = nil
-        sd_bus_flush_close_unref(bus)
+        executor.retireConnection()
     }
 
-    /// The connection, or an error when it is closed.
+    /// The connection, or an error when it is closed or dropped.
     func connectedBus() throws(SpinError) -> OpaquePointer {
         if let closedReason { throw closedReason }
-        guard let bus = executor.bus else {
-            throw SpinError(.unavailable, "not connected to the systemd \(scope)")
+        guard let bus = executor.bus, sd_bus_is_open(bus) > 0 else {
+            throw connectionLost("not connected")
         }
         return bus
     }

@@ -10,6 +10,9 @@ extension UnitFile {
         try appendUnits(wants, "Wants", to: &lines)
 
         lines += ["", "[Service]", "Type=simple"]
+        for command in execStartPre {
+            lines.append("ExecStartPre=" + (try UnitFileSyntax.commandLine(command, field: "ExecStartPre")))
+        }
         lines.append("ExecStart=" + (try UnitFileSyntax.commandLine(execStart, field: "ExecStart")))
         if let execStop {
             lines.append("ExecStop=" + (try UnitFileSyntax.commandLine(execStop, field: "ExecStop")))

@@ -20,6 +20,8 @@ public struct UnitFile: Sendable, Hashable {
     public var description: String
     /// `ExecStart=` as an argument vector; the program must be an absolute path.
     public var execStart: [String]
+    /// `ExecStartPre=` commands, each an argument vector, run in order before `ExecStart=`.
+    public var execStartPre: [[String]]
     /// `ExecStop=` as an argument vector, if any.
     public var execStop: [String]?
     /// `TimeoutStopSec=`: how long systemd waits after stopping before SIGKILL.
@@ -34,7 +36,8 @@ public struct UnitFile: Sendable, Hashable {
     public var after: [String]
     /// `Wants=` units.
     public var wants: [String]
-    /// `WantedBy=` in `[Install]`, for enabling autostart.
+    /// `WantedBy=` in `[Install]`, for enabling autostart (``SystemdManager/enableUnitFiles(_:timeout:)``
+    /// links the unit into each target's `.wants/`). Empty: no `[Install]` section.
     public var wantedBy: [String]
     /// A file that receives the service's standard output and error
     /// (`StandardOutput=append:` / `StandardError=append:`), an absolute path.
@@ -42,7 +45,7 @@ public struct UnitFile: Sendable, Hashable {
 
     /// Creates a unit description.
     public init(
-        name: String, description: String, execStart: [String], execStop: [String]? = nil,
+        name: String, description: String, execStart: [String], execStartPre: [[String]] = [], execStop: [String]? = nil,
         timeoutStop: Duration? = nil, killMode: KillMode? = nil, environment: [String: String] = [:],
         workingDirectory: String? = nil, after: [String] = [], wants: [String] = [], wantedBy: [String] = [],
         logFile: String? = nil
@@ -50,6 +53,7 @@ public struct UnitFile: Sendable, Hashable {
         self.name = name
         self.description = description
         self.execStart = execStart
+        self.execStartPre = execStartPre
         self.execStop = execStop
         self.timeoutStop = timeoutStop
         self.killMode = killMode

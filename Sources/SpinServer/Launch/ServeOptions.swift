@@ -70,7 +70,9 @@ public struct ServeOptions: ParsableArguments {
             if noAgents { spin.startMaintenance() }
             let app = try SpinServer.makeApplication(spin: spin, options: serverOptions, logger: logger)
             logger.info("spin-server \(SpinVersion.current) serving root \(root.path) on \(serverOptions.listen)")
+            let autostart = Self.startAutostartVMs(spin, logger: logger)
             try await app.runService()
+            autostart?.cancel()
             await spin.close()
         } catch let error as SpinError {
             logger.critical("\(error.message)")
@@ -106,6 +108,21 @@ public struct ServeOptions: ParsableArguments {
         case "direct": return .direct
         case "systemd-system": return .systemd(scope: .system)
         default: throw ValidationError("--supervisor must be auto, direct or systemd-system")
+        }
+    }
+
+    /// Under the direct supervisor, starts every autostart VM in the background (systemd
+    /// starts enabled units itself). A VM that fails to start is logged; the server serves on.
+    static func startAutostartVMs(_ spin: Spin, logger: Logger) -> Task<Void, Never>? {
+        guard spin.supervisorKind == .direct else { return nil }
+        return Task {
+            for result in await spin.startAutostartVMs() {
+                if let error = result.error {
+                    logger.error("autostart VM \(result.vm.id) (\(result.vm.name)) did not start: \(error.message)")
+                } else {
+                    logger.info("autostart VM \(result.vm.id) (\(result.vm.name)) is running")
+                }
+            }
         }
     }
 }
