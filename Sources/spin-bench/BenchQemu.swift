@@ -33,3 +33,20 @@ struct BenchQemu: Sendable {
         _ = try? await ProcessRunner.waitForExit(pid: pid)
     }
 }
+
+/// Polls a raw QMP socket every millisecond until qemu says `running`.
+/// - Throws: when qemu exits first or `timeout` passes.
+func waitForRawQemuRunning(socket: String, pid: pid_t, timeout: Duration = .seconds(60)) async throws {
+    let deadline = ContinuousClock.now + timeout
+    var qmp: RawQMPSocket?
+    while ContinuousClock.now < deadline {
+        if qmp == nil, let connected = try RawQMPSocket.tryConnect(path: socket) {
+            try connected.handshake()
+            qmp = connected
+        }
+        if let qmp, try qmp.isRunning() { return }
+        guard ProcessRunner.isAlive(pid: pid) else { throw BenchError("raw qemu exited while starting") }
+        try await Task.sleep(for: .milliseconds(1))
+    }
+    throw BenchError("raw qemu did not reach running within \(timeout)")
+}

@@ -82,18 +82,7 @@ extension VMBenchSession {
     }
 
     private func waitForRawRunning(socket: String, pid: pid_t) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        var qmp: RawQMPSocket?
-        while ContinuousClock.now < deadline {
-            if qmp == nil, let connected = try RawQMPSocket.tryConnect(path: socket) {
-                try connected.handshake()
-                qmp = connected
-            }
-            if let qmp, try qmp.isRunning() { return }
-            guard ProcessRunner.isAlive(pid: pid) else { throw BenchError("raw qemu exited while starting") }
-            usleep(1000)
-        }
-        throw BenchError("raw qemu did not reach running in 30 s")
+        try await waitForRawQemuRunning(socket: socket, pid: pid)
     }
 
     /// Where `startVM`'s time goes: the emulation agent's `start` called directly (no broker

@@ -11,14 +11,7 @@ final class RunningCLI: @unchecked Sendable {
     let pid: Int32
 
     init(_ cli: CLI, _ arguments: [String], environment: [String: String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try CLI.binary())
-        process.arguments = arguments + ["--root", cli.root]
-        var env = ProcessInfo.processInfo.environment
-        env["COLUMNS"] = "80"
-        env.removeValue(forKey: "SPIN_HOST")
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
+        let process = try cli.process(arguments + ["--root", cli.root], environment: environment)
         let id = UUID().uuidString
         outPath = cli.directory + "/out-\(id)"
         errPath = cli.directory + "/err-\(id)"

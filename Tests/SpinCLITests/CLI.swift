@@ -37,17 +37,24 @@ struct CLI: Sendable {
         return try await body(cli)
     }
 
-    /// Runs `spin ARGS --root ROOT` and collects its output.
-    @discardableResult
-    func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:], root: Bool = true) throws -> Result {
+    /// A `spin ARGS` process, not yet started: this environment (without `SPIN_HOST`, 80
+    /// columns) plus `environment`.
+    func process(_ arguments: [String], environment: [String: String]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.binary())
-        process.arguments = arguments + (root ? ["--root", self.root] : [])
+        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["COLUMNS"] = "80"
         env.removeValue(forKey: "SPIN_HOST")
         for (key, value) in environment { env[key] = value }
         process.environment = env
+        return process
+    }
+
+    /// Runs `spin ARGS --root ROOT` and collects its output.
+    @discardableResult
+    func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:], root: Bool = true) throws -> Result {
+        let process = try process(arguments + (root ? ["--root", self.root] : []), environment: environment)
         let id = UUID().uuidString
         let outPath = directory + "/out-\(id)", errPath = directory + "/err-\(id)"
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)

@@ -22,6 +22,7 @@ struct SystemTestEnvironment: Sendable {
     /// Runs `body` on a fresh root. With `simulatedBoot`, the direct supervisor reads the boot
     /// id from `bootIDFile` (holding `boot-1` at first), so a test can pretend the host restarted.
     static func with(_ kind: SupervisorUnderTest, simulatedBoot: Bool = false,
+                     adjust: (inout SpinOptions) -> Void = { _ in },
                      _ body: (SystemTestEnvironment) async throws -> Void) async throws {
         let guests = try TestGuests.locate()
         var template = Array("/var/tmp/spin-sys.XXXXXX".utf8CString)
@@ -33,11 +34,14 @@ struct SystemTestEnvironment: Sendable {
         case .direct:
             let bootIDFile = simulatedBoot ? directory + "/boot_id" : nil
             if let bootIDFile { try "boot-1\n".write(toFile: bootIDFile, atomically: true, encoding: .utf8) }
-            let spin = try await Spin.open(root: root, options: SpinOptions(supervisor: .direct, bootIDFile: bootIDFile))
+            var options = SpinOptions(supervisor: .direct, bootIDFile: bootIDFile)
+            adjust(&options)
+            let spin = try await Spin.open(root: root, options: options)
             try await run(SystemTestEnvironment(spin: spin, directory: directory, guests: guests, systemd: nil, bootIDFile: bootIDFile), body)
         case .systemd:
             try await withPrivateSystemdManager { manager in
-                let options = SpinOptions(supervisor: .systemd(scope: manager.scope, unitDirectory: manager.unitDirectory))
+                var options = SpinOptions(supervisor: .systemd(scope: manager.scope, unitDirectory: manager.unitDirectory))
+                adjust(&options)
                 let spin = try await Spin.open(root: root, options: options)
                 try await run(SystemTestEnvironment(spin: spin, directory: directory, guests: guests, systemd: manager), body)
             }

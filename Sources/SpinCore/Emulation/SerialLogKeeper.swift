@@ -4,6 +4,17 @@ import Foundation
 /// in every process that serves the emulation queue (the server, an embedded CLI while it
 /// works). Each check is one `lstat` per VM.
 public struct SerialLogKeeper: Sendable {
+    /// The cap and the check interval, as ``SpinOptions`` carries them.
+    public struct Settings: Sendable {
+        /// The cap in bytes (``SerialLogRotator/defaultLimit``: 4 MiB unless
+        /// `SPIN_SERIAL_LOG_LIMIT` says otherwise).
+        public var limit: UInt64 = SerialLogRotator.defaultLimit
+        /// Time between checks.
+        public var interval: Duration = .seconds(1)
+        /// The defaults.
+        public init() {}
+    }
+
     /// The data root.
     public let root: SpinRoot
     /// The cap.

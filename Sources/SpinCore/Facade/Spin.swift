@@ -123,7 +123,7 @@ public final class Spin: Sendable {
             let broker = broker
             let drain = options.agentDrainTimeout
             let runners = [storage as any Agent, emulation].map { AgentRunner(broker: broker, agent: $0, drainTimeout: drain) }
-            let keeper = SerialLogKeeper(root: root)
+            let keeper = SerialLogKeeper(root: root, rotator: SerialLogRotator(limit: options.serialLog.limit), interval: options.serialLog.interval)
             task = Task {
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask { await keeper.run() }

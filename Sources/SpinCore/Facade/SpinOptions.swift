@@ -40,6 +40,8 @@ public struct SpinOptions: Sendable {
     /// Where the direct supervisor reads the boot id (``BootID``); nil: `$SPIN_BOOT_ID_FILE`,
     /// else the kernel's. Tests point it at a file of their own to simulate a host restart.
     public var bootIDFile: String?
+    /// The cap of each VM's serial log and how often the agents' process checks it.
+    public var serialLog = SerialLogKeeper.Settings()
 
     /// Creates options.
     public init(
