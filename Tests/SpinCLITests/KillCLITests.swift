@@ -15,8 +15,8 @@ struct KillCLITests {
         let seed = UInt64.random(in: 1...UInt64.max)
         var random = SplitMix64(seed: seed)
         let create = ["vm", "create", "web", "vol"] + guests.directBootOptions
-        // create, start, stop, delete — each three times, at random points.
-        let plan: [[String]] = Array(repeating: [create, ["start", "web"], ["stop", "web", "--timeout", "1"], ["vm", "delete", "web"]], count: 3).flatMap { $0 }
+        // create, start, stop, delete — each five times, at random points.
+        let plan: [[String]] = Array(repeating: [create, ["start", "web"], ["stop", "web", "--timeout", "1"], ["vm", "delete", "web"]], count: 5).flatMap { $0 }
         try await ConcurrentCLI.with(kind) { harness in
             try harness.ok(["volume", "create", "vol"])
             for (step, command) in plan.enumerated() {

@@ -4,9 +4,16 @@ extension EmulationAgent {
     /// The host-wide lock of VM `id`.
     public func lock(_ id: UInt64) -> VMLock { VMLock(root: planner.root, vmID: id) }
 
-    /// Runs `body` holding VM `id`'s lock: one change per VM at a time, across processes.
-    func serialized(_ id: UInt64, _ body: () async throws -> Void) async throws {
-        try await lock(id).withLock { try await body() }
+    /// Runs `body` holding VM `id`'s lock: one change per VM at a time, across processes. The
+    /// command's lease is checked once the lock is held (the wait may have been long) and by
+    /// every destructive step inside (``LeaseCheck``).
+    func serialized(_ id: UInt64, _ context: CommandContext, _ body: () async throws -> Void) async throws {
+        try await LeaseCheck.$current.withValue(context.renewLease) {
+            try await lock(id).withLock {
+                try await context.renewLease()
+                try await body()
+            }
+        }
     }
 
     /// Runs a lifecycle change under the VM's lock, unless a newer lifecycle command was
@@ -15,7 +22,7 @@ extension EmulationAgent {
     /// command after a crash still runs.
     func lifecycle(_ id: UInt64, _ context: CommandContext, _ body: () async throws -> Void) async throws {
         let lock = lock(id)
-        try await lock.withLock {
+        try await serialized(id, context) {
             let order = LifecycleOrder(lock: lock)
             if order.supersedes(context.command.order) { return }
             try order.write(context.command.order)

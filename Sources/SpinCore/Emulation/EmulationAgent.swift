@@ -33,9 +33,9 @@ public struct EmulationAgent: Agent {
         let agent = self
         // Every action holds the VM's host-wide lock; lifecycle actions are also ordered
         // (a late, older command is superseded by a newer one already applied).
-        table.on(WriteConfigAction.self) { p, _ in try await agent.serialized(p.vmID) { _ = try await agent.writeConfig(p.vmID) } }
-        table.on(RemoveConfigAction.self) { p, _ in try await agent.serialized(p.vmID) { try await agent.removeConfig(p.vmID) } }
-        table.on(ForgetVMAction.self) { p, _ in try await agent.serialized(p.vmID) { try await agent.forget(p.vmID) } }
+        table.on(WriteConfigAction.self) { p, c in try await agent.serialized(p.vmID, c) { _ = try await agent.writeConfig(p.vmID) } }
+        table.on(RemoveConfigAction.self) { p, c in try await agent.serialized(p.vmID, c) { try await agent.removeConfig(p.vmID) } }
+        table.on(ForgetVMAction.self) { p, c in try await agent.serialized(p.vmID, c) { try await agent.forget(p.vmID) } }
         table.on(StartAction.self) { p, c in try await agent.lifecycle(p.vmID, c) { try await agent.start(p.vmID) } }
         table.on(StopAction.self) { p, c in try await agent.lifecycle(p.vmID, c) { try await agent.stop(p.vmID, timeoutSeconds: p.timeoutSeconds) } }
         table.on(ShutdownAction.self) { p, c in

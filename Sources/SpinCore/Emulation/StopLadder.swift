@@ -2,7 +2,8 @@ import Foundation
 
 /// The one way spin stops a qemu, for every supervisor: a graceful power-off through QMP
 /// (when the timeout allows one), then SIGTERM, then SIGKILL — and success only once the
-/// process is gone.
+/// process is gone. Before each signal it checks the running command's lease
+/// (``LeaseCheck``): an agent that lost its lease never kills.
 struct StopLadder: Sendable {
     /// Asks the guest to power off; true once it did within the given time.
     var powerOff: @Sendable (Duration) async -> Bool
@@ -21,8 +22,10 @@ struct StopLadder: Sendable {
     /// - Throws: ``SpinError`` `.actionFailed` when the process outlives SIGKILL.
     func run(timeout: Duration, vm: String) async throws {
         if timeout > .zero, await powerOff(timeout), try await waitGone(exitGrace) { return }
+        try await LeaseCheck.verify()
         await signal(SIGTERM)
         if try await waitGone(termGrace) { return }
+        try await LeaseCheck.verify()
         await signal(SIGKILL)
         if try await waitGone(killGrace) { return }
         throw SpinError(.actionFailed, "qemu of VM \(vm) is still alive \(killGrace) after SIGKILL (stuck in the kernel, for instance on a hung disk); spin stop \(vm) tries again")
