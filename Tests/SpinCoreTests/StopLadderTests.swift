@@ -17,7 +17,7 @@ struct StopLadderTests {
             self.goneAfter = goneAfter
         }
 
-        var ladder: StopLadder {
+        func ladder(leaseCheck: (@Sendable () async throws -> Void)? = nil) -> StopLadder {
             StopLadder(
                 powerOff: { _ in self.poweredOff },
                 signal: { signal in self.signals.update { $0.append(signal) } },
@@ -25,37 +25,35 @@ struct StopLadderTests {
                     if self.poweredOff { return true }
                     return self.goneAfter.map { limit in self.signals.update { $0.count } >= limit } ?? false
                 },
-                exitGrace: .zero, termGrace: .zero, killGrace: .zero)
+                exitGrace: .zero, termGrace: .zero, killGrace: .zero, leaseCheck: leaseCheck)
         }
     }
 
     @Test("a guest that powers off gets no signal")
     func poweredOff() async throws {
         let stand = Stand(poweredOff: true, goneAfter: nil)
-        try await stand.ladder.run(timeout: .seconds(1), vm: "web")
+        try await stand.ladder().run(timeout: .seconds(1), vm: "web")
         #expect(stand.signals.update { $0 } == [])
     }
 
     @Test("no power-off: SIGTERM, then SIGKILL when SIGTERM was not enough")
     func forced() async throws {
         let stand = Stand(poweredOff: false, goneAfter: 2)
-        try await stand.ladder.run(timeout: .seconds(1), vm: "web")
+        try await stand.ladder().run(timeout: .seconds(1), vm: "web")
         #expect(stand.signals.update { $0 } == [SIGTERM, SIGKILL])
     }
 
     @Test("a process that outlives SIGKILL is a failure, not a success")
     func survivor() async throws {
         let stand = Stand(poweredOff: false, goneAfter: nil)
-        await #expect(throws: SpinError.self) { try await stand.ladder.run(timeout: .zero, vm: "web") }
+        await #expect(throws: SpinError.self) { try await stand.ladder().run(timeout: .zero, vm: "web") }
     }
 
     @Test("once the command's lease is lost, the ladder sends no signal")
     func leaseLost() async throws {
         let stand = Stand(poweredOff: false, goneAfter: 1)
         await #expect(throws: SpinError.self) {
-            try await LeaseCheck.$current.withValue({ throw SpinError(.failedPrecondition, "lease lost") }) {
-                try await stand.ladder.run(timeout: .zero, vm: "web")
-            }
+            try await stand.ladder(leaseCheck: { throw SpinError(.failedPrecondition, "lease lost") }).run(timeout: .zero, vm: "web")
         }
         #expect(stand.signals.update { $0 } == [])
     }

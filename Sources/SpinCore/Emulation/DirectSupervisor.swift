@@ -79,7 +79,7 @@ public struct DirectSupervisor: Supervisor {
     /// A second QMP socket reserved for watchers, so a watcher never blocks control.
     public func watchSocket(_ vmID: UInt64) -> String { paths(vmID).runtimeDirectory + "/watch.sock" }
 
-    public func stop(vmID: UInt64, timeout: Duration) async throws {
+    public func stop(vmID: UInt64, timeout: Duration, leaseCheck: (@Sendable () async throws -> Void)?) async throws {
         guard let identity = runningIdentity(vmID) else {
             // Not running. A crashed run is acknowledged as stopped; a VM that never ran (or
             // whose files are already gone) needs nothing.
@@ -100,7 +100,7 @@ public struct DirectSupervisor: Supervisor {
             },
             signal: { signal in if identity.isAlive { kill(identity.pid, signal) } },
             waitGone: { limit in await Self.waitForExit(identity, within: limit) },
-            exitGrace: .seconds(2), termGrace: termGrace)
+            exitGrace: .seconds(2), termGrace: termGrace, leaseCheck: leaseCheck)
         try await ladder.run(timeout: timeout, vm: String(vmID))
     }
 

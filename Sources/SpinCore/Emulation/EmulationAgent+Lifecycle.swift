@@ -41,10 +41,10 @@ extension EmulationAgent {
     }
 
     /// Stops the VM: graceful power-off, forced after the timeout. Success if stopped.
-    public func stop(_ id: UInt64, timeoutSeconds: Int?) async throws {
+    public func stop(_ id: UInt64, timeoutSeconds: Int?, leaseCheck: (@Sendable () async throws -> Void)? = nil) async throws {
         // The record may already be gone (a delete being repeated): stopping still works.
         let timeout = timeoutSeconds ?? (try? registry.vm(id: id))?.stopTimeoutSeconds ?? 30
-        try await supervisor.stop(vmID: id, timeout: .seconds(timeout))
+        try await supervisor.stop(vmID: id, timeout: .seconds(timeout), leaseCheck: leaseCheck)
     }
 
     /// Asks the guest to power off through ACPI and waits; never forces.

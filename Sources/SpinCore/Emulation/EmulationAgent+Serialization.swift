@@ -5,14 +5,12 @@ extension EmulationAgent {
     public func lock(_ id: UInt64) -> VMLock { VMLock(root: planner.root, vmID: id) }
 
     /// Runs `body` holding VM `id`'s lock: one change per VM at a time, across processes. The
-    /// command's lease is checked once the lock is held (the wait may have been long) and by
-    /// every destructive step inside (``LeaseCheck``).
+    /// command's lease is checked once the lock is held (the wait may have been long); stops
+    /// check it again before each signal.
     func serialized(_ id: UInt64, _ context: CommandContext, _ body: () async throws -> Void) async throws {
-        try await LeaseCheck.$current.withValue(context.renewLease) {
-            try await lock(id).withLock {
-                try await context.renewLease()
-                try await body()
-            }
+        try await lock(id).withLock {
+            try await context.renewLease()
+            try await body()
         }
     }
 

@@ -37,13 +37,13 @@ public struct EmulationAgent: Agent {
         table.on(RemoveConfigAction.self) { p, c in try await agent.serialized(p.vmID, c) { try await agent.removeConfig(p.vmID) } }
         table.on(ForgetVMAction.self) { p, c in try await agent.serialized(p.vmID, c) { try await agent.forget(p.vmID) } }
         table.on(StartAction.self) { p, c in try await agent.lifecycle(p.vmID, c) { try await agent.start(p.vmID) } }
-        table.on(StopAction.self) { p, c in try await agent.lifecycle(p.vmID, c) { try await agent.stop(p.vmID, timeoutSeconds: p.timeoutSeconds) } }
+        table.on(StopAction.self) { p, c in try await agent.lifecycle(p.vmID, c) { try await agent.stop(p.vmID, timeoutSeconds: p.timeoutSeconds, leaseCheck: c.renewLease) } }
         table.on(ShutdownAction.self) { p, c in
             try await agent.lifecycle(p.vmID, c) { try await agent.shutdown(p.vmID, timeoutSeconds: p.timeoutSeconds) }
         }
         table.on(RestartAction.self) { p, c in
             try await agent.lifecycle(p.vmID, c) {
-                try await agent.stop(p.vmID, timeoutSeconds: p.timeoutSeconds)
+                try await agent.stop(p.vmID, timeoutSeconds: p.timeoutSeconds, leaseCheck: c.renewLease)
                 try await agent.start(p.vmID)
             }
         }

@@ -3,7 +3,7 @@ import Foundation
 /// The one way spin stops a qemu, for every supervisor: a graceful power-off through QMP
 /// (when the timeout allows one), then SIGTERM, then SIGKILL — and success only once the
 /// process is gone. Before each signal it checks the running command's lease
-/// (``LeaseCheck``): an agent that lost its lease never kills.
+/// (``leaseCheck``): an agent that lost its lease never kills.
 struct StopLadder: Sendable {
     /// Asks the guest to power off; true once it did within the given time.
     var powerOff: @Sendable (Duration) async -> Bool
@@ -17,15 +17,17 @@ struct StopLadder: Sendable {
     var termGrace: Duration = .seconds(2)
     /// How long the kernel may take to end a process after SIGKILL.
     var killGrace: Duration = .seconds(10)
+    /// Throws when the command doing the stop lost its lease; asked right before each signal.
+    var leaseCheck: (@Sendable () async throws -> Void)? = nil
 
     /// Climbs the ladder for the VM named `vm`.
     /// - Throws: ``SpinError`` `.actionFailed` when the process outlives SIGKILL.
     func run(timeout: Duration, vm: String) async throws {
         if timeout > .zero, await powerOff(timeout), try await waitGone(exitGrace) { return }
-        try await LeaseCheck.verify()
+        try await leaseCheck?()
         await signal(SIGTERM)
         if try await waitGone(termGrace) { return }
-        try await LeaseCheck.verify()
+        try await leaseCheck?()
         await signal(SIGKILL)
         if try await waitGone(killGrace) { return }
         throw SpinError(.actionFailed, "qemu of VM \(vm) is still alive \(killGrace) after SIGKILL (stuck in the kernel, for instance on a hung disk); spin stop \(vm) tries again")

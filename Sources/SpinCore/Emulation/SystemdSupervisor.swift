@@ -119,7 +119,7 @@ public struct SystemdSupervisor: Supervisor {
         }
     }
 
-    public func stop(vmID: UInt64, timeout: Duration) async throws {
+    public func stop(vmID: UInt64, timeout: Duration, leaseCheck: (@Sendable () async throws -> Void)?) async throws {
         let name = Self.unitName(vmID)
         let current = try await status(vmID: vmID)
         if current.state == .stopped || current.state == .crashed { return }
@@ -139,7 +139,7 @@ public struct SystemdSupervisor: Supervisor {
             },
             signal: { signal in try? await manager.killUnit(name, signal: signal) },
             waitGone: { limit in try await self.waitForInactive(name, within: limit) },
-            termGrace: termGrace)
+            termGrace: termGrace, leaseCheck: leaseCheck)
         try await ladder.run(timeout: timeout, vm: String(vmID))
         // Killed on purpose: not a crash.
         try? await manager.resetFailedUnit(name)
