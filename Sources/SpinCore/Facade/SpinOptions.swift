@@ -42,6 +42,11 @@ public struct SpinOptions: Sendable {
     public var bootIDFile: String?
     /// The cap of each VM's serial log and how often the agents' process checks it.
     public var serialLog = SerialLogKeeper.Settings()
+    /// The host directories callers may name paths in (volume directories, CD-ROMs, kernels,
+    /// initrds); nil allows every path this process can reach — the embedded CLI, which acts
+    /// with its own user's rights. The server sets it from `--allow-path` (default: the data
+    /// root); a path outside is refused with `.forbidden`.
+    public var allowedPaths: AllowedRoots?
 
     /// Creates options.
     public init(
