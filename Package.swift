@@ -41,12 +41,13 @@ let package = Package(
             pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]
         ),
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         .target(name: "SpinStore", dependencies: ["CLMDB"], exclude: ["README.md"]),
         .target(name: "SpinQemu", exclude: ["README.md"]),
         .target(
             name: "SpinCore",
             dependencies: [
-                "SpinStore", "SpinQemu", "CSystemd",
+                "SpinStore", "SpinQemu", "CSystemd", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,6 +1,8 @@
 import Foundation
 
-/// Where spin keeps its data: an explicit path, else `$SPIN_ROOT`, else `~/.config/spin`.
+/// Where spin keeps its data: an explicit path, else `$SPIN_ROOT`, else `/var/lib/spin` for
+/// root (a system service; qemu's unprivileged user must be able to pass through the
+/// directories above its files, which `/root` never lets it), else `~/.config/spin`.
 ///
 /// Layout: `spin.lmdb/` (the store), `images/<volume>/` (default volume root), `vms/<id>/`
 /// (per-VM files such as the serial log).
@@ -14,6 +16,8 @@ public struct SpinRoot: Sendable, Equatable {
             path = SpinRoot.absolute(explicit)
         } else if let fromEnv = environment["SPIN_ROOT"], !fromEnv.isEmpty {
             path = SpinRoot.absolute(fromEnv)
+        } else if geteuid() == 0 {
+            path = "/var/lib/spin"
         } else {
             let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
             path = home + "/.config/spin"

@@ -32,6 +32,8 @@ struct CLI: Sendable {
     static func with<T>(_ body: (CLI) async throws -> T) async throws -> T {
         var template = Array("/var/tmp/spin-clitest.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw HarnessError("mkdtemp failed") }
+        // Searchable (not listable) by the unprivileged qemu user, as an operator would set it.
+        chmod(made, 0o711)
         let cli = CLI(directory: String(cString: made))
         defer { try? FileManager.default.removeItem(atPath: cli.directory) }
         return try await body(cli)

@@ -131,7 +131,8 @@ struct SystemdUnitFileTests {
             vmID: 7, name: "web", executable: "/usr/bin/qemu-system-x86_64", arguments: ["-name", "web"],
             accelerator: "tcg", acceleratorReason: "test", stopTimeoutSeconds: 30, autostart: autostart,
             paths: .init(vmDirectory: "/r/vms/7", runtimeDirectory: "/run/spin-x/7", qmpSocket: "/run/spin-x/7/qmp.sock",
-                         serialSocket: "/run/spin-x/7/serial.sock", vncSocket: "/run/spin-x/7/vnc.sock", serialLog: "/r/vms/7/serial.log"))
+                         serialSocket: "/run/spin-x/7/serial.sock", vncSocket: "/run/spin-x/7/vnc.sock", serialLog: "/r/vms/7/serial.log"),
+            qemuUser: nil, files: [])
     }
 
     @Test("an autostart VM's unit is wanted by default.target under a user manager and multi-user.target under the system one")

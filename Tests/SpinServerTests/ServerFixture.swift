@@ -19,6 +19,8 @@ struct ServerFixture: Sendable {
         var template = Array("/tmp/spin-srv.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw FixtureError("mkdtemp failed") }
         let directory = String(cString: made)
+        // Searchable (not listable) by the unprivileged qemu user, as an operator would set it.
+        chmod(directory, 0o711)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let spin = try await Spin.open(root: SpinRoot(explicit: directory + "/root"), options: SpinOptions(supervisor: .direct, runsAgents: runsAgents))
         let fixture = ServerFixture(spin: spin, directory: directory)

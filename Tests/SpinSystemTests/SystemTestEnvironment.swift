@@ -28,6 +28,8 @@ struct SystemTestEnvironment: Sendable {
         var template = Array("/var/tmp/spin-sys.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw HarnessError("mkdtemp failed") }
         let directory = String(cString: made)
+        // Searchable (not listable) by the unprivileged qemu user, as an operator would set it.
+        chmod(directory, 0o711)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let root = SpinRoot(explicit: directory + "/root")
         switch kind {

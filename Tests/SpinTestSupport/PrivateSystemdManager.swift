@@ -60,6 +60,8 @@ public final class PrivateSystemdManager: Sendable {
         var template = Array("/var/tmp/spin-sd.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw HarnessError("mkdtemp failed: \(errnoText())") }
         let root = String(cString: made)
+        // Searchable (not listable) by the unprivileged qemu user, as an operator would set it.
+        chmod(root, 0o711)
         for (dir, mode) in [(root + "/home", mode_t(0o755)), (root + "/run", mode_t(0o700))] {
             guard mkdir(dir, mode) == 0, chmod(dir, mode) == 0 else { throw HarnessError("mkdir \(dir): \(errnoText())") }
         }

@@ -32,7 +32,7 @@ public struct DirectSupervisor: Supervisor {
 
     public func writeConfig(_ plan: LaunchPlan) async throws -> Bool {
         let paths = paths(plan.vmID)
-        try paths.create()
+        try paths.create(qemuUser: plan.qemuUser)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let data = try encoder.encode(plan)
@@ -57,7 +57,7 @@ public struct DirectSupervisor: Supervisor {
             throw SpinError(.failedPrecondition, "VM \(vmID) has no launch description; run its write_config first (spin vm update \(vmID) rewrites it)")
         }
         let plan = try JSONDecoder().decode(LaunchPlan.self, from: data)
-        try paths.create()
+        try paths.create(qemuUser: plan.qemuUser)
         try RuntimeLeftovers(files: [paths.pidFile], sockets: [paths.qmpSocket, paths.serialSocket, paths.vncSocket, watchSocket(vmID)])
             .removeProvenStale(vm: plan.name)
         // Evidence that a launch began, before there is a process: should this caller die
@@ -65,7 +65,8 @@ public struct DirectSupervisor: Supervisor {
         try? FileManager.default.removeItem(atPath: stoppedMarker(vmID))
         try JSONEncoder().encode(ProcessIdentity(pid: 0, startTime: 0, bootID: BootID.current(file: bootIDFile))).write(to: URL(fileURLWithPath: identityFile(vmID)), options: .atomic)
         let arguments = plan.arguments + ["-qmp", "unix:\(watchSocket(vmID)),server=on,wait=off"]
-        let result = try await ProcessRunner.run(plan.executable, arguments, check: false)
+        let command = try PrivilegeDrop(user: plan.qemuUser).command(plan.executable, arguments)
+        let result = try await ProcessRunner.run(command.executable, command.arguments, check: false)
         guard var identity = runningIdentity(vmID) else {
             if result.termination != .exited(0) {
                 throw SpinError(.actionFailed, "qemu for VM \(plan.name) did not start: \(result.standardErrorText.trimmingCharacters(in: .whitespacesAndNewlines))")

@@ -8,7 +8,9 @@ extension EmulationAgent {
     public func start(_ id: UInt64) async throws {
         let current = try await status(id).state
         if current == .running || current == .paused || current == .internalError { return }
-        _ = try await writeConfig(id)
+        let plan = try plan(id)
+        _ = try await supervisor.writeConfig(plan)
+        try QemuFileGrants(root: planner.root).prepare(plan)
         SerialLogRotator().rotateIfNeeded(paths(id).serialLog)
         do {
             try await supervisor.start(vmID: id)

@@ -23,6 +23,10 @@ public struct LaunchPlan: Sendable, Equatable, Codable {
     public var autostart: Bool
     /// The VM's files.
     public var paths: RuntimePathsRecord
+    /// The user qemu runs as when that is not spin's own user (spin runs as root); nil: spin's.
+    public var qemuUser: QemuUser?
+    /// Every host file qemu opens, and how.
+    public var files: [LaunchFile]
 
     /// `paths` in a Codable form.
     public struct RuntimePathsRecord: Sendable, Equatable, Codable {
@@ -47,10 +51,14 @@ public struct LaunchPlanner: Sendable {
     public let sandbox: Bool
     /// The probe's recent answers, for status reports of VMs that have not started.
     public let recentChoice: RecentAcceleratorChoice
+    /// The user qemu runs as when spin is root (``QemuUser/resolve(name:)``); nil:
+    /// ``QemuUser/defaultName``. Looked up at each plan, so a user made later is found.
+    public let qemuUserName: String?
 
     /// Creates a planner.
-    public init(root: SpinRoot, binary: QemuBinary, probe: AcceleratorProbe = AcceleratorProbe(), sandbox: Bool) {
+    public init(root: SpinRoot, binary: QemuBinary, probe: AcceleratorProbe = AcceleratorProbe(), sandbox: Bool, qemuUserName: String? = nil) {
         self.root = root
+        self.qemuUserName = qemuUserName
         self.binary = binary
         self.probe = probe
         self.sandbox = sandbox
@@ -66,8 +74,19 @@ public struct LaunchPlanner: Sendable {
     public func plan(for vm: VM, volumes: [String: Volume], images: [String: Image] = [:], daemonize: Bool = false) throws -> LaunchPlan {
         let paths = RuntimePaths(root: root, vmID: vm.id)
         let requested = vm.accelerator.flatMap(Accelerator.init(rawValue:)) ?? .auto
-        let choice = probe.choose(requested)
+        let user = try QemuUser.resolve(name: qemuUserName)
+        let qemuUser = user.isOtherUser ? user : nil
+        var choice = probe.choose(requested)
+        if choice.accelerator == .kvm, let qemuUser,
+            QemuFileAccess.firstDenied([.init(what: "KVM device", path: probe.kvmDevicePath, need: .readWrite)], as: qemuUser) != nil
+        {
+            if requested == .kvm {
+                throw SpinError(.failedPrecondition, "VM \(vm.name) asks for KVM, but qemu runs as \(qemuUser.name), which cannot open \(probe.kvmDevicePath); add it to the device's group (usermod -aG kvm \(qemuUser.name)) or use --accel tcg")
+            }
+            choice = .init(accelerator: .tcg, reason: "KVM works here, but the qemu user \(qemuUser.name) cannot open \(probe.kvmDevicePath) (usermod -aG kvm \(qemuUser.name) fixes it); using TCG")
+        }
         var config = QemuConfiguration(name: vm.name, accelerator: choice.accelerator, cpuCount: vm.cpus, memoryMiB: vm.memoryMiB)
+        var files: [LaunchFile] = []
         for attachment in vm.storage {
             switch attachment {
             case .disk(let volumeName, let imageName):
@@ -76,12 +95,16 @@ public struct LaunchPlanner: Sendable {
                 }
                 let format = images["\(volumeName)/\(imageName)"]?.format ?? .qcow2
                 config.disks.append(QemuDisk(path: volume.path + "/" + imageName, format: format == .raw ? .raw : .qcow2))
+                files.append(LaunchFile(what: "disk image", path: volume.path + "/" + imageName, access: .readWrite, granted: true))
             case .cdrom(let path):
                 config.cdroms.append(QemuCDROM(path: path))
+                files.append(LaunchFile(what: "CD-ROM", path: path, access: .read, granted: false))
             }
         }
         if let kernel = vm.kernel {
             config.directBoot = QemuDirectBoot(kernel: kernel.kernel, initrd: kernel.initrd, append: kernel.append)
+            files.append(LaunchFile(what: "kernel", path: kernel.kernel, access: .read, granted: false))
+            if let initrd = kernel.initrd { files.append(LaunchFile(what: "initrd", path: initrd, access: .read, granted: false)) }
         } else if !config.cdroms.isEmpty {
             config.bootOrder = [.cdrom, .disk]
         }
@@ -89,6 +112,7 @@ public struct LaunchPlanner: Sendable {
             QemuPortForward(transport: $0.protocol == .udp ? .udp : .tcp, hostAddress: $0.hostAddress, hostPort: $0.hostPort, guestPort: $0.guestPort)
         })
         config.serial = QemuSerial(socketPath: paths.serialSocket, logPath: paths.serialLog)
+        files.append(LaunchFile(what: "serial log", path: paths.serialLog, access: .readWrite, granted: true))
         config.qmpSocketPath = paths.qmpSocket
         config.vncSocketPath = paths.vncSocket
         config.noReboot = vm.kernel != nil
@@ -109,16 +133,18 @@ public struct LaunchPlanner: Sendable {
             accelerator: choice.accelerator.rawValue, acceleratorReason: choice.reason,
             stopTimeoutSeconds: vm.stopTimeoutSeconds, autostart: vm.autostart,
             paths: .init(vmDirectory: paths.vmDirectory, runtimeDirectory: paths.runtimeDirectory, qmpSocket: paths.qmpSocket,
-                         serialSocket: paths.serialSocket, vncSocket: paths.vncSocket, serialLog: paths.serialLog))
+                         serialSocket: paths.serialSocket, vncSocket: paths.vncSocket, serialLog: paths.serialLog),
+            qemuUser: qemuUser, files: files)
     }
 }
 
 extension LaunchPlan {
     private enum CodingKeys: String, CodingKey {
-        case vmID, name, executable, arguments, accelerator, acceleratorReason, stopTimeoutSeconds, autostart, paths
+        case vmID, name, executable, arguments, accelerator, acceleratorReason, stopTimeoutSeconds, autostart, paths, qemuUser, files
     }
 
-    /// Decodes a plan; `autostart` may be absent (plans written before it existed).
+    /// Decodes a plan; `autostart`, `qemuUser` and `files` may be absent (plans written before
+    /// they existed).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -128,6 +154,8 @@ extension LaunchPlan {
             acceleratorReason: try c.decode(String.self, forKey: .acceleratorReason),
             stopTimeoutSeconds: try c.decode(Int.self, forKey: .stopTimeoutSeconds),
             autostart: try c.decodeIfPresent(Bool.self, forKey: .autostart) ?? false,
-            paths: try c.decode(RuntimePathsRecord.self, forKey: .paths))
+            paths: try c.decode(RuntimePathsRecord.self, forKey: .paths),
+            qemuUser: try c.decodeIfPresent(QemuUser.self, forKey: .qemuUser),
+            files: try c.decodeIfPresent([LaunchFile].self, forKey: .files) ?? [])
     }
 }

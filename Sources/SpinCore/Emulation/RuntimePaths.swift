@@ -4,15 +4,22 @@ import Foundation
 /// launch description, pidfile) and runtime sockets in a short directory, so unix socket
 /// paths stay under the kernel's 108-byte limit.
 ///
-/// The runtime directory is `<base>/spin-<tag>/<id>/`, where `<tag>` is derived from the data
-/// root (two roots never share sockets) and `<base>` is `$SPIN_RUNTIME_DIR` if set, else `/run`
-/// for root, else `$XDG_RUNTIME_DIR`, else `/tmp`. It depends on the root and the user, not on
-/// the process, so the CLI, the server and systemd's `ExecStop` all find the same sockets.
+/// The runtime directory is `<base>/<tag>/<id>/`, where `<tag>` is derived from the data root
+/// (two roots never share sockets) and `<base>` is `$SPIN_RUNTIME_DIR` if set, else
+/// `/run/spin` for root, else `$XDG_RUNTIME_DIR/spin`, else `/tmp/spin-<uid>`. It depends on
+/// the root and the user, not on the process, so the CLI, the server and systemd's `ExecStop`
+/// all find the same sockets. Before use, ``verify()`` checks that spin's user owns every level
+/// and that no one else can write to it (``RuntimeDirectoryCheck``): a directory someone else
+/// made first — their `qmp.sock` would otherwise be taken for the VM's — is refused.
 public struct RuntimePaths: Sendable, Equatable {
     /// The VM's id.
     public let vmID: UInt64
     /// The VM's durable directory under the data root.
     public let vmDirectory: String
+    /// The base of every runtime directory of this user (`/run/spin`, …).
+    public let base: String
+    /// The data root's directory inside ``base``.
+    public let rootDirectory: String
     /// The VM's runtime directory (sockets).
     public let runtimeDirectory: String
 
@@ -23,19 +30,22 @@ public struct RuntimePaths: Sendable, Equatable {
     public init(root: SpinRoot, vmID: UInt64, environment: [String: String]? = nil) {
         self.vmID = vmID
         vmDirectory = root.vmDirectory(id: vmID)
+        base = Self.base(environment: environment)
+        rootDirectory = base + "/" + Self.tag(for: root.path)
+        runtimeDirectory = rootDirectory + "/\(vmID)"
+    }
+
+    /// The base directory: `$SPIN_RUNTIME_DIR`, `/run/spin` for root, `$XDG_RUNTIME_DIR/spin`,
+    /// else `/tmp/spin-<uid>`.
+    public static func base(environment: [String: String]? = nil) -> String {
         func variable(_ name: String) -> String? {
             let value = environment.map { $0[name] } ?? getenv(name).map { String(cString: $0) }
             return value.flatMap { $0.isEmpty ? nil : $0 }
         }
-        let base: String
-        if let explicit = variable("SPIN_RUNTIME_DIR") {
-            base = explicit
-        } else if getuid() == 0 {
-            base = "/run"
-        } else {
-            base = variable("XDG_RUNTIME_DIR") ?? "/tmp"
-        }
-        runtimeDirectory = "\(base)/spin-\(RuntimePaths.tag(for: root.path))/\(vmID)"
+        if let explicit = variable("SPIN_RUNTIME_DIR") { return explicit }
+        if geteuid() == 0 { return "/run/spin" }
+        if let runtime = variable("XDG_RUNTIME_DIR") { return runtime + "/spin" }
+        return "/tmp/spin-\(geteuid())"
     }
 
     /// The QMP socket.
@@ -53,11 +63,27 @@ public struct RuntimePaths: Sendable, Equatable {
     /// The launch description under the direct supervisor.
     public var launchFile: String { vmDirectory + "/launch.json" }
 
-    /// Creates both directories (mode 0700).
-    public func create() throws {
-        for directory in [vmDirectory, runtimeDirectory] {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        }
+    /// Creates both directories (mode 0700), the runtime one owned by `qemuUser` when qemu runs
+    /// as another user, after checking every level of the runtime directory.
+    /// - Throws: ``SpinError`` `.failedPrecondition` for a level someone else owns or may write.
+    public func create(qemuUser: QemuUser? = nil) throws {
+        try FileManager.default.createDirectory(atPath: vmDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let other = qemuUser.flatMap { $0.isOtherUser ? $0 : nil }
+        let check = RuntimeDirectoryCheck(qemuUID: other?.uid)
+        // Root's levels can be passed through (not listed) by the qemu user; a user's are private.
+        try check.ensure(base, mode: geteuid() == 0 ? 0o711 : 0o700, strictMode: base.hasPrefix("/tmp/"))
+        try check.ensure(rootDirectory, mode: geteuid() == 0 ? 0o711 : 0o700)
+        let vmCheck = RuntimeDirectoryCheck(qemuUID: other?.uid, allowAnyQemuOwner: other == nil)
+        try vmCheck.ensure(runtimeDirectory, mode: 0o700, owner: other)
+    }
+
+    /// Checks the runtime directory's levels that exist, creating nothing.
+    /// - Throws: ``SpinError`` `.failedPrecondition` for a level someone else owns or may write.
+    public func verify() throws(SpinError) {
+        let check = RuntimeDirectoryCheck(qemuUID: nil, allowAnyQemuOwner: true)
+        try check.verify(base, strictMode: base.hasPrefix("/tmp/"))
+        try check.verify(rootDirectory)
+        try check.verify(runtimeDirectory)
     }
 
     /// Removes the runtime directory and the VM directory.

@@ -35,7 +35,7 @@ public struct SystemdSupervisor: Supervisor {
     private var ownerTag: String { Self.ownerTag(root) }
 
     public func writeConfig(_ plan: LaunchPlan) async throws -> Bool {
-        try RuntimePaths(root: root, vmID: plan.vmID).create()
+        try RuntimePaths(root: root, vmID: plan.vmID).create(qemuUser: plan.qemuUser)
         let name = Self.unitName(plan.vmID)
         try checkOwnership(name)
         let unit = Self.unitFile(for: plan, root: root, helperCommand: helperCommand, scope: manager.scope)
@@ -54,18 +54,28 @@ public struct SystemdSupervisor: Supervisor {
     /// `ExecStop` through `helperCommand`, and for an autostart VM an `[Install]` section
     /// wanting it from ``installTarget(for:)``. The manager may start an enabled unit at its
     /// own start, when the runtime directory went with the old boot's `/run`, so
-    /// `ExecStartPre` recreates it.
+    /// `ExecStartPre` recreates it. When qemu runs as another user (``LaunchPlan/qemuUser``) the
+    /// unit runs it as that user in a ``UnitSandbox`` that sees only the VM's own files.
     public static func unitFile(for plan: LaunchPlan, root: SpinRoot, helperCommand: [String]?, scope: SystemdScope) -> UnitFile {
         let paths = RuntimePaths(root: root, vmID: plan.vmID)
         let stop = helperCommand.map {
             $0 + ["qmp", "shutdown", String(plan.vmID), "--root", root.path, "--timeout", String(plan.stopTimeoutSeconds)]
         }
+        var makeRuntime = ["/bin/mkdir", "-p", "-m", "0700", paths.runtimeDirectory]
+        var sandbox: UnitSandbox?
+        if let user = plan.qemuUser {
+            makeRuntime = ["/usr/bin/install", "-d", "-m", "0700", "-o", String(user.uid), "-g", String(user.gid), paths.runtimeDirectory]
+            sandbox = UnitSandbox(
+                user: user.name, group: String(user.gid),
+                writablePaths: plan.files.filter { $0.access == .readWrite }.map(\.path) + [paths.runtimeDirectory],
+                readOnlyPaths: plan.files.filter { $0.access == .read }.map(\.path))
+        }
         return UnitFile(
             name: unitName(plan.vmID), description: "spin VM \(plan.name) \(ownerTag(root))",
             execStart: [plan.executable] + plan.arguments,
-            execStartPre: [["/bin/mkdir", "-p", "-m", "0700", paths.runtimeDirectory]], execStop: stop,
+            execStartPre: [makeRuntime], execStop: stop,
             timeoutStop: .seconds(plan.stopTimeoutSeconds + 5), killMode: .mixed,
-            wantedBy: plan.autostart ? [installTarget(for: scope)] : [], logFile: paths.qemuLog)
+            wantedBy: plan.autostart ? [installTarget(for: scope)] : [], logFile: paths.qemuLog, sandbox: sandbox)
     }
 
     /// The target autostart VMs are wanted by: `multi-user.target` for the system manager,

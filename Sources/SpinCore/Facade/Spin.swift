@@ -69,7 +69,7 @@ public final class Spin: Sendable {
         } catch {
             throw SpinError(.unavailable, "\(error); install qemu-system-x86 and qemu-utils (scripts/install-deps)", cause: error)
         }
-        let planner = LaunchPlanner(root: root, binary: binary, probe: options.acceleratorProbe, sandbox: await binary.supportsSandbox())
+        let planner = LaunchPlanner(root: root, binary: binary, probe: options.acceleratorProbe, sandbox: await binary.supportsSandbox(), qemuUserName: options.qemuUser)
         let supervisor = try await Self.makeSupervisor(root: root, options: options)
         let emulation = EmulationAgent(registry: registry, planner: planner, supervisor: supervisor)
         let spin = Spin(root: root, store: store, registry: registry, broker: broker, storage: storage, emulation: emulation, options: options)

@@ -47,6 +47,10 @@ public struct SpinOptions: Sendable {
     /// with its own user's rights. The server sets it from `--allow-path` (default: the data
     /// root); a path outside is refused with `.forbidden`.
     public var allowedPaths: AllowedRoots?
+    /// The unprivileged user qemu runs as when this process is root; nil:
+    /// `$SPIN_QEMU_USER`, else `spin-qemu` (``QemuUser/defaultName``). When spin is not root,
+    /// qemu runs as spin's own user and this must be nil.
+    public var qemuUser: String? = ProcessInfo.processInfo.environment["SPIN_QEMU_USER"].flatMap { $0.isEmpty ? nil : $0 }
 
     /// Creates options.
     public init(

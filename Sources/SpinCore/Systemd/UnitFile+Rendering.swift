@@ -10,12 +10,13 @@ extension UnitFile {
         try appendUnits(wants, "Wants", to: &lines)
 
         lines += ["", "[Service]", "Type=simple"]
+        let privileged = sandbox == nil ? "" : "+"
         for command in execStartPre {
-            lines.append("ExecStartPre=" + (try UnitFileSyntax.commandLine(command, field: "ExecStartPre")))
+            lines.append("ExecStartPre=" + privileged + (try UnitFileSyntax.commandLine(command, field: "ExecStartPre")))
         }
         lines.append("ExecStart=" + (try UnitFileSyntax.commandLine(execStart, field: "ExecStart")))
         if let execStop {
-            lines.append("ExecStop=" + (try UnitFileSyntax.commandLine(execStop, field: "ExecStop")))
+            lines.append("ExecStop=" + privileged + (try UnitFileSyntax.commandLine(execStop, field: "ExecStop")))
         }
         if let timeoutStop {
             let ms = max(0, timeoutStop.components.seconds * 1000 + (timeoutStop.components.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
@@ -37,6 +38,7 @@ extension UnitFile {
             lines.append("StandardOutput=append:" + value)
             lines.append("StandardError=append:" + value)
         }
+        if let sandbox { lines += try sandbox.lines() }
         for key in environment.keys.sorted() {
             guard Self.isVariableName(key) else {
                 throw SpinError(.invalidArgument, "environment variable name \"\(key)\" is not valid; use letters, digits and _")

@@ -42,13 +42,16 @@ public struct UnitFile: Sendable, Hashable {
     /// A file that receives the service's standard output and error
     /// (`StandardOutput=append:` / `StandardError=append:`), an absolute path.
     public var logFile: String?
+    /// The confinement when qemu runs as another user; nil: none. With one, `ExecStartPre=`
+    /// and `ExecStop=` run with full privileges (`+`).
+    public var sandbox: UnitSandbox?
 
     /// Creates a unit description.
     public init(
         name: String, description: String, execStart: [String], execStartPre: [[String]] = [], execStop: [String]? = nil,
         timeoutStop: Duration? = nil, killMode: KillMode? = nil, environment: [String: String] = [:],
         workingDirectory: String? = nil, after: [String] = [], wants: [String] = [], wantedBy: [String] = [],
-        logFile: String? = nil
+        logFile: String? = nil, sandbox: UnitSandbox? = nil
     ) {
         self.name = name
         self.description = description
@@ -63,6 +66,7 @@ public struct UnitFile: Sendable, Hashable {
         self.wants = wants
         self.wantedBy = wantedBy
         self.logFile = logFile
+        self.sandbox = sandbox
     }
 
     /// The unit name of a VM: `spin-<id>.service`.

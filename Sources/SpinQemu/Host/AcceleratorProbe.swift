@@ -15,6 +15,12 @@ public struct AcceleratorProbe: Sendable {
         public var accelerator: Accelerator
         /// Why, in plain words.
         public var reason: String
+
+        /// Creates a choice.
+        public init(accelerator: Accelerator, reason: String) {
+            self.accelerator = accelerator
+            self.reason = reason
+        }
     }
 
     /// The KVM device (injectable for tests).

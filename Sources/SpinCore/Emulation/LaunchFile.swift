@@ -1,0 +1,29 @@
+/// A host file qemu opens for a VM, with what it does with it: what ``QemuFileGrants`` gives
+/// the qemu user, what the unit's sandbox binds in, and what is checked before qemu starts.
+public struct LaunchFile: Sendable, Equatable, Codable {
+    /// What qemu does with the file.
+    public enum Access: String, Sendable, Codable {
+        /// Reads it: a CD-ROM, a kernel, an initrd.
+        case read
+        /// Reads and writes it: a disk image, the serial log.
+        case readWrite
+    }
+
+    /// What the file is, for messages: "disk image", "CD-ROM", "kernel", "initrd", "serial log".
+    public var what: String
+    /// Its absolute path.
+    public var path: String
+    /// What qemu does with it.
+    public var access: Access
+    /// Whether spin made the file and gives the qemu user access to it (images, the serial
+    /// log); a file the caller named (a CD-ROM, a kernel) must already be readable by that user.
+    public var granted: Bool
+
+    /// Creates a description.
+    public init(what: String, path: String, access: Access, granted: Bool) {
+        self.what = what
+        self.path = path
+        self.access = access
+        self.granted = granted
+    }
+}

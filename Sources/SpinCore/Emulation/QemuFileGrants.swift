@@ -1,0 +1,85 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Gives the qemu user exactly one VM's files before it starts, then checks, as that user,
+/// that qemu can open every file it will: the disk images and the serial log get an ACL entry
+/// (read and write) for the user, and the directories spin made on the way to them (the data
+/// root and below, the images' volume directories) one that lets it pass through (search, not
+/// list). Owners and mode bits stay as they were. Files the caller named — CD-ROMs, kernels,
+/// initrds — get nothing: they must already be readable by the user, or the start fails here,
+/// before any qemu runs, naming the file and the user.
+struct QemuFileGrants {
+    /// The data root: directories inside it are spin's.
+    let root: SpinRoot
+
+    /// Grants and checks the files of `plan`; without a ``LaunchPlan/qemuUser`` (qemu runs as
+    /// spin's own user) only checks.
+    /// - Throws: ``SpinError`` `.failedPrecondition` naming the first file qemu could not use.
+    func prepare(_ plan: LaunchPlan) throws {
+        let paths = RuntimePaths(root: root, vmID: plan.vmID)
+        try paths.create(qemuUser: plan.qemuUser)
+        let user = plan.qemuUser ?? QemuUser.processUser()
+        if let other = plan.qemuUser {
+            var directories: Set<String> = []
+            for file in plan.files where file.granted {
+                if file.what == "serial log" { try Self.createIfMissing(file.path) }
+                try Self.grant(file.path, user: other, PosixACL.read | PosixACL.write)
+                directories.formUnion(grantableDirectories(above: file.path, isDisk: file.what == "disk image"))
+            }
+            for directory in directories.sorted() {
+                try Self.grant(directory, user: other, PosixACL.execute)
+            }
+        }
+        var requirements = plan.files.map {
+            QemuFileAccess.Requirement(what: $0.what, path: $0.path, need: $0.access == .read ? .read : .readWrite)
+        }
+        requirements.append(.init(what: "runtime directory", path: paths.runtimeDirectory, need: .createIn))
+        try QemuFileAccess.check(requirements, as: user, vm: plan.name)
+    }
+
+    /// The directories above `path` that spin may open for passing through: the data root and
+    /// every directory inside it, and for a disk image its volume's directory (registered for
+    /// spin's use). Others are the operator's, and stay as they are.
+    func grantableDirectories(above path: String, isDisk: Bool) -> [String] {
+        var result: [String] = []
+        var directory = (path as NSString).deletingLastPathComponent
+        if isDisk { result.append(directory) }
+        while directory.count > 1 {
+            if directory == root.path || directory.hasPrefix(root.path + "/") { result.append(directory) }
+            directory = (directory as NSString).deletingLastPathComponent
+        }
+        return result
+    }
+
+    /// Adds `permissions` for `user` to the ACL of `path` (opened without following a link),
+    /// unless it has them already.
+    static func grant(_ path: String, user: QemuUser, _ permissions: UInt16) throws {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard fd >= 0 else {
+            let reason = Errno(errno)
+            if reason.code == ENOENT { return }  // the access check names it
+            throw SpinError(.failedPrecondition, "cannot open \(path) to give the qemu user \(user.name) access: \(reason)")
+        }
+        defer { close(fd) }
+        var acl: PosixACL
+        switch PosixACL.read(fd: fd) {
+        case .success(let current): acl = current
+        case .failure(let reason): throw SpinError(.failedPrecondition, "cannot read the ACL of \(path): \(reason)")
+        }
+        if let present = acl.permissions(ofUser: user.uid), present & permissions == permissions { return }
+        acl.grant(user: user.uid, permissions)
+        if let reason = acl.write(fd: fd) {
+            let hint = reason.code == EOPNOTSUPP || reason.code == ENOTSUP ? "; its filesystem has no POSIX ACLs: mount it with acl, or run spin as an ordinary user" : ""
+            throw SpinError(.failedPrecondition, "cannot give the qemu user \(user.name) access to \(path): \(reason)\(hint)")
+        }
+    }
+
+    /// Makes an empty file (mode 0600) unless one is there.
+    static func createIfMissing(_ path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0o600)
+        guard fd >= 0 else { throw SpinError(.actionFailed, "cannot create \(path): \(Errno(errno))") }
+        close(fd)
+    }
+}
