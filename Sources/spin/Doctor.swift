@@ -7,7 +7,7 @@ import SpinQemu
 struct Doctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Check this host: qemu, qemu-img, accelerator, supervisor, store and runtime directory.",
+        abstract: "Check this host: qemu, qemu-img, accelerator, supervisor, store, runtime directory and qemu user.",
         discussion: """
             Each line is OK or the fix. Exits 69 when something needs fixing. With --host, shows \
             the server's report of its host (GET /v1/host).

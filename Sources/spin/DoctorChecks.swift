@@ -20,7 +20,19 @@ struct DoctorChecks {
         checks.append(Doctor.Check(name: "accelerator", ok: true, detail: "\(choice.accelerator.rawValue): \(choice.reason)", fix: nil))
         checks.append(contentsOf: await storeAndSupervisor(openSpin))
         checks.append(runtime())
+        checks.append(qemuUser())
         return checks
+    }
+
+    /// Who qemu runs as: spin's own user, or (spin as root) the unprivileged qemu user.
+    private func qemuUser() -> Doctor.Check {
+        do {
+            let user = try QemuUser.resolve(name: SpinOptions.default.qemuUser)
+            let how = user.isOtherUser ? "unprivileged; gets each VM's own files" : "spin's own user"
+            return Doctor.Check(name: "qemu-user", ok: true, detail: "\(user) (\(how))", fix: nil)
+        } catch {
+            return Doctor.Check(name: "qemu-user", ok: false, detail: error.message, fix: "sudo spin-server setup")
+        }
     }
 
     private func qemu(_ binary: QemuBinary?) async -> Doctor.Check {
@@ -70,9 +82,17 @@ struct DoctorChecks {
     }
 
     private func runtime() -> Doctor.Check {
-        let directory = URL(fileURLWithPath: RuntimePaths(root: root, vmID: 0).runtimeDirectory).deletingLastPathComponent().path
+        let paths = RuntimePaths(root: root, vmID: 0)
+        let directory = paths.rootDirectory
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try paths.verify()
+        } catch {
+            return Doctor.Check(name: "runtime", ok: false, detail: error.message, fix: "remove the directory if it is not yours, or set SPIN_RUNTIME_DIR to a private directory")
+        }
+        do {
+            guard FileManager.default.fileExists(atPath: directory) else {
+                return Doctor.Check(name: "runtime", ok: true, detail: "\(directory) (sockets; made at the first start)", fix: nil)
+            }
             let probe = directory + "/.doctor-probe"
             guard FileManager.default.createFile(atPath: probe, contents: Data()) else { throw POSIXError(.EACCES) }
             try FileManager.default.removeItem(atPath: probe)

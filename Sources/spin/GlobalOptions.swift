@@ -4,7 +4,7 @@ import SpinCore
 
 /// Flags every command accepts.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "Data root (default: $SPIN_ROOT, else ~/.config/spin).")
+    @Option(name: .long, help: "Data root (default: $SPIN_ROOT, else /var/lib/spin as root, else ~/.config/spin).")
     var root: String?
 
     @Option(name: .long, help: "A spin server to manage instead of this host: a socket path, HOST:PORT or URL (default: $SPIN_HOST).")

@@ -13,7 +13,7 @@ struct SpinCommand: AsyncParsableCommand {
         abstract: "Manage QEMU virtual machines on this host or through a spin server.",
         discussion: """
             spin works on this host directly: it opens the store under --root ($SPIN_ROOT, else \
-            ~/.config/spin) and runs what it needs in-process. With --host ($SPIN_HOST) every \
+            /var/lib/spin as root, else ~/.config/spin) and runs what it needs in-process. With --host ($SPIN_HOST) every \
             command goes to a spin server instead (spin serve runs one). VM arguments accept an \
             id or a name.
             Example: spin vm create web vol1 --cdrom /srv/iso/debian.iso && spin start web

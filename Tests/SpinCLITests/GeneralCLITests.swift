@@ -40,7 +40,7 @@ struct GeneralCLITests {
             let report = try #require(try cli.json(["doctor"]) as? [String: Any])
             #expect(report["ok"] as? Bool == true)
             let names = (report["checks"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
-            #expect(names == ["qemu", "qemu-img", "accelerator", "supervisor", "store", "runtime"])
+            #expect(names == ["qemu", "qemu-img", "accelerator", "supervisor", "store", "runtime", "qemu-user"])
         }
     }
 

@@ -31,3 +31,19 @@ public enum QemuProcesses {
         }
     }
 }
+
+extension QemuProcesses {
+    /// The real, effective, saved and filesystem uids of `pid` (`Uid:` of `/proc/<pid>/status`).
+    public static func uids(of pid: Int32) -> [UInt32]? {
+        field("Uid", of: pid)?.split(whereSeparator: { $0 == "\t" || $0 == " " }).compactMap { UInt32($0) }
+    }
+
+    /// One field of `/proc/<pid>/status`, such as `NoNewPrivs` or `CapEff`.
+    public static func field(_ name: String, of pid: Int32) -> String? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix(name + ":") {
+            return line.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces)
+        }
+        return nil
+    }
+}

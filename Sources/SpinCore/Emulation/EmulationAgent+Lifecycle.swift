@@ -80,7 +80,10 @@ extension EmulationAgent {
         var qmpStatus: String?
         // A short retry: a dead qemu's socket file refuses at once, and a status must not
         // stall on it (qemu creates its sockets before it forks, so a live one answers).
-        if process.state == .running, let client = try? await QMPClient.connect(path: paths(id).qmpSocket, retryFor: .milliseconds(20)) {
+        // A runtime directory that fails its check is someone else's: its socket is not asked.
+        if process.state == .running, (try? paths(id).verify()) != nil,
+            let client = try? await QMPClient.connect(path: paths(id).qmpSocket, retryFor: .milliseconds(20))
+        {
             defer { client.close() }
             qmpStatus = try? await client.queryStatus().status
             if qmpStatus == "shutdown", supervisor.daemonizes {

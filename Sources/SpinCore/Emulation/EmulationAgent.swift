@@ -104,6 +104,7 @@ public struct EmulationAgent: Agent {
         if state == .stopped || state == .crashed {
             throw SpinError(.failedPrecondition, "VM \(id) is not running (\(state.rawValue)); start it with spin start \(id)")
         }
+        try paths(id).verify()
         do {
             return try await QMPClient.connect(path: paths(id).qmpSocket, retryFor: retryFor)
         } catch {

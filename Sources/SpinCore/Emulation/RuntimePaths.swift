@@ -71,7 +71,7 @@ public struct RuntimePaths: Sendable, Equatable {
         let other = qemuUser.flatMap { $0.isOtherUser ? $0 : nil }
         let check = RuntimeDirectoryCheck(qemuUID: other?.uid)
         // Root's levels can be passed through (not listed) by the qemu user; a user's are private.
-        try check.ensure(base, mode: geteuid() == 0 ? 0o711 : 0o700, strictMode: base.hasPrefix("/tmp/"))
+        try check.ensure(base, mode: geteuid() == 0 ? 0o711 : 0o700, strictMode: isSharedFallback)
         try check.ensure(rootDirectory, mode: geteuid() == 0 ? 0o711 : 0o700)
         let vmCheck = RuntimeDirectoryCheck(qemuUID: other?.uid, allowAnyQemuOwner: other == nil)
         try vmCheck.ensure(runtimeDirectory, mode: 0o700, owner: other)
@@ -80,11 +80,14 @@ public struct RuntimePaths: Sendable, Equatable {
     /// Checks the runtime directory's levels that exist, creating nothing.
     /// - Throws: ``SpinError`` `.failedPrecondition` for a level someone else owns or may write.
     public func verify() throws(SpinError) {
-        let check = RuntimeDirectoryCheck(qemuUID: nil, allowAnyQemuOwner: true)
-        try check.verify(base, strictMode: base.hasPrefix("/tmp/"))
+        let check = RuntimeDirectoryCheck(qemuUID: nil)
+        try check.verify(base, strictMode: isSharedFallback)
         try check.verify(rootDirectory)
-        try check.verify(runtimeDirectory)
+        try RuntimeDirectoryCheck(qemuUID: nil, allowAnyQemuOwner: true).verify(runtimeDirectory)
     }
+
+    /// Whether the base is the fallback in the shared `/tmp`, which must be exactly 0700.
+    var isSharedFallback: Bool { base == "/tmp/spin-\(geteuid())" }
 
     /// Removes the runtime directory and the VM directory.
     public func remove() {
