@@ -96,6 +96,11 @@ struct ConcurrentCLI: Sendable {
         for vm in try vms() {
             let pids = qemuPIDs(vm.id)
             #expect(pids.count <= 1, "\(context): VM \(vm.name) has \(pids.count) qemu processes \(pids)", sourceLocation: sourceLocation)
+            for pid in pids where geteuid() == 0 {
+                // spin is root here: every qemu, whoever started it, runs as the qemu user.
+                let uids = QemuProcesses.uids(of: pid) ?? []
+                #expect(!uids.isEmpty && !uids.contains(0), "\(context): VM \(vm.name)'s qemu \(pid) runs with uids \(uids)", sourceLocation: sourceLocation)
+            }
             let live = ["running", "paused", "starting", "shutting-down", "internal-error"].contains(vm.state)
             #expect(live == !pids.isEmpty, "\(context): VM \(vm.name) is \(vm.state) with qemu \(pids)", sourceLocation: sourceLocation)
             if let pid = vm.pid, let only = pids.first, pids.count == 1 {

@@ -29,7 +29,11 @@ struct SystemdSandboxUnitTests {
         }
         #expect(lines.filter { $0.hasPrefix("BindPaths=") } == ["BindPaths=/srv/vol\\ one/web.qcow2", "BindPaths=/srv/spin/vms/7/serial.log", "BindPaths=\(runtime)"])
         #expect(lines.filter { $0.hasPrefix("BindReadOnlyPaths=") } == ["BindReadOnlyPaths=/srv/iso/a\\:b%%.iso"])
-        #expect(lines.contains("ExecStartPre=+/usr/bin/install -d -m 0700 -o 999 -g 995 \(runtime)"))
+        #expect(lines.filter { $0.hasPrefix("ExecStartPre=") } == [
+            "ExecStartPre=+/usr/bin/install -d -m 0700 -o 999 -g 995 \(runtime)",
+            "ExecStartPre=+/usr/bin/touch -- \(RuntimePaths(root: root, vmID: 7).serialLog)",
+            "ExecStartPre=+/bin/chown --no-dereference 999:995 -- \(RuntimePaths(root: root, vmID: 7).serialLog)",
+        ])
         #expect(lines.contains { $0.hasPrefix("ExecStop=+/usr/bin/spin qmp shutdown 7") })
         #expect(lines.contains { $0.hasPrefix("ExecStart=/usr/bin/qemu-system-x86_64 ") })
     }

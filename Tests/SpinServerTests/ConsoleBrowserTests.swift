@@ -31,9 +31,14 @@ struct ConsoleBrowserTests {
             #expect(outcome.report.contains("connected"))
 
             unlink(dump)
-            let qmp = try await QMPClient.connect(path: RuntimePaths(root: fixture.root, vmID: vm.id).qmpSocket)
-            try await qmp.screendump(filename: dump)
+            // qemu writes the dump with its own user's rights (spin-qemu when the tests run as
+            // root): into the VM's runtime directory, which is that user's; then it is kept.
+            let paths = RuntimePaths(root: fixture.root, vmID: vm.id)
+            let fresh = paths.runtimeDirectory + "/screendump.ppm"
+            let qmp = try await QMPClient.connect(path: paths.qmpSocket)
+            try await qmp.screendump(filename: fresh)
             qmp.close()
+            try FileManager.default.moveItem(atPath: fresh, toPath: dump)
             let guest = try PixelMap(ppm: try Data(contentsOf: URL(fileURLWithPath: dump)))
             let page = try PixelMap.decodePNG(at: screenshot)
 

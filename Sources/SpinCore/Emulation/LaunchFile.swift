@@ -19,6 +19,11 @@ public struct LaunchFile: Sendable, Equatable, Codable {
     /// log); a file the caller named (a CD-ROM, a kernel) must already be readable by that user.
     public var granted: Bool
 
+    /// ``what`` of a disk image.
+    public static let diskImage = "disk image"
+    /// ``what`` of the serial log.
+    public static let serialLog = "serial log"
+
     /// Creates a description.
     public init(what: String, path: String, access: Access, granted: Bool) {
         self.what = what

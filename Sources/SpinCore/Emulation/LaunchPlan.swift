@@ -95,7 +95,7 @@ public struct LaunchPlanner: Sendable {
                 }
                 let format = images["\(volumeName)/\(imageName)"]?.format ?? .qcow2
                 config.disks.append(QemuDisk(path: volume.path + "/" + imageName, format: format == .raw ? .raw : .qcow2))
-                files.append(LaunchFile(what: "disk image", path: volume.path + "/" + imageName, access: .readWrite, granted: true))
+                files.append(LaunchFile(what: LaunchFile.diskImage, path: volume.path + "/" + imageName, access: .readWrite, granted: true))
             case .cdrom(let path):
                 config.cdroms.append(QemuCDROM(path: path))
                 files.append(LaunchFile(what: "CD-ROM", path: path, access: .read, granted: false))
@@ -112,7 +112,7 @@ public struct LaunchPlanner: Sendable {
             QemuPortForward(transport: $0.protocol == .udp ? .udp : .tcp, hostAddress: $0.hostAddress, hostPort: $0.hostPort, guestPort: $0.guestPort)
         })
         config.serial = QemuSerial(socketPath: paths.serialSocket, logPath: paths.serialLog)
-        files.append(LaunchFile(what: "serial log", path: paths.serialLog, access: .readWrite, granted: true))
+        files.append(LaunchFile(what: LaunchFile.serialLog, path: paths.serialLog, access: .readWrite, granted: true))
         config.qmpSocketPath = paths.qmpSocket
         config.vncSocketPath = paths.vncSocket
         config.noReboot = vm.kernel != nil

@@ -24,9 +24,15 @@ struct QemuFileGrants {
         if let other = plan.qemuUser {
             var directories: Set<String> = []
             for file in plan.files where file.granted {
-                if file.what == "serial log" { try Self.createIfMissing(file.path) }
-                try Self.grant(file.path, user: other, PosixACL.read | PosixACL.write)
-                directories.formUnion(grantableDirectories(above: file.path, isDisk: file.what == "disk image"))
+                if file.what == LaunchFile.serialLog {
+                    // The log is the qemu user's own, so the unit's ExecStartPre can hand it
+                    // over again with chown after a host restart, when no spin process runs.
+                    try Self.createIfMissing(file.path)
+                    try Self.giveAway(file.path, to: other)
+                } else {
+                    try Self.grant(file.path, user: other, PosixACL.read | PosixACL.write)
+                }
+                directories.formUnion(grantableDirectories(above: file.path, isDisk: file.what == LaunchFile.diskImage))
             }
             for directory in directories.sorted() {
                 try Self.grant(directory, user: other, PosixACL.execute)
@@ -73,6 +79,21 @@ struct QemuFileGrants {
         if let reason = acl.write(fd: fd) {
             let hint = reason.code == EOPNOTSUPP || reason.code == ENOTSUP ? "; its filesystem has no POSIX ACLs: mount it with acl, or run spin as an ordinary user" : ""
             throw SpinError(.failedPrecondition, "cannot give the qemu user \(user.name) access to \(path): \(reason)\(hint)")
+        }
+    }
+
+    /// Makes `path` (a regular file, not followed if a link) owned by `user`.
+    static func giveAway(_ path: String, to user: QemuUser) throws {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard fd >= 0 else { throw SpinError(.actionFailed, "cannot open \(path) to give it to the qemu user \(user.name): \(Errno(errno))") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw SpinError(.failedPrecondition, "\(path) is not a regular file; remove it so spin can make the VM's serial log")
+        }
+        if info.st_uid == user.uid { return }
+        guard fchown(fd, user.uid, user.gid) == 0 else {
+            throw SpinError(.actionFailed, "cannot give \(path) to the qemu user \(user.name): \(Errno(errno))")
         }
     }
 

@@ -61,10 +61,15 @@ public struct SystemdSupervisor: Supervisor {
         let stop = helperCommand.map {
             $0 + ["qmp", "shutdown", String(plan.vmID), "--root", root.path, "--timeout", String(plan.stopTimeoutSeconds)]
         }
-        var makeRuntime = ["/bin/mkdir", "-p", "-m", "0700", paths.runtimeDirectory]
+        var prepare = [["/bin/mkdir", "-p", "-m", "0700", paths.runtimeDirectory]]
         var sandbox: UnitSandbox?
         if let user = plan.qemuUser {
-            makeRuntime = ["/usr/bin/install", "-d", "-m", "0700", "-o", String(user.uid), "-g", String(user.gid), paths.runtimeDirectory]
+            let owner = "\(user.uid):\(user.gid)"
+            prepare = [
+                ["/usr/bin/install", "-d", "-m", "0700", "-o", String(user.uid), "-g", String(user.gid), paths.runtimeDirectory],
+                // The serial log is the qemu user's (QemuFileGrants): kept, or made, and handed over.
+                ["/usr/bin/touch", "--", paths.serialLog], ["/bin/chown", "--no-dereference", owner, "--", paths.serialLog],
+            ]
             sandbox = UnitSandbox(
                 user: user.name, group: String(user.gid),
                 writablePaths: plan.files.filter { $0.access == .readWrite }.map(\.path) + [paths.runtimeDirectory],
@@ -73,7 +78,7 @@ public struct SystemdSupervisor: Supervisor {
         return UnitFile(
             name: unitName(plan.vmID), description: "spin VM \(plan.name) \(ownerTag(root))",
             execStart: [plan.executable] + plan.arguments,
-            execStartPre: [makeRuntime], execStop: stop,
+            execStartPre: prepare, execStop: stop,
             timeoutStop: .seconds(plan.stopTimeoutSeconds + 5), killMode: .mixed,
             wantedBy: plan.autostart ? [installTarget(for: scope)] : [], logFile: paths.qemuLog, sandbox: sandbox)
     }
