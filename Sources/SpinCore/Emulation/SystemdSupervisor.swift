@@ -73,7 +73,8 @@ public struct SystemdSupervisor: Supervisor {
             sandbox = UnitSandbox(
                 user: user.name, group: String(user.gid),
                 writablePaths: plan.files.filter { $0.access == .readWrite }.map(\.path) + [paths.runtimeDirectory],
-                readOnlyPaths: plan.files.filter { $0.access == .read }.map(\.path))
+                readOnlyPaths: plan.files.filter { $0.access == .read }.map(\.path),
+                madeAtStart: [paths.runtimeDirectory, paths.serialLog])
         }
         return UnitFile(
             name: unitName(plan.vmID), description: "spin VM \(plan.name) \(ownerTag(root))",

@@ -18,11 +18,16 @@ public struct UnitSandbox: Sendable, Hashable {
     public var writablePaths: [String]
     /// Files qemu only reads (`BindReadOnlyPaths=`): CD-ROMs, kernel, initrd.
     public var readOnlyPaths: [String]
+    /// Those of ``writablePaths`` that `ExecStartPre=` makes (the runtime directory, the serial
+    /// log): bound with `-`, since systemd sets up the namespace before `ExecStartPre=` runs
+    /// and a missing source would fail it (after a host restart `/run` is empty).
+    public var madeAtStart: Set<String>
     /// Devices qemu may open (`DeviceAllow=`, with `DevicePolicy=closed`), e.g. `/dev/kvm rw`.
     public var devices: [String]
 
     /// Creates a sandbox.
-    public init(user: String, group: String, writablePaths: [String], readOnlyPaths: [String], devices: [String] = ["/dev/kvm rw"]) {
+    public init(user: String, group: String, writablePaths: [String], readOnlyPaths: [String], madeAtStart: Set<String> = [], devices: [String] = ["/dev/kvm rw"]) {
+        self.madeAtStart = madeAtStart
         self.user = user
         self.group = group
         self.writablePaths = writablePaths
@@ -52,7 +57,9 @@ public struct UnitSandbox: Sendable, Hashable {
         for device in devices {
             lines.append("DeviceAllow=" + (try UnitFileSyntax.plainValue(device, field: "DeviceAllow")))
         }
-        for path in writablePaths { lines.append("BindPaths=" + (try Self.pathWord(path, field: "BindPaths"))) }
+        for path in writablePaths {
+            lines.append("BindPaths=" + (madeAtStart.contains(path) ? "-" : "") + (try Self.pathWord(path, field: "BindPaths")))
+        }
         for path in readOnlyPaths { lines.append("BindReadOnlyPaths=" + (try Self.pathWord(path, field: "BindReadOnlyPaths"))) }
         return lines
     }
