@@ -1,0 +1,18 @@
+import SpinQemu
+
+extension StorageAgent {
+    /// Checks, right before an action touches anything, that each directory is one the agent's
+    /// ``scope`` allows.
+    /// - Throws: ``SpinError`` `.forbidden` from the scope, naming the directory and the fix.
+    func requireInScope(_ volumes: VolumePath...) async throws {
+        for volume in volumes { try await scope.checkVolume(volume) }
+    }
+
+    /// The format to read `image` as: its record's, else `given` (the command's).
+    /// - Throws: ``SpinError`` `.invalidArgument` when neither says, as qemu-img must not guess.
+    func format(of image: ImageLocation, given: QemuDisk.Format?) async throws -> QemuDisk.Format {
+        if let recorded = try await scope.recordedFormat(of: image) { return recorded }
+        if let given { return given }
+        throw SpinError(.invalidArgument, "the command does not give the format of \(image), and no record here does; spin never lets qemu-img guess a format (a guest can write any header into its disk), so put the image's recorded format in the command's \"format\" parameter")
+    }
+}
