@@ -3,14 +3,14 @@ import SpinQemu
 @testable import SpinCore
 
 /// The scope of the storage agents in tests that act on bare temporary directories rather
-/// than registered volumes: volumes must be spelled under `/tmp/` (links are left to the
+/// than registered volumes: volumes must be spelled under `/tmp/` or `/dev/shm/` (links are left to the
 /// agent's own checks, which those tests exercise), and an image's "recorded" format is what
 /// qemu-img detects in it — acceptable only because the tests wrote every such image
 /// themselves. Tests of confinement and formats use ``RegisteredVolumes`` over a real registry.
 struct TestStorageScope: StorageScope {
     func checkVolume(_ volume: VolumePath) throws {
-        guard volume.path.hasPrefix("/tmp/") else {
-            throw SpinError(.forbidden, "test agents act only under /tmp, not in \(volume.path)")
+        guard volume.path.hasPrefix("/tmp/") || volume.path.hasPrefix("/dev/shm/") else {
+            throw SpinError(.forbidden, "test agents act only under /tmp and /dev/shm, not in \(volume.path)")
         }
     }
 

@@ -25,7 +25,13 @@ struct ImageInspector: Sendable {
     ///   `.failedPrecondition` for a symbolic link or an image with another backing file or a
     ///   data file, `.conflict` for a non-regular file, `.actionFailed` when qemu-img cannot
     ///   read it as `format`.
-    func state(of image: ImageLocation, format: QemuDisk.Format) async throws(SpinError) -> ImageState? {
+    func state(of image: ImageLocation, format: QemuDisk.Format) async throws -> ImageState? {
+        try await state(of: image) { format }
+    }
+
+    /// The image's state read as the format `format` gives — asked only once a regular file
+    /// is there, so a missing image is nil (and a link refused) before any format is needed.
+    func state(of image: ImageLocation, format resolve: () async throws -> QemuDisk.Format) async throws -> ImageState? {
         switch try StorageFiles.kind(image.path) {
         case .absent: return nil
         case .symlink: throw StorageFiles.symlinkRefused("\(image)")
@@ -33,6 +39,7 @@ struct ImageInspector: Sendable {
         case .regular: break
         }
         _ = try StorageFiles.checkRegular(image.path, what: "\(image)")
+        let format = try await resolve()
         let output: String
         do {
             output = try await ProcessRunner.run(

@@ -31,13 +31,13 @@ extension StorageAgent {
         try await requireInScope(source.volume, target.volume)
         try StorageFiles.requireVolume(source.volume)
         try StorageFiles.requireVolume(target.volume)
-        let sourceFormat = try await format(of: source, given: parameters.format)
-        guard let sourceState = try await inspector.state(of: source, format: sourceFormat) else {
+        let given = parameters.format
+        guard let sourceState = try await inspector.state(of: source, format: { try await format(of: source, given: given) }) else {
             throw SpinError(.notFound, "\(source) does not exist; nothing to copy")
         }
-        let format = try await scope.recordedFormat(of: target) ?? parameters.targetFormat ?? sourceFormat
-        if try await finishedCopy(of: source, sourceState, at: target, format: format, verify: parameters.verify == true) { return }
-        try await copyFresh(source, sourceState, to: target, format: format, progress: progress, renewLease: renewLease)
+        let targetFormat = try await scope.recordedFormat(of: target) ?? parameters.targetFormat ?? sourceState.format
+        if try await finishedCopy(of: source, sourceState, at: target, format: targetFormat, verify: parameters.verify == true) { return }
+        try await copyFresh(source, sourceState, to: target, format: targetFormat, progress: progress, renewLease: renewLease)
     }
 
     /// Whether `target` already is a copy of `source` in `format`.

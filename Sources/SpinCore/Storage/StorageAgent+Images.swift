@@ -1,8 +1,8 @@
 import SpinQemu
 
 extension StorageAgent {
-    /// Creates an empty image (in the format recorded for it, else the command's):
-    /// `qemu-img create` into a fresh, marked temporary in the volume,
+    /// Creates an empty image in the command's format (refused when the image's record says
+    /// another): `qemu-img create` into a fresh, marked temporary in the volume,
     /// then a rename into place right after checking the lease. An image spin made already
     /// there with the same format and size is success.
     /// - Parameter renewLease: checks the command's lease right before the rename; when it
@@ -19,7 +19,11 @@ extension StorageAgent {
         }
         try await requireInScope(image.volume)
         try StorageFiles.requireVolume(image.volume)
-        let format = try await format(of: image, given: parameters.format)
+        let format = parameters.format
+        try Self.requireMarked(image, .occupied)
+        if let recorded = try await scope.recordedFormat(of: image), recorded != format {
+            throw SpinError(.conflict, "\(image) is recorded as \(recorded.rawValue), not \(format.rawValue) as the command asks; delete it or choose another name")
+        }
         let wanted = ImageState(format: format, virtualSize: parameters.sizeBytes)
         if let existing = try await markedState(of: image, format: format, .occupied) {
             try Self.requireMatch(existing, wanted, image)
@@ -75,8 +79,8 @@ extension StorageAgent {
         }
         try await requireInScope(image.volume)
         try StorageFiles.requireVolume(image.volume)
-        let format = try await format(of: image, given: parameters.format)
-        guard let existing = try await markedState(of: image, format: format, .resize) else {
+        let given = parameters.format
+        guard let existing = try await markedState(of: image, format: { try await format(of: image, given: given) }, .resize) else {
             throw SpinError(.notFound, "\(image) does not exist; create it first")
         }
         if existing.virtualSize == parameters.sizeBytes { return }

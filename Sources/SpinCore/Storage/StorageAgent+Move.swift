@@ -20,14 +20,22 @@ extension StorageAgent {
         try await requireInScope(source.volume, target.volume)
         try StorageFiles.requireVolume(source.volume)
         try StorageFiles.requireVolume(target.volume)
-        let format = try await format(of: source, given: parameters.format)
-        let sourceState = try await markedState(of: source, format: format, .move)
+        let given = parameters.format
+        let sourceState = try await markedState(of: source, format: { try await format(of: source, given: given) }, .move)
         if source == target {
             guard sourceState != nil else { throw SpinError(.notFound, "\(source) does not exist; nothing to move") }
             return
         }
         if sourceState != nil { try ImageUse.requireUnused(source.path, what: "\(source)", verb: "move") }
-        let targetState = try await markedState(of: target, format: format, .occupied)
+        // A move keeps formats: the target is read as the source is, or (the source already gone)
+        // as its own record, the source's record or the command says.
+        let sourceFormat = sourceState?.format
+        let targetState = try await markedState(
+            of: target,
+            format: {
+                if let sourceFormat { return sourceFormat }
+                return try await format(of: target, alsoRecorded: [source], given: given)
+            }, .occupied)
         switch (sourceState, targetState) {
         case (nil, nil):
             throw SpinError(.notFound, "neither \(source) nor \(target) exists; nothing to move")
