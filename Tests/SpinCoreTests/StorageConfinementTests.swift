@@ -132,4 +132,37 @@ struct StorageConfinementTests {
         #expect(error?.message.contains("never lets qemu-img guess") == true)
         #expect(try await host.sandbox.info(host.outside + "/b.raw").virtualSize == 1 << 20)
     }
+
+    @Test("a remote agent's roots are resolved: a link inside the allowed root that points out of it is outside")
+    func rootsResolveLinks() async throws {
+        let host = try await Host()
+        let allowed = try host.sandbox.volume("allowed")
+        try FileManager.default.createSymbolicLink(atPath: allowed + "/link", withDestinationPath: host.outside)
+        let agent = StorageAgent(scope: AllowedRoots([allowed]))
+        let before = try host.files()
+        let error = await spinError { try await agent.deleteImage(.init(volumePath: allowed + "/link", image: "b.raw")) }
+        #expect(error?.code == .forbidden)
+        #expect(error?.message.contains("spin-server agent --allow-path DIR") == true)
+        #expect(await spinError { try await agent.addVolume(.init(volumePath: allowed + "/link/new")) }?.code == .forbidden)
+        #expect(try host.files() == before)
+        try await agent.addVolume(.init(volumePath: allowed + "/vol"))
+        #expect(FileManager.default.fileExists(atPath: allowed + "/vol"))
+    }
+
+    @Test("the registry check costs little next to the action it guards")
+    func checkCost() async throws {
+        let host = try await Host()
+        let scope = RegisteredVolumes(registry: host.registry)
+        let volume = try VolumePath(host.volume)
+        let image = try volume.image("a.raw")
+        let rounds = 2000
+        let start = ContinuousClock.now
+        for _ in 0..<rounds {
+            try scope.checkVolume(volume)
+            _ = try scope.recordedFormat(of: image)
+        }
+        let each = (ContinuousClock.now - start) / rounds
+        print("RegisteredVolumes: checkVolume + recordedFormat take \(each) per action")
+        #expect(each < .milliseconds(1))
+    }
 }
