@@ -14,7 +14,7 @@ extension StorageWorkloads {
             fail("cannot mount a ramfs on \(directory): \(String(cString: strerror(errno)))")
         }
         do {
-            try await StorageAgent().createImage(.init(volumePath: directory, image: "x.raw", sizeBytes: 1 << 20, format: .raw))
+            try await StorageAgent(scope: AllowedRoots([directory])).createImage(.init(volumePath: directory, image: "x.raw", sizeBytes: 1 << 20, format: .raw))
             emit("created")
         } catch let error as SpinError {
             emit("failed \(error.code.name) \(error.message)")

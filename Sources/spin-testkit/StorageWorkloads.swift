@@ -25,7 +25,9 @@ enum StorageWorkloads {
         let broker = try Broker(store: store, leasePath: arguments[2], catalog: .with(StorageAgent.actionTypes),
                                 options: BrokerOptions(idleRecheck: .milliseconds(200)))
         let lease = Duration.milliseconds(leaseMillis)
-        let agent = StorageAgent(leaseRenewalInterval: lease / 3) { command, fraction in
+        // The store lives in the test's sandbox, which holds its volumes too.
+        let sandbox = (arguments[1] as NSString).deletingLastPathComponent
+        let agent = StorageAgent(scope: AllowedRoots([sandbox]), leaseRenewalInterval: lease / 3) { command, fraction in
             emit("progress \(command.uuidString) \(fraction)")
             if let pauseAt, fraction >= pauseAt {
                 emit("paused \(command.uuidString) \(fraction)")

@@ -19,7 +19,11 @@ struct PackageCLITests {
         try await CLI.with { cli in
             let package = try cli.ok(["package", "new"]).trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(UInt64(package) != nil)
+            // Agents act only in registered volumes, for raw commands too: record one, remove its
+            // directory, and have the raw command make it again.
             let volume = cli.directory + "/byhand"
+            try cli.ok(["volume", "create", "byhand", volume])
+            try FileManager.default.removeItem(atPath: volume)
             let command = try cli.ok(["package", "add", package, "storage", "add_volume", "volumePath=\(volume)"])
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(UUID(uuidString: command) != nil)
@@ -34,6 +38,19 @@ struct PackageCLITests {
             #expect(commands.first?["action"] as? String == "add_volume")
             #expect(FileManager.default.fileExists(atPath: volume))
             #expect(try cli.ok(["package", "status", package]).contains("package \(package): succeeded"))
+
+            // Outside every registered volume the same raw command fails, creating nothing.
+            let elsewhere = cli.directory + "/elsewhere"
+            let refused = try cli.ok(["package", "new"]).trimmingCharacters(in: .whitespacesAndNewlines)
+            try cli.ok(["package", "add", refused, "storage", "add_volume", "volumePath=\(elsewhere)"])
+            try cli.ok(["package", "enqueue", refused])
+            let waited = try cli.run(["package", "status", refused, "--wait", "--timeout", "60"])
+            #expect(waited.status == 1, "\(waited)")
+            let failed = try #require(try cli.json(["package", "status", refused]) as? [String: Any])
+            let summary = try #require(failed["package"] as? [String: Any])
+            #expect(summary["state"] as? String == "failed")
+            #expect((summary["failure"] as? [String: Any])?["errorCode"] as? String == "forbidden")
+            #expect(!FileManager.default.fileExists(atPath: elsewhere))
         }
     }
 

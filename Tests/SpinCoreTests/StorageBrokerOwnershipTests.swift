@@ -14,7 +14,7 @@ struct StorageBrokerOwnershipTests {
         let elsewhere = try sandbox.volume("home/someone")
         let bytes = try writeForeignFile(elsewhere + "/thesis.tex")
         let broker = try Self.broker(sandbox)
-        let runner = AgentRunner(broker: broker, agent: StorageAgent(), leaseDuration: .seconds(30))
+        let runner = AgentRunner(broker: broker, agent: StorageAgent(scope: TestStorageScope()), leaseDuration: .seconds(30))
         let serving = Task { await runner.run() }
         defer { serving.cancel() }
 
@@ -51,7 +51,7 @@ struct StorageBrokerOwnershipTests {
     @Test("a copy whose lease is taken by another holder while its slow qemu-img runs does not rename the copy into place")
     func copyLeaseLost() async throws {
         try await Self.leaseLost { volume in
-            try await StorageAgent().createImage(.init(volumePath: volume, image: "src.raw", sizeBytes: 1 << 20, format: .raw))
+            try await StorageAgent(scope: TestStorageScope()).createImage(.init(volumePath: volume, image: "src.raw", sizeBytes: 1 << 20, format: .raw))
             let copy = try CommandDraft(CopyImageAction.self, .init(volumePath: volume, image: "src.raw", targetVolumePath: volume, targetImage: "copy.raw"))
             return (copy, "copy.raw")
         }
@@ -61,7 +61,7 @@ struct StorageBrokerOwnershipTests {
     func lostLeaseStopsEveryDestructiveStep() async throws {
         let sandbox = try StorageSandbox()
         let volume = try sandbox.volume()
-        let agent = StorageAgent()
+        let agent = StorageAgent(scope: TestStorageScope())
         try await agent.createImage(.init(volumePath: volume, image: "a.raw", sizeBytes: 1 << 20, format: .raw))
         let before = try Fingerprint(volume + "/a.raw")
         let lost: @Sendable () async throws -> Void = { throw SpinError(.failedPrecondition, "lease lost (test)") }
@@ -96,7 +96,7 @@ struct StorageBrokerOwnershipTests {
                                 options: BrokerOptions(idleRecheck: .milliseconds(200), now: { clock.now }))
         // Renewals by the runner and by copies come far later than this test needs, so only
         // the check right before the rename can notice the lost lease.
-        let agent = StorageAgent(qemuImg: QemuImg(executable: gate.executable), leaseRenewalInterval: .seconds(3600))
+        let agent = StorageAgent(qemuImg: QemuImg(executable: gate.executable), scope: TestStorageScope(), leaseRenewalInterval: .seconds(3600))
         let runner = AgentRunner(broker: broker, agent: agent, leaseDuration: .seconds(600))
         let package = try broker.submit([command])
         let running = Task { try await runner.runOnce() }
@@ -111,7 +111,7 @@ struct StorageBrokerOwnershipTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: volume).sorted() == before.sorted(), "the first run put its file in place or left its temporary")
 
         // The new holder's run goes through.
-        try await StorageAgent().perform(taken.command) { _ = try broker.renew(taken, for: .seconds(600)) }
+        try await StorageAgent(scope: TestStorageScope()).perform(taken.command) { _ = try broker.renew(taken, for: .seconds(600)) }
         try await broker.complete(taken, success: true)
         let status = try await broker.waitForPackage(package, timeout: .seconds(60))
         #expect(status.package.state == .succeeded, "\(String(describing: status.package.failure))")

@@ -45,7 +45,7 @@ struct StorageBrokerTests {
         let delete = try CommandDraft(DeleteImageAction.self, .init(volumePath: volume, image: "base.raw"), dependencies: [move.id])
         let remove = try CommandDraft(RemoveVolumeAction.self, .init(volumePath: other), dependencies: [move.id])
 
-        let runner = AgentRunner(broker: broker, agent: StorageAgent(), leaseDuration: .seconds(5))
+        let runner = AgentRunner(broker: broker, agent: StorageAgent(scope: TestStorageScope()), leaseDuration: .seconds(5))
         let serving = Task { await runner.run() }
         defer { serving.cancel() }
 
@@ -84,7 +84,7 @@ struct StorageBrokerTests {
         }
         let broker = try broker(sandbox)
         let copy = try CommandDraft(CopyImageAction.self, .init(volumePath: volume, image: "big.raw", targetVolumePath: target,
-                                                               targetImage: "big.qcow2", targetFormat: .qcow2))
+                                                               targetImage: "big.qcow2", targetFormat: .qcow2, format: .raw))
         let package = try broker.submit([copy])
 
         let log = sandbox.root + "/testkit.log"
@@ -102,7 +102,7 @@ struct StorageBrokerTests {
         #expect(leftovers.contains { $0.hasPrefix(".spin-") }, "a temporary should be left by the killed copy: \(leftovers)")
 
         // Redelivery after the 1 s lease runs out, to an agent in this process.
-        let runner = AgentRunner(broker: broker, agent: StorageAgent(), leaseDuration: .seconds(5))
+        let runner = AgentRunner(broker: broker, agent: StorageAgent(scope: TestStorageScope()), leaseDuration: .seconds(5))
         let ran = try await runner.runOnce(wait: .seconds(20))
         #expect(ran?.id == copy.id)
         let status = try await broker.waitForPackage(package, timeout: .seconds(5))

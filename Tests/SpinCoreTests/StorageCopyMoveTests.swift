@@ -65,7 +65,7 @@ struct StorageCopyMoveTests {
 
     @Test("copy_image renews the lease while copying, and stops, removing its temporary, when the lease is lost")
     func leaseLost() async throws {
-        let agent = StorageAgent(leaseRenewalInterval: .milliseconds(1))
+        let agent = StorageAgent(scope: TestStorageScope(), leaseRenewalInterval: .milliseconds(1))
         let sandbox = try StorageSandbox(agent: agent)
         let volume = try sandbox.volume()
         // Enough real data that the copy outlasts the first renewal even on a fast disk.

@@ -31,9 +31,9 @@ struct StorageEscapeTests {
 
     @Test("unnormalized volume paths are refused by every action", arguments: ["/tmp/../etc", "relative", "/tmp/./x", "/tmp//x", "/"])
     func badVolume(path: String) async throws {
-        let agent = StorageAgent()
-        #expect(await spinError { try agent.addVolume(.init(volumePath: path)) }?.code == .invalidArgument)
-        #expect(await spinError { try agent.removeVolume(.init(volumePath: path)) }?.code == .invalidArgument)
+        let agent = StorageAgent(scope: TestStorageScope())
+        #expect(await spinError { try await agent.addVolume(.init(volumePath: path)) }?.code == .invalidArgument)
+        #expect(await spinError { try await agent.removeVolume(.init(volumePath: path)) }?.code == .invalidArgument)
         #expect(await spinError { try await agent.createImage(.init(volumePath: path, image: "x", sizeBytes: 1, format: .raw)) }?.code == .invalidArgument)
     }
 
@@ -78,8 +78,8 @@ struct StorageEscapeTests {
         let agent = sandbox.agent
         for volume in [real + "/sub", sandbox.root + "/alias"] {
             let attempts: [() async throws -> Void] = [
-                { try agent.addVolume(.init(volumePath: volume)) },
-                { try agent.removeVolume(.init(volumePath: volume)) },
+                { try await agent.addVolume(.init(volumePath: volume)) },
+                { try await agent.removeVolume(.init(volumePath: volume)) },
                 { try await agent.createImage(.init(volumePath: volume, image: "spin-test-image", sizeBytes: 1 << 20, format: .raw)) },
                 { try await agent.deleteImage(.init(volumePath: volume, image: "passwd")) },
                 { try await agent.resizeImage(.init(volumePath: volume, image: "passwd", sizeBytes: 1 << 30)) },

@@ -124,7 +124,8 @@ struct StorageImageTests {
         try await sandbox.makeImage(outside)
         try await QemuImgForTests.overlay(volume + "/top", backing: outside)
         let error = await spinError { try await sandbox.agent.resizeImage(.init(volumePath: volume, image: "top", sizeBytes: 8 << 20)) }
-        #expect(error?.code == .failedPrecondition)
+        #expect(error?.code == .forbidden)
         #expect(error?.message.contains("backing file") == true)
+        #expect(error?.message.contains("outside its volume") == true)
     }
 }

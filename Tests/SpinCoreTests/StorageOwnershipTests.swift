@@ -144,11 +144,11 @@ struct StorageOwnershipTests {
         let volume = try sandbox.volume()
         try await sandbox.agent.createImage(.init(volumePath: volume, image: "a.raw", sizeBytes: 1 << 20, format: .raw))
         try writeForeignFile(volume + "/b.txt")
-        var error = #expect(throws: SpinError.self) { try sandbox.agent.removeVolume(.init(volumePath: volume)) }
+        var error = await #expect(throws: SpinError.self) { try await sandbox.agent.removeVolume(.init(volumePath: volume)) }
         #expect(error?.message.contains("spin's images \"a.raw\"; delete its images first") == true)
         #expect(error?.message.contains("files spin did not make, which it leaves in place: \"b.txt\"") == true)
         try await sandbox.agent.deleteImage(.init(volumePath: volume, image: "a.raw"))
-        error = #expect(throws: SpinError.self) { try sandbox.agent.removeVolume(.init(volumePath: volume)) }
+        error = await #expect(throws: SpinError.self) { try await sandbox.agent.removeVolume(.init(volumePath: volume)) }
         #expect(error?.message.contains("spin's images") == false)
         #expect(FileManager.default.fileExists(atPath: volume + "/b.txt"))
     }

@@ -9,7 +9,7 @@ final class StorageSandbox {
     let root: String
     let agent: StorageAgent
 
-    init(agent: StorageAgent = StorageAgent()) throws {
+    init(agent: StorageAgent = StorageAgent(scope: TestStorageScope())) throws {
         var template = Array("/tmp/spin-storage-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw POSIXError(.EIO) }
         root = String(cString: made)
@@ -41,7 +41,11 @@ final class StorageSandbox {
         if marked { try markAsSpins(path) }
     }
 
-    func info(_ path: String) async throws -> QemuImageInfo { try await QemuImg().info(path: path) }
+    /// What qemu-img detects in the file (tests only: spin never lets it guess).
+    func info(_ path: String) async throws -> QemuImageInfo {
+        guard let info = try await detectedInfo(path) else { throw SpinError(.notFound, "qemu-img cannot read \(path)") }
+        return info
+    }
 }
 
 /// What `lstat` says about a file: equal fingerprints mean it was not touched.
@@ -75,7 +79,8 @@ func writePattern(_ path: String, offset: UInt64, count: Int, byte: UInt8) throw
 
 /// Whether `qemu-img compare` finds the images identical.
 func imagesIdentical(_ first: String, _ second: String) async throws -> Bool {
-    try await ImageInspector(qemuImg: QemuImg()).sameContent(first, second)
+    let result = try await ProcessRunner.run("qemu-img", ["compare", "-U", "-q", "--", first, second], check: false)
+    return result.termination == .exited(0)
 }
 
 

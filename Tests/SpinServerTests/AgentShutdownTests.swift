@@ -16,7 +16,7 @@ struct AgentShutdownTests {
             let server = try await LiveServer.start(fixture, listen: .unix(path: fixture.socketPath))
             let slow = try SlowStorage(directory: fixture.directory)
             let package = try fixture.spin.broker.submit([try slow.createImageCommand()])
-            let agent = ["agent", "storage", "--root", fixture.root.path, "--host", fixture.socketPath, "--concurrency", "1"]
+            let agent = ["agent", "storage", "--root", fixture.root.path, "--host", fixture.socketPath, "--concurrency", "1", "--allow-path", slow.volumePath]
             let first = try ChildProcess.spinServer(agent + ["--drain-seconds", "0"], environment: slow.environment)
             defer { first.kill() }
             try await slow.waitUntilStarted()
@@ -56,6 +56,8 @@ struct AgentShutdownTests {
     func serverRestart() async throws {
         try await ServerFixture.with(runsAgents: false) { fixture in
             let slow = try SlowStorage(directory: fixture.directory)
+            // The server's own agents act only in registered volumes.
+            try fixture.spin.registry.createVolume(name: "slow", path: slow.volumePath)
             let serve = ["serve", "--root", fixture.root.path, "--socket", fixture.socketPath, "--supervisor", "direct"]
             let first = try ChildProcess.spinServer(serve + ["--drain-seconds", "0"], environment: slow.environment)
             defer { first.kill() }

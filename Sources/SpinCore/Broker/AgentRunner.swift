@@ -4,7 +4,7 @@ import Logging
 /// The ``AgentLoop`` over a local ``Broker``: what serves a queue in this process.
 ///
 /// ```swift
-/// Task { await AgentRunner(broker: broker, agent: StorageAgent()).run() }
+/// Task { await AgentRunner(broker: broker, agent: StorageAgent(scope: RegisteredVolumes(registry: registry))).run() }
 /// ```
 public typealias AgentRunner = AgentLoop<Broker>
 

@@ -52,7 +52,8 @@ extension Spin {
             let targetPath = try registry.volume(toVolume).path
             try await run([CommandDraft(CopyImageAction.self, .init(
                 volumePath: sourcePath, image: name, targetVolumePath: targetPath, targetImage: toName,
-                targetFormat: QemuDisk.Format(rawValue: target.format.rawValue)))], late: LateOutcome(failed: undo))
+                targetFormat: QemuDisk.Format(rawValue: target.format.rawValue), format: QemuDisk.Format(rawValue: source.format.rawValue)))],
+                late: LateOutcome(failed: undo))
         } catch where Self.mayUndo(after: error) {
             await undo()
             throw error
@@ -73,7 +74,9 @@ extension Spin {
         let path = try registry.volume(volume).path
         let resized: @Sendable () async -> Void = { [registry] in _ = try? registry.updateImage(volume: volume, name: name) { $0.sizeBytes = sizeBytes } }
         try await run(
-            [CommandDraft(ResizeImageAction.self, .init(volumePath: path, image: name, sizeBytes: sizeBytes, force: force ? true : nil))],
+            [CommandDraft(ResizeImageAction.self, .init(
+                volumePath: path, image: name, sizeBytes: sizeBytes, force: force ? true : nil,
+                format: QemuDisk.Format(rawValue: image.format.rawValue)))],
             late: LateOutcome(succeeded: resized))
         return try registry.updateImage(volume: volume, name: name) { $0.sizeBytes = sizeBytes }
     }
@@ -92,7 +95,9 @@ extension Spin {
         let forgetSource: @Sendable () async -> Void = { [registry] in _ = try? registry.deleteImage(volume: volume, name: name) }
         do {
             try await run(
-                [CommandDraft(MoveImageAction.self, .init(volumePath: sourcePath, image: name, targetVolumePath: targetPath, targetImage: toName))],
+                [CommandDraft(MoveImageAction.self, .init(
+                    volumePath: sourcePath, image: name, targetVolumePath: targetPath, targetImage: toName,
+                    format: QemuDisk.Format(rawValue: source.format.rawValue)))],
                 late: LateOutcome(succeeded: forgetSource, failed: undo))
         } catch where Self.mayUndo(after: error) {
             await undo()

@@ -40,15 +40,19 @@ extension Spin {
         }
         let deletions = try images.map { try CommandDraft(DeleteImageAction.self, .init(volumePath: volume.path, image: $0.name)) }
         if !deletions.isEmpty { try await run(deletions) }
-        _ = try registry.deleteVolume(name, force: true)
         // An empty directory is removed; one holding files spin did not make is left alone.
+        // The directory goes while the volume is still recorded: the storage agent removes only
+        // directories of registered volumes.
+        var removal: (any Error)?
         do {
             try await run([CommandDraft(RemoveVolumeAction.self, .init(volumePath: volume.path))])
-            return VolumeDeletion(name: name, path: volume.path, directoryRemoved: true)
         } catch {
-            let reason = (error as? SpinError)?.message ?? "\(error)"
-            return VolumeDeletion(name: name, path: volume.path, directoryRemoved: false,
-                                  note: "volume \"\(name)\" is forgotten, but its directory stays (\(reason)); remove the directory yourself once you no longer need what is in it")
+            removal = error
         }
+        _ = try registry.deleteVolume(name, force: true)
+        guard let removal else { return VolumeDeletion(name: name, path: volume.path, directoryRemoved: true) }
+        let reason = (removal as? SpinError)?.message ?? "\(removal)"
+        return VolumeDeletion(name: name, path: volume.path, directoryRemoved: false,
+                              note: "volume \"\(name)\" is forgotten, but its directory stays (\(reason)); remove the directory yourself once you no longer need what is in it")
     }
 }

@@ -60,7 +60,9 @@ public final class Spin: Sendable {
             throw SpinError(.unavailable, "cannot open the spin store at \(root.storePath): \(error.message)", cause: error)
         }
         let registry = try Registry(store: store)
-        let storage = StorageAgent(qemuImg: QemuImg(executable: options.qemuImgPath ?? "qemu-img"), onProgress: options.storageProgress)
+        let storage = StorageAgent(
+            qemuImg: QemuImg(executable: options.qemuImgPath ?? "qemu-img"), scope: RegisteredVolumes(registry: registry),
+            onProgress: options.storageProgress)
         let catalog = ActionCatalog.with(StorageAgent.actionTypes + EmulationAgent.actionTypes)
         let broker = try Broker(store: store, leasePath: root.path + "/leases.lmdb", catalog: catalog, options: options.broker)
         let binary: QemuBinary

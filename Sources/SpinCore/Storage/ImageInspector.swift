@@ -12,16 +12,26 @@ struct ImageState: Equatable, Sendable, CustomStringConvertible {
 }
 
 /// Reads images with `qemu-img` after checking, without following links, that they are regular
-/// files; refuses images that would make qemu-img read files outside the volume (a backing
-/// file or an external qcow2 data file — spin never creates either).
+/// files. An image is read as the format its record (or command) gives (`-f`), never one
+/// guessed from its content: a guest can write any header into its disk. Images that would make
+/// qemu-img read other files are refused — a backing file outside the image's volume as
+/// `.forbidden`, any other backing file or an external qcow2 data file as `.failedPrecondition`
+/// (spin never creates either).
 struct ImageInspector: Sendable {
     let qemuImg: QemuImg
 
-    /// The image's state, or nil when nothing is at its path.
-    /// - Throws: ``SpinError`` `.failedPrecondition` for a symbolic link or an image with a
-    ///   backing or data file, `.conflict` for a non-regular file or a format spin does not
-    ///   manage, `.actionFailed` when qemu-img cannot read it.
-    func state(of image: ImageLocation) async throws(SpinError) -> ImageState? {
+    /// The image's state read as `format`, or nil when nothing is at its path.
+    /// - Throws: ``SpinError`` `.forbidden` for a backing file outside the volume,
+    ///   `.failedPrecondition` for a symbolic link or an image with another backing file or a
+    ///   data file, `.conflict` for a non-regular file, `.actionFailed` when qemu-img cannot
+    ///   read it as `format`.
+    func state(of image: ImageLocation, format: QemuDisk.Format) async throws -> ImageState? {
+        try await state(of: image) { format }
+    }
+
+    /// The image's state read as the format `format` gives — asked only once a regular file
+    /// is there, so a missing image is nil (and a link refused) before any format is needed.
+    func state(of image: ImageLocation, format resolve: () async throws -> QemuDisk.Format) async throws -> ImageState? {
         switch try StorageFiles.kind(image.path) {
         case .absent: return nil
         case .symlink: throw StorageFiles.symlinkRefused("\(image)")
@@ -29,11 +39,14 @@ struct ImageInspector: Sendable {
         case .regular: break
         }
         _ = try StorageFiles.checkRegular(image.path, what: "\(image)")
+        let format = try await resolve()
         let output: String
         do {
-            output = try await ProcessRunner.run(qemuImg.executable, ["info", "--output=json", "-U", "--", image.path]).standardOutputText
+            output = try await ProcessRunner.run(
+                qemuImg.executable, ["info", "-f", format.rawValue, "--output=json", "-U", "--", image.path]
+            ).standardOutputText
         } catch {
-            throw Self.failure(error, "qemu-img cannot read \(image)")
+            throw Self.failure(error, "qemu-img cannot read \(image) as \(format.rawValue)")
         }
         let info: Info
         do {
@@ -42,30 +55,33 @@ struct ImageInspector: Sendable {
             throw SpinError(.actionFailed, "cannot read qemu-img's description of \(image): \(output)")
         }
         if let backing = info.backingFilename {
-            throw SpinError(.failedPrecondition, "\(image) has a backing file (\(backing)); spin manages only standalone images, so flatten it with qemu-img convert first")
+            try Self.checkBacking(backing, of: image)
         }
         if let dataFile = info.formatSpecific?.data?.dataFile {
             throw SpinError(.failedPrecondition, "\(image) keeps its data in an external file (\(dataFile)); spin manages only self-contained images")
         }
-        guard let format = QemuDisk.Format(rawValue: info.format) else {
-            throw SpinError(.conflict, "\(image) has format \(info.format), which spin does not manage (raw, qcow2); convert it or choose another name")
-        }
         return ImageState(format: format, virtualSize: info.virtualSize)
     }
 
-    /// Whether two images hold the same guest-visible data (`qemu-img compare`).
-    func sameContent(_ first: String, _ second: String) async throws(SpinError) -> Bool {
-        let result: ProcessResult
+    /// Refuses an image with a backing file: as `.forbidden` when the file lies outside the
+    /// image's volume (or is no plain path), else as `.failedPrecondition`.
+    static func checkBacking(_ backing: String, of image: ImageLocation) throws(SpinError) {
+        let isPlainPath = !backing.isEmpty && !backing.hasPrefix("json:") && !backing.contains("://")
+            && !(backing.firstIndex(of: ":").map { colon in !backing[..<colon].contains("/") } ?? false)
+        let absolute = backing.hasPrefix("/") ? backing : image.volume.path + "/" + backing
+        guard isPlainPath, AllowedRoots([image.volume.path]).allows(absolute) else {
+            throw SpinError(.forbidden, "\(image) names a backing file (\(VolumePath.quoted(backing))) outside its volume \(image.volume.path); spin never lets qemu-img read a file outside an image's volume (a guest can write such a header into its disk), so it neither inspects, copies nor imports this image — if you trust it, flatten it yourself (qemu-img convert -f qcow2 -O qcow2) into a new image")
+        }
+        throw SpinError(.failedPrecondition, "\(image) has a backing file (\(VolumePath.quoted(backing))); spin manages only standalone images, so flatten it with qemu-img convert first")
+    }
+
+    /// Whether two images, each read as its format, hold the same guest-visible data
+    /// (`qemu-img compare -f -F`).
+    func sameContent(_ first: ImageLocation, _ firstFormat: QemuDisk.Format, _ second: ImageLocation, _ secondFormat: QemuDisk.Format) async throws(SpinError) -> Bool {
         do {
-            result = try await ProcessRunner.run(qemuImg.executable, ["compare", "-U", "-q", "--", first, second], check: false)
+            return try await qemuImg.compare(first.path, format: firstFormat, second.path, format: secondFormat, forceShare: true)
         } catch {
             throw Self.failure(error, "cannot compare \(first) with \(second)")
-        }
-        switch result.termination {
-        case .exited(0): return true
-        case .exited(1): return false
-        default:
-            throw SpinError(.actionFailed, "qemu-img compare \(first) \(second) failed (\(result.termination)): \(result.standardErrorText.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }
 

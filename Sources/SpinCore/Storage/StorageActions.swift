@@ -1,7 +1,10 @@
 import SpinQemu
 
-// The storage agent's actions. Parameters carry the volume's absolute directory and image file
-// names, so the agent never reads the registry; the SDK facade fills them in from it.
+// The storage agent's actions. Parameters carry the volume's absolute directory, image file
+// names and formats; the SDK facade fills them in from the registry. The agent acts only in
+// volumes its ``StorageScope`` allows (registered ones, or a remote agent's allowed roots),
+// checked right before it acts, and reads each image as the format its record gives (else the
+// command's `format`), never one guessed from the content.
 // Every action is idempotent: repeating a finished one succeeds without changing anything.
 
 /// Creates a volume directory (mode 0700, with missing parents) if it is missing.
@@ -77,8 +80,8 @@ public enum DeleteImageAction: BrokerAction {
 
 /// Copies an image, possibly into another volume and format, reporting progress.
 ///
-/// JSON: `{"volumePath":"/a","image":"base.raw","targetVolumePath":"/b","targetImage":"web.qcow2",
-/// "targetFormat":"qcow2","verify":true}` (`targetFormat` defaults to the source's format;
+/// JSON: `{"volumePath":"/a","image":"base.raw","format":"raw","targetVolumePath":"/b","targetImage":"web.qcow2",
+/// "targetFormat":"qcow2","verify":true}` (`format` is the source's; `targetFormat` defaults to it;
 /// `verify` also compares contents when the target already exists).
 public enum CopyImageAction: BrokerAction {
     public static let resource = "storage"
@@ -89,6 +92,9 @@ public enum CopyImageAction: BrokerAction {
         public var volumePath: String
         /// The source image's file name.
         public var image: String
+        /// The source's format, from its record. An agent with the registry reads the record
+        /// instead; one without (a remote agent) needs it, as it never lets qemu-img guess.
+        public var format: QemuDisk.Format?
         /// The target volume's absolute, normalized directory (may equal `volumePath`).
         public var targetVolumePath: String
         /// The target image's file name.
@@ -100,9 +106,10 @@ public enum CopyImageAction: BrokerAction {
         public var verify: Bool?
         /// Creates parameters.
         public init(volumePath: String, image: String, targetVolumePath: String, targetImage: String,
-                    targetFormat: QemuDisk.Format? = nil, verify: Bool? = nil) {
+                    targetFormat: QemuDisk.Format? = nil, verify: Bool? = nil, format: QemuDisk.Format? = nil) {
             self.volumePath = volumePath
             self.image = image
+            self.format = format
             self.targetVolumePath = targetVolumePath
             self.targetImage = targetImage
             self.targetFormat = targetFormat
@@ -113,7 +120,7 @@ public enum CopyImageAction: BrokerAction {
 
 /// Grows an image to `sizeBytes`; shrinking (which loses data) needs `force`.
 ///
-/// JSON: `{"volumePath":"/var/lib/spin/vol1","image":"web.qcow2","sizeBytes":21474836480,"force":false}`.
+/// JSON: `{"volumePath":"/var/lib/spin/vol1","image":"web.qcow2","format":"qcow2","sizeBytes":21474836480,"force":false}`.
 public enum ResizeImageAction: BrokerAction {
     public static let resource = "storage"
     public static let action = "resize_image"
@@ -127,10 +134,14 @@ public enum ResizeImageAction: BrokerAction {
         public var sizeBytes: UInt64
         /// Allow shrinking, which discards everything past the new size.
         public var force: Bool?
+        /// The image's format, from its record. An agent with the registry reads the record
+        /// instead; one without (a remote agent) needs it, as it never lets qemu-img guess.
+        public var format: QemuDisk.Format?
         /// Creates parameters.
-        public init(volumePath: String, image: String, sizeBytes: UInt64, force: Bool? = nil) {
+        public init(volumePath: String, image: String, sizeBytes: UInt64, force: Bool? = nil, format: QemuDisk.Format? = nil) {
             self.volumePath = volumePath
             self.image = image
+            self.format = format
             self.sizeBytes = sizeBytes
             self.force = force
         }
@@ -139,7 +150,7 @@ public enum ResizeImageAction: BrokerAction {
 
 /// Moves or renames an image: a rename on one filesystem, else a copy then a delete.
 ///
-/// JSON: `{"volumePath":"/a","image":"web.qcow2","targetVolumePath":"/b","targetImage":"web.qcow2"}`.
+/// JSON: `{"volumePath":"/a","image":"web.qcow2","format":"qcow2","targetVolumePath":"/b","targetImage":"web.qcow2"}`.
 public enum MoveImageAction: BrokerAction {
     public static let resource = "storage"
     public static let action = "move_image"
@@ -153,10 +164,14 @@ public enum MoveImageAction: BrokerAction {
         public var targetVolumePath: String
         /// The target image's file name.
         public var targetImage: String
+        /// The image's format, from its record. An agent with the registry reads the record
+        /// instead; one without (a remote agent) needs it, as it never lets qemu-img guess.
+        public var format: QemuDisk.Format?
         /// Creates parameters.
-        public init(volumePath: String, image: String, targetVolumePath: String, targetImage: String) {
+        public init(volumePath: String, image: String, targetVolumePath: String, targetImage: String, format: QemuDisk.Format? = nil) {
             self.volumePath = volumePath
             self.image = image
+            self.format = format
             self.targetVolumePath = targetVolumePath
             self.targetImage = targetImage
         }

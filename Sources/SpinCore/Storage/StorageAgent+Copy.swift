@@ -3,7 +3,10 @@ import SpinQemu
 extension StorageAgent {
     /// Copies an image with `qemu-img convert` into a fresh, marked temporary in the target
     /// volume, flushes it and renames it into place right after checking the lease (the source
-    /// is only read, so it may be any image). A target already there with the same format and
+    /// is only read, so it may be any image inside the agent's scope). The source is read as
+    /// its recorded format (else the command's `format`): a raw image is copied byte for byte
+    /// whatever header its guest wrote into it; an image with a backing file outside its
+    /// volume is refused before qemu-img reads anything but its header. A target already there with the same format and
     /// size (and, with `verify`, the same content) is success; temporaries of earlier, dead
     /// attempts are removed first, so a copy cut short by a crash is simply redone.
     /// - Parameters:
@@ -11,7 +14,8 @@ extension StorageAgent {
     ///   - renewLease: called every ``leaseRenewalInterval`` while copying; when it throws
     ///     (the lease was lost) the copy stops and its temporary is removed; called once more
     ///     right before the rename into place.
-    /// - Throws: ``SpinError`` `.notFound` when the source or a volume is missing, `.conflict`
+    /// - Throws: ``SpinError`` `.forbidden` outside the agent's scope or for a backing file
+    ///   outside the source's volume, `.notFound` when the source or a volume is missing, `.conflict`
     ///   when a different image or a file spin did not make has the target's name,
     ///   `.actionFailed` when qemu-img fails.
     public func copyImage(
@@ -24,14 +28,16 @@ extension StorageAgent {
         guard source != target else {
             throw SpinError(.invalidArgument, "cannot copy \(source) onto itself; choose another target name")
         }
+        try await requireInScope(source.volume, target.volume)
         try StorageFiles.requireVolume(source.volume)
         try StorageFiles.requireVolume(target.volume)
-        guard let sourceState = try await inspector.state(of: source) else {
+        let given = parameters.format
+        guard let sourceState = try await inspector.state(of: source, format: { try await format(of: source, given: given) }) else {
             throw SpinError(.notFound, "\(source) does not exist; nothing to copy")
         }
-        let format = parameters.targetFormat ?? sourceState.format
-        if try await finishedCopy(of: source, sourceState, at: target, format: format, verify: parameters.verify == true) { return }
-        try await copyFresh(source, sourceState, to: target, format: format, progress: progress, renewLease: renewLease)
+        let targetFormat = try await scope.recordedFormat(of: target) ?? parameters.targetFormat ?? sourceState.format
+        if try await finishedCopy(of: source, sourceState, at: target, format: targetFormat, verify: parameters.verify == true) { return }
+        try await copyFresh(source, sourceState, to: target, format: targetFormat, progress: progress, renewLease: renewLease)
     }
 
     /// Whether `target` already is a copy of `source` in `format`.
@@ -39,12 +45,12 @@ extension StorageAgent {
     ///   has the target's name.
     func finishedCopy(of source: ImageLocation, _ sourceState: ImageState, at target: ImageLocation,
                       format: QemuDisk.Format, verify: Bool) async throws -> Bool {
-        guard let existing = try await markedState(of: target, .occupied) else { return false }
+        guard let existing = try await markedState(of: target, format: format, .occupied) else { return false }
         // qemu-img rounds a size that is not a multiple of 512 bytes up to the next sector.
         let rounded = (sourceState.virtualSize + 511) / 512 * 512
         let size = existing.virtualSize == rounded ? rounded : sourceState.virtualSize
         try Self.requireMatch(existing, ImageState(format: format, virtualSize: size), target)
-        if verify, try await !inspector.sameContent(source.path, target.path) {
+        if verify, try await !inspector.sameContent(source, sourceState.format, target, format) {
             throw SpinError(.conflict, "\(target) exists with the right size and format but different content from \(source); delete it or choose another name")
         }
         return true

@@ -1,13 +1,15 @@
 import SpinQemu
 
 extension StorageAgent {
-    /// Creates an empty image: `qemu-img create` into a fresh, marked temporary in the volume,
+    /// Creates an empty image in the command's format (refused when the image's record says
+    /// another): `qemu-img create` into a fresh, marked temporary in the volume,
     /// then a rename into place right after checking the lease. An image spin made already
     /// there with the same format and size is success.
     /// - Parameter renewLease: checks the command's lease right before the rename; when it
     ///   throws, nothing is put in place.
-    /// - Throws: ``SpinError`` `.conflict` when a file spin did not make has the name, or an
-    ///   image of another size or format; `.notFound` when the volume is missing;
+    /// - Throws: ``SpinError`` `.forbidden` outside the agent's scope; `.conflict` when a file
+    ///   spin did not make has the name, or an image of another size or format; `.notFound`
+    ///   when the volume is missing;
     ///   `.invalidArgument` for a bad name or a size of 0; `.failedPrecondition` when the
     ///   volume's filesystem cannot hold the mark; `.actionFailed` when qemu-img fails.
     public func createImage(_ parameters: CreateImageAction.Parameters, renewLease: (@Sendable () async throws -> Void)? = nil) async throws {
@@ -15,22 +17,28 @@ extension StorageAgent {
         guard parameters.sizeBytes > 0 else {
             throw SpinError(.invalidArgument, "size of \(image) must be more than 0 bytes")
         }
+        try await requireInScope(image.volume)
         try StorageFiles.requireVolume(image.volume)
-        let wanted = ImageState(format: parameters.format, virtualSize: parameters.sizeBytes)
-        if let existing = try await markedState(of: image, .occupied) {
+        let format = parameters.format
+        try Self.requireMarked(image, .occupied)
+        if let recorded = try await scope.recordedFormat(of: image), recorded != format {
+            throw SpinError(.conflict, "\(image) is recorded as \(recorded.rawValue), not \(format.rawValue) as the command asks; delete it or choose another name")
+        }
+        let wanted = ImageState(format: format, virtualSize: parameters.sizeBytes)
+        if let existing = try await markedState(of: image, format: format, .occupied) {
             try Self.requireMatch(existing, wanted, image)
             return
         }
         let staged = try StagedImage.create(for: image)
         do {
-            try await qemuImg.create(path: staged.path, format: parameters.format, sizeBytes: parameters.sizeBytes)
+            try await qemuImg.create(path: staged.path, format: format, sizeBytes: parameters.sizeBytes)
         } catch {
             staged.discard()
             throw ImageInspector.failure(error, "cannot create \(image)")
         }
         if try await !staged.commit(renewLease: renewLease) {
             // Another delivery of the command won the race; accept its image if it matches.
-            guard let existing = try await markedState(of: image, .occupied) else {
+            guard let existing = try await markedState(of: image, format: format, .occupied) else {
                 throw SpinError(.actionFailed, "\(image) appeared and vanished while it was being created; run the command again")
             }
             try Self.requireMatch(existing, wanted, image)
@@ -39,11 +47,13 @@ extension StorageAgent {
 
     /// Deletes an image spin made; succeeds when it is already gone. The mark and then the
     /// command's lease are checked right before the unlink.
-    /// - Throws: ``SpinError`` `.conflict` for a file spin did not make (it stays), a directory
+    /// - Throws: ``SpinError`` `.forbidden` outside the agent's scope; `.conflict` for a file
+    ///   spin did not make (it stays), a directory
     ///   or other non-regular file; `.failedPrecondition` for a symbolic link; `.notFound` when
     ///   the volume is missing; what `renewLease` throws when the lease was lost.
     public func deleteImage(_ parameters: DeleteImageAction.Parameters, renewLease: (@Sendable () async throws -> Void)? = nil) async throws {
         let image = try VolumePath(parameters.volumePath).image(parameters.image)
+        try await requireInScope(image.volume)
         try StorageFiles.requireVolume(image.volume)
         switch try StorageFiles.kind(image.path) {
         case .absent: return
@@ -56,8 +66,10 @@ extension StorageAgent {
     }
 
     /// Grows an image spin made to `sizeBytes`; the same size is success; shrinking needs
-    /// `force`. The command's lease is checked right before qemu-img changes the file.
-    /// - Throws: ``SpinError`` `.conflict` for a file spin did not make; `.failedPrecondition`
+    /// `force`. The command's lease is checked right before qemu-img changes the file, which it
+    /// reads as the recorded format (else the command's).
+    /// - Throws: ``SpinError`` `.forbidden` outside the agent's scope, `.invalidArgument` when
+    ///   no format is known; `.conflict` for a file spin did not make; `.failedPrecondition`
     ///   when shrinking without `force` or when the file has other hard links; `.notFound`
     ///   when the image or volume is missing.
     public func resizeImage(_ parameters: ResizeImageAction.Parameters, renewLease: (@Sendable () async throws -> Void)? = nil) async throws {
@@ -65,8 +77,10 @@ extension StorageAgent {
         guard parameters.sizeBytes > 0 else {
             throw SpinError(.invalidArgument, "new size of \(image) must be more than 0 bytes")
         }
+        try await requireInScope(image.volume)
         try StorageFiles.requireVolume(image.volume)
-        guard let existing = try await markedState(of: image, .resize) else {
+        let given = parameters.format
+        guard let existing = try await markedState(of: image, format: { try await format(of: image, given: given) }, .resize) else {
             throw SpinError(.notFound, "\(image) does not exist; create it first")
         }
         if existing.virtualSize == parameters.sizeBytes { return }

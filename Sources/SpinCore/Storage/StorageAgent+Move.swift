@@ -1,3 +1,5 @@
+import SpinQemu
+
 extension StorageAgent {
     /// Moves an image: one rename on the same filesystem, else a copy then a delete of the
     /// source. A source already gone with the target present is success; both present and
@@ -5,7 +7,8 @@ extension StorageAgent {
     /// Only images spin made are moved, never onto a file it did not make; a renamed image keeps
     /// its mark, a copy across filesystems gets a fresh one. The lease is checked right before
     /// the rename and before the source is deleted.
-    /// - Throws: ``SpinError`` `.notFound` when neither exists, `.conflict` when a different
+    /// Images are read as the source's recorded format (else the command's `format`).
+    /// - Throws: ``SpinError`` `.forbidden` outside the agent's scope, `.notFound` when neither exists, `.conflict` when a different
     ///   image has the target's name or either file was not made by spin.
     public func moveImage(
         _ parameters: MoveImageAction.Parameters,
@@ -14,15 +17,25 @@ extension StorageAgent {
     ) async throws {
         let source = try VolumePath(parameters.volumePath).image(parameters.image)
         let target = try VolumePath(parameters.targetVolumePath).image(parameters.targetImage)
+        try await requireInScope(source.volume, target.volume)
         try StorageFiles.requireVolume(source.volume)
         try StorageFiles.requireVolume(target.volume)
-        let sourceState = try await markedState(of: source, .move)
+        let given = parameters.format
+        let sourceState = try await markedState(of: source, format: { try await format(of: source, given: given) }, .move)
         if source == target {
             guard sourceState != nil else { throw SpinError(.notFound, "\(source) does not exist; nothing to move") }
             return
         }
         if sourceState != nil { try ImageUse.requireUnused(source.path, what: "\(source)", verb: "move") }
-        let targetState = try await markedState(of: target, .occupied)
+        // A move keeps formats: the target is read as the source is, or (the source already gone)
+        // as its own record, the source's record or the command says.
+        let sourceFormat = sourceState?.format
+        let targetState = try await markedState(
+            of: target,
+            format: {
+                if let sourceFormat { return sourceFormat }
+                return try await format(of: target, alsoRecorded: [source], given: given)
+            }, .occupied)
         switch (sourceState, targetState) {
         case (nil, nil):
             throw SpinError(.notFound, "neither \(source) nor \(target) exists; nothing to move")

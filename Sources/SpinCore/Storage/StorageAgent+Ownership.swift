@@ -1,3 +1,5 @@
+import SpinQemu
+
 extension StorageAgent {
     /// What to tell the caller when a file spin did not make stands in the way.
     enum Refusal {
@@ -34,10 +36,15 @@ extension StorageAgent {
 
     /// The state of an image spin made, or nil when nothing is at its path.
     /// - Throws: ``SpinError`` `.conflict` for a file without spin's mark (before qemu-img
-    ///   reads it), and what ``ImageInspector/state(of:)`` throws.
-    func markedState(of image: ImageLocation, _ refusal: Refusal) async throws -> ImageState? {
+    ///   reads it), and what ``ImageInspector/state(of:format:)-(_,QemuDisk.Format)`` throws.
+    func markedState(of image: ImageLocation, format: QemuDisk.Format, _ refusal: Refusal) async throws -> ImageState? {
+        try await markedState(of: image, format: { format }, refusal)
+    }
+
+    /// ``markedState(of:format:_:)`` with the format asked for only once a file is there.
+    func markedState(of image: ImageLocation, format: () async throws -> QemuDisk.Format, _ refusal: Refusal) async throws -> ImageState? {
         try Self.requireMarked(image, refusal)
-        return try await inspector.state(of: image)
+        return try await inspector.state(of: image, format: format)
     }
 
     /// Removes a file spin made, checking its mark and then the command's lease right before

@@ -3,11 +3,14 @@ import Glibc
 #endif
 
 extension StorageAgent {
-    /// Creates the volume directory (mode 0700, parents 0755) unless it exists as a directory.
-    /// - Throws: ``SpinError`` `.invalidArgument` for a bad path, `.conflict` when a file is
+    /// Creates the volume directory (mode 0700, parents 0755) unless it exists as a directory;
+    /// only a directory in the agent's scope (a volume recorded with that path before its
+    /// directory is made, or one inside a remote agent's allowed roots).
+    /// - Throws: ``SpinError`` `.forbidden` outside the scope, `.invalidArgument` for a bad path, `.conflict` when a file is
     ///   there, `.failedPrecondition` when it is a symbolic link.
-    public func addVolume(_ parameters: AddVolumeAction.Parameters) throws {
+    public func addVolume(_ parameters: AddVolumeAction.Parameters) async throws {
         let volume = try VolumePath(parameters.volumePath)
+        try await requireInScope(volume)
         switch try StorageFiles.kind(volume.path) {
         case .directory: return
         case .symlink: throw StorageFiles.symlinkRefused("volume directory \(volume.path)")
@@ -19,11 +22,14 @@ extension StorageAgent {
         }
     }
 
-    /// Removes the volume directory if it is empty; succeeds when it is already gone.
-    /// - Throws: ``SpinError`` `.failedPrecondition` naming the files still in it, or when it
+    /// Removes the volume directory if it is empty; succeeds when it is already gone. Only a
+    /// directory in the agent's scope: a volume still recorded (the facade removes the
+    /// directory before it forgets the volume), or one inside a remote agent's roots.
+    /// - Throws: ``SpinError`` `.forbidden` outside the scope, `.failedPrecondition` naming the files still in it, or when it
     ///   is a symbolic link; `.conflict` when it is not a directory.
-    public func removeVolume(_ parameters: RemoveVolumeAction.Parameters) throws {
+    public func removeVolume(_ parameters: RemoveVolumeAction.Parameters) async throws {
         let volume = try VolumePath(parameters.volumePath)
+        try await requireInScope(volume)
         switch try StorageFiles.kind(volume.path) {
         case .absent: return
         case .directory: break

@@ -3,8 +3,13 @@ import SpinQemu
 
 /// The agent of the `storage` resource: volume directories and the disk images in them.
 ///
-/// Commands carry absolute volume directories and image file names (the SDK facade fills them
-/// from the registry), so the agent needs nothing but the filesystem and `qemu-img`. Every
+/// Commands carry absolute volume directories, image file names and formats (the SDK facade
+/// fills them from the registry). The agent trusts none of it: right before each action it asks
+/// its ``StorageScope`` whether every directory named is one it may act in — a registered
+/// volume (``RegisteredVolumes``), or one inside a remote agent's allowed roots
+/// (``AllowedRoots``) — and refuses with `.forbidden`, changing nothing, otherwise. It reads
+/// each image as the format its record gives (else the command's), never one qemu-img guesses
+/// from the content: a guest can write a qcow2 header into its raw disk. Every
 /// action is idempotent — repeating a finished one succeeds without touching anything — and
 /// fails with a reason that names the way out when what is on disk conflicts with it.
 ///
@@ -19,7 +24,7 @@ import SpinQemu
 /// so an agent that lost its lease does not act on a command now run elsewhere.
 ///
 /// ```swift
-/// let agent = StorageAgent { command, fraction in print(command, fraction) }
+/// let agent = StorageAgent(scope: RegisteredVolumes(registry: registry)) { command, fraction in print(command, fraction) }
 /// let broker = try Broker(store: store, leasePath: leases, catalog: .with(StorageAgent.actionTypes))
 /// Task { await AgentRunner(broker: broker, agent: agent).run() }
 /// ```
@@ -28,6 +33,8 @@ public struct StorageAgent: Agent {
     public let resource = "storage"
     /// The `qemu-img` driver.
     public let qemuImg: QemuImg
+    /// Where the agent may act, checked before every action.
+    public let scope: any StorageScope
     /// Receives the progress of long actions (copies) as a fraction from 0 to 1, with the
     /// command's id; called from a reader thread.
     public let onProgress: (@Sendable (UUID, Double) -> Void)?
@@ -44,13 +51,16 @@ public struct StorageAgent: Agent {
     /// Creates the agent.
     /// - Parameters:
     ///   - qemuImg: the `qemu-img` driver.
+    ///   - scope: where the agent may act: ``RegisteredVolumes`` beside a registry,
+    ///     ``AllowedRoots`` for a remote agent.
     ///   - leaseRenewalInterval: how often copies renew their lease.
     ///   - onProgress: receives `(command id, fraction done)` during copies.
     public init(
-        qemuImg: QemuImg = QemuImg(), leaseRenewalInterval: Duration = .seconds(5),
+        qemuImg: QemuImg = QemuImg(), scope: any StorageScope, leaseRenewalInterval: Duration = .seconds(5),
         onProgress: (@Sendable (UUID, Double) -> Void)? = nil
     ) {
         self.qemuImg = qemuImg
+        self.scope = scope
         self.leaseRenewalInterval = leaseRenewalInterval
         self.onProgress = onProgress
     }
@@ -59,8 +69,8 @@ public struct StorageAgent: Agent {
     public var actions: ActionTable {
         var table = ActionTable()
         let agent = self
-        table.on(AddVolumeAction.self) { parameters, _ in try agent.addVolume(parameters) }
-        table.on(RemoveVolumeAction.self) { parameters, _ in try agent.removeVolume(parameters) }
+        table.on(AddVolumeAction.self) { parameters, _ in try await agent.addVolume(parameters) }
+        table.on(RemoveVolumeAction.self) { parameters, _ in try await agent.removeVolume(parameters) }
         table.on(CreateImageAction.self) { parameters, context in try await agent.createImage(parameters, renewLease: context.renewLease) }
         table.on(DeleteImageAction.self) { parameters, context in try await agent.deleteImage(parameters, renewLease: context.renewLease) }
         table.on(ResizeImageAction.self) { parameters, context in try await agent.resizeImage(parameters, renewLease: context.renewLease) }

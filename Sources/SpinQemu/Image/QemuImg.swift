@@ -3,9 +3,14 @@
 /// ```swift
 /// let img = QemuImg()
 /// try await img.create(path: "/images/vol1.qcow2", format: .qcow2, sizeBytes: 10 << 30)
-/// let info = try await img.info(path: "/images/vol1.qcow2")
-/// try await img.convert(from: "base.raw", to: "vm.qcow2", targetFormat: .qcow2) { print($0) }
+/// let info = try await img.info(path: "/images/vol1.qcow2", format: .qcow2)
+/// try await img.convert(from: "base.raw", to: "vm.qcow2", sourceFormat: .raw, targetFormat: .qcow2) { print($0) }
 /// ```
+///
+/// Every call names the format of each image it reads (`-f`, and `-F` for a backing file):
+/// `qemu-img` never guesses one. An image a guest writes to is data — a guest can put a qcow2
+/// or VMDK header into its raw disk, and a host tool that probed the format would then follow
+/// that header (to a backing file anywhere on the host, say).
 ///
 /// Every failure is a ``QemuImg/Error`` that carries what `qemu-img` wrote to stderr.
 public struct QemuImg: Sendable {
@@ -15,7 +20,11 @@ public struct QemuImg: Sendable {
     /// Creates a driver for `executable`.
     public init(executable: String = "qemu-img") { self.executable = executable }
 
-    /// Creates an image of `sizeBytes`, optionally on top of a `backingFile` (qcow2 only).
+    /// Creates an image of `sizeBytes`, optionally on top of a `backingFile` (qcow2 only) whose
+    /// format `backingFormat` must be given: it is written into the overlay (`-F`), so nothing
+    /// that opens the overlay later guesses it.
+    /// - Throws: ``Error/invalidArgument(_:)`` for a backing file without its format or with a
+    ///   format other than qcow2.
     public func create(
         path: String, format: QemuDisk.Format, sizeBytes: UInt64,
         backingFile: String? = nil, backingFormat: QemuDisk.Format? = nil
@@ -23,17 +32,21 @@ public struct QemuImg: Sendable {
         var arguments = ["create", "-q", "-f", format.rawValue]
         if let backingFile {
             guard format == .qcow2 else { throw .invalidArgument("a backing file needs the qcow2 format") }
-            arguments += ["-b", backingFile, "-F", (backingFormat ?? .qcow2).rawValue]
+            guard let backingFormat else {
+                throw .invalidArgument("give the format of backing file \(backingFile) (backingFormat); qemu-img must not guess it")
+            }
+            arguments += ["-b", backingFile, "-F", backingFormat.rawValue]
         }
         arguments += ["--", path, String(sizeBytes)]
         _ = try await run(arguments)
     }
 
-    /// Reads the image's format, sizes and backing file (`info --output=json`).
+    /// Reads the image's sizes and backing file (`info -f FORMAT --output=json`), taking it
+    /// as `format` — the format its owner recorded, never one guessed from its content.
     ///
     /// - Parameter forceShare: read an image a running QEMU holds open (`-U`).
-    public func info(path: String, forceShare: Bool = false) async throws(Error) -> QemuImageInfo {
-        var arguments = ["info", "--output=json"]
+    public func info(path: String, format: QemuDisk.Format, forceShare: Bool = false) async throws(Error) -> QemuImageInfo {
+        var arguments = ["info", "-f", format.rawValue, "--output=json"]
         if forceShare { arguments.append("-U") }
         let output = try await run(arguments + ["--", path])
         return try decode(QemuImageInfo.self, output)
@@ -46,26 +59,26 @@ public struct QemuImg: Sendable {
         _ = try await run(arguments + ["--", path, String(sizeBytes)])
     }
 
-    /// Copies `source` into a new `destination` image of `targetFormat`, reporting progress
-    /// (0…100) from the reader thread as `qemu-img -p` prints it.
+    /// Copies `source`, read as `sourceFormat`, into a new `destination` image of
+    /// `targetFormat`, reporting progress (0…100) from the reader thread as `qemu-img -p`
+    /// prints it. A raw source is copied byte for byte whatever its content looks like.
     public func convert(
         from source: String, to destination: String,
-        sourceFormat: QemuDisk.Format? = nil, targetFormat: QemuDisk.Format,
+        sourceFormat: QemuDisk.Format, targetFormat: QemuDisk.Format,
         progress: (@Sendable (Double) -> Void)? = nil
     ) async throws(Error) {
         var arguments = ["convert"]
         if progress != nil { arguments.append("-p") }
-        if let sourceFormat { arguments += ["-f", sourceFormat.rawValue] }
-        arguments += ["-O", targetFormat.rawValue, "--", source, destination]
+        arguments += ["-f", sourceFormat.rawValue, "-O", targetFormat.rawValue, "--", source, destination]
         _ = try await run(arguments) { stream, line in
             guard stream == .standardOutput, let progress, let value = Self.parseProgress(line) else { return }
             progress(value)
         }
     }
 
-    /// Checks a qcow2 image's consistency (`check --output=json`). Corruptions and leaks are
-    /// reported in the result, not thrown; formats without checks (raw) throw.
-    public func check(path: String, format: QemuDisk.Format = .qcow2) async throws(Error) -> QemuImageCheck {
+    /// Checks an image's consistency (`check -f FORMAT --output=json`). Corruptions and leaks
+    /// are reported in the result, not thrown; formats without checks (raw) throw.
+    public func check(path: String, format: QemuDisk.Format) async throws(Error) -> QemuImageCheck {
         let arguments = ["check", "--output=json", "-f", format.rawValue, "--", path]
         let result: ProcessResult
         do {
