@@ -85,8 +85,8 @@ struct VMLockTests {
         #expect(!order.supersedes(9))
     }
 
-    @Test("a socket nobody listens on is stale and removed; one that answers, or a file that is not a socket, is refused and kept")
-    func leftovers() throws {
+    @Test("a socket nobody listens on is stale and removed; one that stops answering within the settle time too; one that answers, or a file that is not a socket, is refused and kept")
+    func leftovers() async throws {
         let directory = "/tmp/spin-lo-" + String(UUID().uuidString.prefix(8))
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -102,12 +102,20 @@ struct VMLockTests {
         #expect(RuntimeLeftovers.probe(plain) == .notSocket)
         #expect(RuntimeLeftovers.probe(directory + "/absent.sock") == .absent)
 
-        try RuntimeLeftovers(files: [], sockets: [dead]).removeProvenStale(vm: "web")
+        try await RuntimeLeftovers(files: [], sockets: [dead]).removeProvenStale(vm: "web")
         #expect(!FileManager.default.fileExists(atPath: dead))
-        #expect(throws: SpinError.self) { try RuntimeLeftovers(files: [], sockets: [live]).removeProvenStale(vm: "web") }
+        await #expect(throws: SpinError.self) { try await RuntimeLeftovers(files: [], sockets: [live]).removeProvenStale(vm: "web", settle: .milliseconds(200)) }
         #expect(FileManager.default.fileExists(atPath: live))
-        #expect(throws: SpinError.self) { try RuntimeLeftovers(files: [], sockets: [plain]).removeProvenStale(vm: "web") }
+        await #expect(throws: SpinError.self) { try await RuntimeLeftovers(files: [], sockets: [plain]).removeProvenStale(vm: "web") }
         #expect(FileManager.default.fileExists(atPath: plain))
+
+        // A dying qemu's last threads close its sockets a moment after it reads gone.
+        let dying = directory + "/dying.sock"
+        let dyingFD = try Self.listen(dying)
+        let closer = Task { try await Task.sleep(for: .milliseconds(100)); close(dyingFD) }
+        try await RuntimeLeftovers(files: [], sockets: [dying]).removeProvenStale(vm: "web", settle: .seconds(3))
+        try await closer.value
+        #expect(!FileManager.default.fileExists(atPath: dying))
     }
 
     /// Whether `task` ends within `limit` (a guard against hanging the suite, not a timing check).

@@ -58,7 +58,7 @@ public struct DirectSupervisor: Supervisor {
         }
         let plan = try JSONDecoder().decode(LaunchPlan.self, from: data)
         try paths.create(qemuUser: plan.qemuUser)
-        try RuntimeLeftovers(files: [paths.pidFile], sockets: [paths.qmpSocket, paths.serialSocket, paths.vncSocket, watchSocket(vmID)])
+        try await RuntimeLeftovers(files: [paths.pidFile], sockets: [paths.qmpSocket, paths.serialSocket, paths.vncSocket, watchSocket(vmID)])
             .removeProvenStale(vm: plan.name)
         // Evidence that a launch began, before there is a process: should this caller die
         // now, a qemu that later dies unseen is reported crashed, not "never started".

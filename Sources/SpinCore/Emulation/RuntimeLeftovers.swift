@@ -13,11 +13,19 @@ struct RuntimeLeftovers {
     /// Unix sockets to remove once nothing answers on them.
     var sockets: [String]
 
-    /// Removes the leftovers.
-    /// - Throws: ``SpinError`` `.conflict` when something still answers on a socket.
-    func removeProvenStale(vm: String) throws {
+    /// Removes the leftovers. A socket that still answers is asked again for up to `settle`:
+    /// a SIGKILLed qemu is reported gone once its main thread is a zombie, and its other
+    /// threads may hold its files (the listening sockets) a moment longer.
+    /// - Throws: ``SpinError`` `.conflict` when something still answers on a socket after that.
+    func removeProvenStale(vm: String, settle: Duration = .seconds(3)) async throws {
+        let deadline = ContinuousClock.now + settle
         for socket in sockets {
-            switch Self.probe(socket) {
+            var probe = Self.probe(socket)
+            while probe == .answers, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+                probe = Self.probe(socket)
+            }
+            switch probe {
             case .absent: continue
             case .answers:
                 throw SpinError(.conflict, "something still answers on \(socket) although no qemu of VM \(vm) runs from spin's pidfile; end that process (or remove the socket if it is not qemu) and start again")
@@ -37,7 +45,9 @@ struct RuntimeLeftovers {
         var info = stat()
         guard lstat(path, &info) == 0 else { return .absent }
         guard info.st_mode & S_IFMT == S_IFSOCK else { return .notSocket }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        // Non-blocking: a unix listener's full backlog would block connect (repeated probes
+        // of a socket nobody accepts on fill it); EAGAIN then means it answers.
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { return .dead }
         defer { close(fd) }
         var address = sockaddr_un()
@@ -53,6 +63,6 @@ struct RuntimeLeftovers {
                 Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
         }
-        return connected == 0 ? .answers : .dead
+        return connected == 0 || errno == EAGAIN || errno == EINPROGRESS ? .answers : .dead
     }
 }
