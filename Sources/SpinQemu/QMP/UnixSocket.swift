@@ -3,7 +3,8 @@ import Foundation
 import Glibc
 #endif
 
-/// Blocking unix stream socket primitives used by the QMP connection.
+/// Unix stream socket primitives used by the QMP connection: a connect that never blocks,
+/// then a blocking socket for the connection's reader thread.
 enum UnixSocket {
     /// `sun_path` holds 108 bytes including the terminating NUL.
     static let maximumPathLength = 107
@@ -15,7 +16,11 @@ enum UnixSocket {
         guard bytes.count <= maximumPathLength, !bytes.isEmpty else {
             throw ConnectFailure(errno: ENAMETOOLONG, message: "socket path \"\(path)\" is empty or longer than \(maximumPathLength) bytes; use a shorter runtime directory")
         }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        // Non-blocking for the connect only: when the listener's backlog is full (qemu serves
+        // one QMP client at a time) a blocking connect would hold a thread of the task pool
+        // until a place frees up — on a 2-core host, two such waits starved the very client
+        // that was to leave. EAGAIN is retried by the caller after an async sleep instead.
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { throw ConnectFailure(errno: errno, message: "socket(): \(errorText(errno))") }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -31,6 +36,12 @@ enum UnixSocket {
             let code = errno
             close(fd)
             throw ConnectFailure(errno: code, message: "connect to \(path): \(errorText(code))")
+        }
+        let flags = fcntl(fd, F_GETFL)
+        guard flags >= 0, fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == 0 else {
+            let code = errno
+            close(fd)
+            throw ConnectFailure(errno: code, message: "fcntl on the socket to \(path): \(errorText(code))")
         }
         return fd
     }
