@@ -4,6 +4,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
+import NIOCore
 import NIOSSL
 import OpenAPIHummingbird
 import OpenAPIRuntime
@@ -32,6 +33,9 @@ public enum SpinServer {
             throw SpinError(.invalidArgument, "a TCP listener needs a token; pass one or let spin-server create it")
         }
         router.add(middleware: BodyLimitMiddleware(limit: options.bodyLimit))
+        // Filled below as the generated code registers each operation.
+        let operations = OperationTable()
+        router.add(middleware: ContractMiddleware(table: operations))
         router.add(middleware: VMListCacheMiddleware(store: spin.store))
         router.add(middleware: VMGetCacheMiddleware(spin: spin))
         router.get("/openapi.yaml") { _, _ in try OpenAPIDocument.response() }
@@ -39,7 +43,7 @@ public enum SpinServer {
         // Compact JSON (the runtime's default pretty-prints): half the bytes of a VM list; and
         // dates without the default transcoder's lock.
         let configuration = OpenAPIRuntime.Configuration(dateTranscoder: FastDateTranscoder(), jsonEncodingOptions: [.sortedKeys])
-        try handler.registerHandlers(on: router, configuration: configuration)
+        try handler.registerHandlers(on: RecordingTransport(base: router, table: operations), configuration: configuration)
         ConsoleRoutes(spin: spin, options: options).register(on: router)
         return router
     }
@@ -51,7 +55,12 @@ public enum SpinServer {
         let consoles = Router(context: ConsoleRequestContext.self)
         ConsoleWebSockets(connector: ConsoleConnector(spin: spin), token: options.token).register(on: consoles)
         let address: BindAddress
-        var server: HTTPServerBuilder = .http1WebSocketUpgrade(webSocketRouter: consoles)
+        // An idle connection (no request in flight: before its head is complete, between
+        // requests, or with its body stalled) is closed after idleTimeout, so a slow or silent
+        // client cannot hold a connection; a request being answered (a long poll, the event
+        // stream) is not idle.
+        let http1 = HTTP1Channel.Configuration(idleTimeout: TimeAmount(options.idleTimeout))
+        var server: HTTPServerBuilder = .http1WebSocketUpgrade(webSocketRouter: consoles, configuration: .init(http1: http1))
         var socketPath: String?
         switch options.listen {
         case .unix(let path):
@@ -67,7 +76,11 @@ public enum SpinServer {
         return Application(
             router: router,
             server: server,
-            configuration: .init(address: address, serverName: "spin-server"),
+            // Past maxConnections open connections the listener stops accepting; new ones wait
+            // in the backlog until one closes.
+            configuration: .init(
+                address: address, serverName: "spin-server",
+                availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections, logger: logger)),
             services: [PackageMetricsService(spin: spin, metrics: metrics)],
             onServerRunning: { _ in
                 // The socket is the only guard on the unix listener: owner only.
