@@ -54,13 +54,14 @@ public enum SpinServer {
         let router = try makeRouter(spin: spin, options: options, metrics: metrics, logger: logger)
         let consoles = Router(context: ConsoleRequestContext.self)
         ConsoleWebSockets(connector: ConsoleConnector(spin: spin), token: options.token).register(on: consoles)
+        // A connection must complete its first request head within idleTimeout; after that
+        // Hummingbird closes it once idle that long (no request in flight: a stalled body,
+        // nothing between requests, a later head that does not come). A request being
+        // answered (a long poll, the event stream) is not idle.
+        let timeout = TimeAmount(options.idleTimeout)
+        let configuration = HTTP1WebSocketUpgradeChannel.Configuration(http1: HTTP1Channel.Configuration(idleTimeout: timeout))
+        let consoleResponder = consoles.buildResponder()
         let address: BindAddress
-        // An idle connection (no request in flight: before its head is complete, between
-        // requests, or with its body stalled) is closed after idleTimeout, so a slow or silent
-        // client cannot hold a connection; a request being answered (a long poll, the event
-        // stream) is not idle.
-        let http1 = HTTP1Channel.Configuration(idleTimeout: TimeAmount(options.idleTimeout))
-        var server: HTTPServerBuilder = .http1WebSocketUpgrade(webSocketRouter: consoles, configuration: .init(http1: http1))
         var socketPath: String?
         switch options.listen {
         case .unix(let path):
@@ -68,9 +69,15 @@ public enum SpinServer {
             socketPath = path
         case .tcp(let host, let port):
             address = .hostname(host, port: port)
-            if let tls = options.tls {
-                server = try .tls(server, tlsConfiguration: tlsConfiguration(tls))
-            }
+        }
+        // HTTPS only on TCP.
+        let tls = socketPath == nil ? try options.tls.map(tlsConfiguration) : nil
+        let server = HTTPServerBuilder { responder in
+            let http = RequestHeadDeadlineChannel(
+                base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: consoleResponder, configuration: configuration),
+                timeout: timeout)
+            guard let tls else { return http }
+            return try TLSChannel(http, tlsConfiguration: tls)
         }
         let socket = socketPath
         return Application(
