@@ -1,5 +1,4 @@
 import Foundation
-import SpinQemu
 
 /// One schemathesis run: the argv, a hard time limit, what it printed, and its JUnit report.
 struct Schemathesis: Sendable {
@@ -16,7 +15,7 @@ struct Schemathesis: Sendable {
     /// - `not_a_server_error` accepts 504: an action still running when the server's wait
     ///   ended (a stop waiting out a guest's stop timeout), named in the answer.
     static let config = """
-        request-timeout = 30
+        request-timeout = 20
 
         [parameters]
         "path.ref" = "1"
@@ -71,7 +70,7 @@ struct Schemathesis: Sendable {
         var output: String
     }
 
-    /// What the JUnit report says: the operations tested, failures and errors.
+    /// What the JUnit report says: the operations exercised (not skipped), failures and errors.
     struct Report: Sendable {
         var testedOperations: Set<String> = []
         var failures = 0
@@ -82,7 +81,8 @@ struct Schemathesis: Sendable {
             for file in files where file.hasSuffix(".xml") {
                 guard let text = try? String(contentsOfFile: directory + "/" + file, encoding: .utf8) else { continue }
                 for chunk in text.components(separatedBy: "<testcase ").dropFirst() {
-                    if let name = Self.attribute("name", in: chunk) { testedOperations.insert(name) }
+                    let testcase = chunk.components(separatedBy: "</testcase>")[0]
+                    if let name = Self.attribute("name", in: chunk), !testcase.contains("<skipped") { testedOperations.insert(name) }
                     failures += chunk.components(separatedBy: "<failure").count - 1
                     errors += chunk.components(separatedBy: "<error").count - 1
                 }
@@ -115,35 +115,38 @@ struct Schemathesis: Sendable {
         return operations
     }
 
-    /// Runs schemathesis; stops it (SIGTERM) when `timeout` passes first.
-    func run(timeout: Duration) async -> Result {
-        let executable = Self.executable
-        let arguments = arguments
-        let environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1", "PYTHONUNBUFFERED": "1"]) { $1 }
-        return await withTaskGroup(of: Result?.self) { group in
-            group.addTask {
-                do {
-                    let outcome = try await ProcessRunner.run(executable, arguments, environment: environment, check: false)
-                    let status: Int32? = if case .exited(let code) = outcome.termination { code } else { nil }
-                    return Result(finished: !Task.isCancelled, exitStatus: status, output: outcome.standardOutputText + outcome.standardErrorText)
-                } catch {
-                    return Result(finished: false, exitStatus: nil, output: "cannot run \(executable): \(error)")
-                }
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            var result = Result(finished: false, exitStatus: nil, output: "")
-            while let next = await group.next() {
-                if let next {
-                    result = next
-                    break
-                }
-                group.cancelAll()  // the time limit: ProcessRunner sends SIGTERM
-            }
-            group.cancelAll()
-            return result
+    /// Runs schemathesis, its output in `outputPath`; when `timeout` passes first, interrupts
+    /// it (SIGINT: it prints its summary), and kills it 10 s later if it is still there.
+    func run(timeout: Duration, outputPath: String) async -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1", "PYTHONUNBUFFERED": "1"]) { $1 }
+        guard FileManager.default.createFile(atPath: outputPath, contents: nil), let output = FileHandle(forWritingAtPath: outputPath) else {
+            return Result(finished: false, exitStatus: nil, output: "cannot create \(outputPath)")
         }
+        defer { try? output.close() }
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return Result(finished: false, exitStatus: nil, output: "cannot run \(Self.executable): \(error)")
+        }
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        let finished = !process.isRunning
+        if !finished {
+            process.interrupt()
+            let grace = ContinuousClock.now + .seconds(10)
+            while process.isRunning, ContinuousClock.now < grace { try? await Task.sleep(for: .milliseconds(200)) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        process.waitUntilExit()
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        return Result(finished: finished, exitStatus: process.terminationStatus, output: text)
     }
 }

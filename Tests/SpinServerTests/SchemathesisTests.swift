@@ -21,12 +21,14 @@ struct SchemathesisTests {
             return
         }
         let started = ContinuousClock.now
-        try await ServerFixture.with(configure: { options, directory in
-            options.allowedPaths = AllowedRoots([directory + "/allowed"])
+        var directory = ""
+        try await ServerFixture.with(configure: { options, temporary in
+            options.allowedPaths = AllowedRoots([temporary + "/allowed"])
             // A stop of a guest that ignores ACPI waits out its stop timeout (up to an hour);
             // the fuzz does not wait for it: 504 names the package, which goes on.
             options.actionTimeout = .seconds(8)
         }) { fixture in
+            directory = fixture.directory
             try FileManager.default.createDirectory(atPath: fixture.directory + "/allowed", withIntermediateDirectories: true)
             let port = try Loopback.freePort()
             let token = "schemathesis-token-0123456789"
@@ -40,34 +42,31 @@ struct SchemathesisTests {
             try Schemathesis.config.write(toFile: config, atomically: true, encoding: .utf8)
             let reports = fixture.directory + "/reports"
             let run = Schemathesis(baseURL: "http://127.0.0.1:\(port)", token: token, configPath: config, reportDirectory: reports)
-            let result = await run.run(timeout: .seconds(420))
+            let result = await run.run(timeout: .seconds(360), outputPath: fixture.directory + "/schemathesis.out")
             await server.stop()
-            let leftover = await Self.stopEveryQemu(fixture)
-            #expect(leftover.isEmpty, "qemu processes were left after the fuzz: \(leftover)")
             let output = result.output
             #expect(result.finished, "schemathesis did not finish within its time limit:\n\(output)")
             #expect(result.exitStatus == 0, "schemathesis found problems:\n\(output)")
             let report = Schemathesis.Report(directory: reports)
             let operations = try Schemathesis.documentOperations()
-            #expect(report.testedOperations.count == operations.count,
-                    "schemathesis tested \(report.testedOperations.count) of \(operations.count) operations; missing: \(Set(operations).subtracting(report.testedOperations).sorted())\n\(output)")
+            #expect(operations.count >= 41, "the document lists \(operations.count) operations")
+            #expect(report.testedOperations == Set(operations),
+                    "schemathesis exercised \(report.testedOperations.count) of \(operations.count) operations; not exercised: \(Set(operations).subtracting(report.testedOperations).sorted())\n\(output)")
             #expect(report.failures == 0 && report.errors == 0, "the JUnit report has \(report.failures) failures and \(report.errors) errors:\n\(output)")
         }
+        // The fixture stopped every VM (forced after 1 s) and closed its agents: no qemu the
+        // fuzz started may be left.
+        let leftover = Self.killQemuProcesses(naming: directory)
+        #expect(leftover.isEmpty, "qemu processes were left after the fuzz (now killed): \(leftover)")
         print("schemathesis run took \(ContinuousClock.now - started)")
     }
 
-    /// Stops every VM of the fixture, then SIGKILLs any qemu whose command line names the
-    /// fixture's directory; returns what had to be killed.
-    static func stopEveryQemu(_ fixture: ServerFixture) async -> [Int32] {
-        for vm in (try? fixture.spin.listVMs()) ?? [] {
-            try? await fixture.spin.stopVM(String(vm.id), timeoutSeconds: 1)
-        }
-        var killed: [Int32] = []
-        for pid in Self.qemuProcesses(naming: fixture.directory) {
-            kill(pid, SIGKILL)
-            killed.append(pid)
-        }
-        return killed
+    /// SIGKILLs every qemu whose command line names `directory`; returns their pids.
+    static func killQemuProcesses(naming directory: String) -> [Int32] {
+        guard !directory.isEmpty else { return [] }
+        let pids = qemuProcesses(naming: directory)
+        for pid in pids { kill(pid, SIGKILL) }
+        return pids
     }
 
     /// Live processes whose command line mentions `directory`.

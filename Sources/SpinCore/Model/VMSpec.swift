@@ -62,6 +62,7 @@ public struct VMSpec: Sendable, Codable, Equatable {
         validator.vmFields(
             name: name, cpus: cpus, memoryMiB: memoryMiB, ports: ports, storage: storage, kernel: kernel,
             labels: labels, stopTimeoutSeconds: stopTimeoutSeconds, accelerator: accelerator)
+        validator.count(newImages.count, at: Validator.maxDrives, field: "newImages")
         for (index, image) in newImages.enumerated() {
             validator.merge(image.validate(), prefix: "newImages[\(index)].")
             if newImages[..<index].contains(where: { $0.volume == image.volume && $0.name == image.name }) {
