@@ -56,7 +56,7 @@ struct AgentShutdownTests {
     func serverRestart() async throws {
         try await ServerFixture.with(runsAgents: false) { fixture in
             let slow = try SlowStorage(directory: fixture.directory)
-            let serve = ["serve", "--root", fixture.root.path, "--socket", fixture.socketPath, "--supervisor", "direct"]
+            let serve = ["serve", "--root", fixture.root.path, "--socket", fixture.socketPath, "--supervisor", "direct", "--allow-path", fixture.directory]
             let first = try ChildProcess.spinServer(serve + ["--drain-seconds", "0"], environment: slow.environment)
             defer { first.kill() }
             let remote = try await SpinRemote.waitForServer(socket: fixture.socketPath)

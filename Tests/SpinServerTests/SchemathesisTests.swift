@@ -26,7 +26,7 @@ struct SchemathesisTests {
             options.allowedPaths = AllowedRoots([temporary + "/allowed"])
             // A stop of a guest that ignores ACPI waits out its stop timeout (up to an hour);
             // the fuzz does not wait for it: 504 names the package, which goes on.
-            options.actionTimeout = .seconds(8)
+            options.actionTimeout = .seconds(3)
         }) { fixture in
             directory = fixture.directory
             try FileManager.default.createDirectory(atPath: fixture.directory + "/allowed", withIntermediateDirectories: true)

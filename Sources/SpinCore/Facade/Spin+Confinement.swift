@@ -48,11 +48,18 @@ extension Spin {
     /// Adds a raw command to an open package (the HTTP API's `POST /v1/packages/{id}/commands`):
     /// the action and its parameters are checked against the catalog, then its host paths
     /// against the allowed roots.
-    /// - Throws: ``SpinError`` `.invalidArgument` for an unknown action or bad parameters,
+    /// - Throws: ``SpinError`` `.actionFailed` (422) for an unknown action or parameters that
+    ///   are not the action's,
     ///   `.forbidden` for a path outside the allowed roots, `.notFound`/`.failedPrecondition`
     ///   for the package.
     public func addCommand(_ command: CommandDraft, to package: UInt64) throws -> UUID {
-        try broker.catalog.validate(resource: command.resource, action: command.action, parameters: command.parameters)
+        do {
+            try broker.catalog.validate(resource: command.resource, action: command.action, parameters: command.parameters)
+        } catch let error as SpinError where error.code == .invalidArgument {
+            // Well-formed, but not a command the broker can run: an action of another resource,
+            // or parameters that are not the action's (no schema of the request can state it).
+            throw SpinError(.actionFailed, "the broker cannot take this command: \(error.message)", cause: error)
+        }
         try confineHostPaths(of: command)
         return try broker.add(command, to: package)
     }

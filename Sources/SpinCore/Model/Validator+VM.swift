@@ -17,13 +17,13 @@ extension Validator {
         for (index, port) in ports.enumerated() {
             merge(port.validate(), prefix: "ports[\(index)].")
             if let earlier = ports[..<index].firstIndex(where: { $0.overlaps(port) }) {
-                add("ports[\(index)]", "\(port) listens on the same host address and port as ports[\(earlier)] \(ports[earlier]); remove one")
+                conflict("ports[\(index)]", "\(port) listens on the same host address and port as ports[\(earlier)] \(ports[earlier]); remove one")
             }
         }
         for (index, attachment) in storage.enumerated() {
             merge(attachment.validate(), prefix: "storage[\(index)].")
             if attachment.kind == .disk, let earlier = storage[..<index].firstIndex(of: attachment) {
-                add("storage[\(index)]", "attaches image \(quoted(attachment.image ?? "")) of volume \(quoted(attachment.volume ?? "")) again (already storage[\(earlier)]); an image can be attached once")
+                conflict("storage[\(index)]", "attaches image \(quoted(attachment.image ?? "")) of volume \(quoted(attachment.volume ?? "")) again (already storage[\(earlier)]); an image can be attached once")
             }
         }
         if let kernel { merge(kernel.validate(), prefix: "kernel.") }

@@ -10,9 +10,14 @@ struct Validator {
         problems.append(ValidationProblem(field: field, message: message))
     }
 
+    /// Records a clash of `field` with another field (``ValidationProblem/isConflict``).
+    mutating func conflict(_ field: String, _ message: String) {
+        problems.append(ValidationProblem(field: field, message: message, isConflict: true))
+    }
+
     /// Appends another validator's problems, prefixing their fields with `prefix` (e.g. `ports[0].`).
     mutating func merge(_ other: [ValidationProblem], prefix: String) {
-        problems += other.map { ValidationProblem(field: prefix + $0.field, message: $0.message) }
+        problems += other.map { ValidationProblem(field: prefix + $0.field, message: $0.message, isConflict: $0.isConflict) }
     }
 
     /// The longest name of a VM, volume or image.

@@ -28,7 +28,42 @@ struct ContractMiddleware<Context: RequestContext>: RouterMiddleware {
                 }
             }
         }
+        var request = request
+        if request.method == .post || request.method == .patch || request.method == .put {
+            // The body is already collected (BodyLimitMiddleware); the document allows null
+            // nowhere but inside a raw command's free-form parameters.
+            let body = try await request.collectBody(upTo: .max)
+            if let field = Self.nullField(in: body, freeForm: route.template == "/v1/packages/{id}/commands" ? "parameters" : nil) {
+                throw SpinError(.invalidArgument, "\(field) is null; leave the key out instead (the document allows null nowhere)")
+            }
+        }
         return try await next(request, context)
+    }
+
+    /// The path of the first JSON null in `body` outside the top-level key `freeForm`, or nil
+    /// (also for a body that is not JSON: the operation's decoding judges it).
+    static func nullField(in body: ByteBuffer, freeForm: String?) -> String? {
+        guard body.readableBytes > 0,
+            let value = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView), options: [.fragmentsAllowed])
+        else { return nil }
+        func find(_ value: Any, _ path: String) -> String? {
+            switch value {
+            case is NSNull:
+                return path.isEmpty ? "the body" : path
+            case let object as [String: Any]:
+                for key in object.keys.sorted() where !(path.isEmpty && key == freeForm) {
+                    if let found = find(object[key] as Any, path.isEmpty ? key : path + "." + key) { return found }
+                }
+            case let array as [Any]:
+                for (index, element) in array.enumerated() {
+                    if let found = find(element, path + "[\(index)]") { return found }
+                }
+            default:
+                break
+            }
+            return nil
+        }
+        return find(value, "")
     }
 
     /// 405: the error body, and `Allow` with the declared methods.

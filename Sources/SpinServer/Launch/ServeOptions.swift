@@ -36,6 +36,9 @@ public struct ServeOptions: ParsableArguments {
         help: "How long finished packages are kept before they are pruned: 7d, 12h, 30m, 90s (default: $SPIN_PACKAGE_RETENTION, else 7d).")
     public var packageRetention: String?
 
+    @Option(name: .customLong("action-timeout"), help: "Seconds a request waits for its action's package; then 504 names the package, which goes on.")
+    public var actionTimeoutSeconds: Int = 600
+
     @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may sit idle (a request head or body that does not come, or none) before it is closed.")
     public var idleTimeoutSeconds: Int = 30
 
@@ -62,6 +65,7 @@ public struct ServeOptions: ParsableArguments {
             throw ValidationError("--package-retention: \(error.message)")
         }
         _ = try supervisorChoice()
+        guard (1...86400).contains(actionTimeoutSeconds) else { throw ValidationError("--action-timeout must be 1 to 86400 seconds") }
         guard (1...3600).contains(idleTimeoutSeconds) else { throw ValidationError("--idle-timeout must be 1 to 3600 seconds") }
         guard (1...65536).contains(maxConnections) else { throw ValidationError("--max-connections must be 1 to 65536") }
         for path in allowPaths where !path.hasPrefix("/") {
@@ -91,6 +95,7 @@ public struct ServeOptions: ParsableArguments {
                 supervisor: try supervisorChoice(), runsAgents: !noAgents, broker: try brokerOptions(), agentDrainTimeout: .seconds(drainSeconds))
             try root.create()
             spinOptions.allowedPaths = allowedRoots(root: root)
+            spinOptions.actionTimeout = .seconds(actionTimeoutSeconds)
             let spin = try await Spin.open(root: root, options: spinOptions)
             // The store's owner keeps it bounded even when remote agents serve the queues.
             if noAgents { spin.startMaintenance() }
