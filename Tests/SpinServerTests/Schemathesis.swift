@@ -115,9 +115,9 @@ struct Schemathesis: Sendable {
         return operations
     }
 
-    /// Runs schemathesis, its output in `outputPath`; when `timeout` passes first, interrupts
-    /// it (SIGINT: it prints its summary), and kills it 10 s later if it is still there.
-    func run(timeout: Duration, outputPath: String) async -> Result {
+    /// Runs schemathesis, its output in `outputPath`; when `timeout` passes first,
+    /// ``FuzzWatchdog`` interrupts it, kills the qemus under `qemuDirectory`, and kills it.
+    func run(timeout: Duration, outputPath: String, qemuDirectory: String) async -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.executable)
         process.arguments = arguments
@@ -134,18 +134,16 @@ struct Schemathesis: Sendable {
         } catch {
             return Result(finished: false, exitStatus: nil, output: "cannot run \(Self.executable): \(error)")
         }
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(200))
+        let watchdog = FuzzWatchdog(limit: timeout, pid: process.processIdentifier, qemuDirectory: qemuDirectory)
+        // Not on the task pool: a stuck pool must not keep the wait from ending.
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                process.waitUntilExit()
+                continuation.resume()
+            }
         }
-        let finished = !process.isRunning
-        if !finished {
-            process.interrupt()
-            let grace = ContinuousClock.now + .seconds(10)
-            while process.isRunning, ContinuousClock.now < grace { try? await Task.sleep(for: .milliseconds(200)) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
-        process.waitUntilExit()
+        watchdog.cancel()
+        let finished = !watchdog.didFire
         let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         return Result(finished: finished, exitStatus: process.terminationStatus, output: text)
     }

@@ -42,7 +42,7 @@ struct SchemathesisTests {
             try Schemathesis.config.write(toFile: config, atomically: true, encoding: .utf8)
             let reports = fixture.directory + "/reports"
             let run = Schemathesis(baseURL: "http://127.0.0.1:\(port)", token: token, configPath: config, reportDirectory: reports)
-            let result = await run.run(timeout: .seconds(360), outputPath: fixture.directory + "/schemathesis.out")
+            let result = await run.run(timeout: .seconds(300), outputPath: fixture.directory + "/schemathesis.out", qemuDirectory: fixture.directory)
             await server.stop()
             let output = result.output
             #expect(result.finished, "schemathesis did not finish within its time limit:\n\(output)")
