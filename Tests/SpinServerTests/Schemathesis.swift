@@ -29,6 +29,10 @@ struct Schemathesis: Sendable {
         expected-statuses = ["2xx", "3xx", "4xx", "504"]
 
         [[operations]]
+        include-operation-id = ["getVolume", "deleteVolume"]
+        parameters = { "path.name" = "vol1" }
+
+        [[operations]]
         include-operation-id = "getEvents"
         request-timeout = 2
 

@@ -99,6 +99,10 @@ extension Spin {
     /// Attaches a cdrom or a disk (creating the image when `newImage` is given).
     @discardableResult
     public func attachStorage(vm ref: String, _ attachment: StorageAttachment, newImage: ImageSpec? = nil) async throws -> VM {
+        // A rule across two fields of the request: a clash (409), like the VM spec's.
+        if let newImage, newImage.attachment != attachment {
+            throw SpinError(.conflict, "the new image \(quoted(newImage.name)) of volume \(quoted(newImage.volume)) is not the attached disk; attach {\"kind\":\"disk\",\"volume\":\(quoted(newImage.volume)),\"image\":\(quoted(newImage.name))}")
+        }
         if options.allowedPaths != nil, attachment.isCDROM {
             try ValidationProblem.check(attachment.validate())
             try confineHostPaths(storage: [attachment], kernel: nil)

@@ -40,8 +40,12 @@ struct ContractMiddleware<Context: RequestContext>: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// The path of the first JSON null in `body` outside the top-level key `freeForm`, or nil
-    /// (also for a body that is not JSON: the operation's decoding judges it).
+    /// The properties the document declares in request bodies (see ``requestProperties``).
+    static var declaredProperties: Set<String> { requestProperties }
+
+    /// The path of the first JSON null under a declared property of `body` (outside the
+    /// top-level key `freeForm`), or nil — also for a body that is not JSON: the operation's
+    /// decoding judges it.
     static func nullField(in body: ByteBuffer, freeForm: String?) -> String? {
         guard body.readableBytes > 0,
             let value = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView), options: [.fragmentsAllowed])
@@ -49,12 +53,14 @@ struct ContractMiddleware<Context: RequestContext>: RouterMiddleware {
         func find(_ value: Any, _ path: String) -> String? {
             switch value {
             case is NSNull:
-                return path.isEmpty ? "the body" : path
+                return path
             case let object as [String: Any]:
-                for key in object.keys.sorted() where !(path.isEmpty && key == freeForm) {
+                for key in object.keys.sorted() where declaredProperties.contains(key) && !(path.isEmpty && key == freeForm) {
+                    // Label values are free-form strings: the decoder refuses a null there.
+                    guard key != "labels" else { continue }
                     if let found = find(object[key] as Any, path.isEmpty ? key : path + "." + key) { return found }
                 }
-            case let array as [Any]:
+            case let array as [Any] where !path.isEmpty:
                 for (index, element) in array.enumerated() {
                     if let found = find(element, path + "[\(index)]") { return found }
                 }
@@ -82,3 +88,13 @@ struct ContractMiddleware<Context: RequestContext>: RouterMiddleware {
         return ErrorBody.jsonString(cut)
     }
 }
+
+/// The properties the document declares in request bodies. A null is refused under these
+/// only: an undeclared key may hold anything (the schemas allow additional properties).
+let requestProperties: Set<String> = [
+    "accelerator", "action", "append", "attachment", "autostart", "cpus", "dependencies", "errorCode", "force",
+    "format", "guestPort", "hostAddress", "hostPort", "id", "image", "initrd", "kernel", "kind", "labels",
+    "leaseSeconds", "memoryMiB", "name", "newImage", "newImages", "parameters", "path", "ports", "protocol",
+    "reason", "removeKernel", "resource", "sizeBytes", "stopTimeoutSeconds", "storage", "success", "toName",
+    "toVolume", "token", "volume",
+]
