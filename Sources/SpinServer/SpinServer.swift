@@ -4,6 +4,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
+import NIOCore
 import NIOSSL
 import OpenAPIHummingbird
 import OpenAPIRuntime
@@ -32,6 +33,9 @@ public enum SpinServer {
             throw SpinError(.invalidArgument, "a TCP listener needs a token; pass one or let spin-server create it")
         }
         router.add(middleware: BodyLimitMiddleware(limit: options.bodyLimit))
+        // Filled below as the generated code registers each operation.
+        let operations = OperationTable()
+        router.add(middleware: ContractMiddleware(table: operations))
         router.add(middleware: VMListCacheMiddleware(store: spin.store))
         router.add(middleware: VMGetCacheMiddleware(spin: spin))
         router.get("/openapi.yaml") { _, _ in try OpenAPIDocument.response() }
@@ -39,7 +43,7 @@ public enum SpinServer {
         // Compact JSON (the runtime's default pretty-prints): half the bytes of a VM list; and
         // dates without the default transcoder's lock.
         let configuration = OpenAPIRuntime.Configuration(dateTranscoder: FastDateTranscoder(), jsonEncodingOptions: [.sortedKeys])
-        try handler.registerHandlers(on: router, configuration: configuration)
+        try handler.registerHandlers(on: RecordingTransport(base: router, table: operations), configuration: configuration)
         ConsoleRoutes(spin: spin, options: options).register(on: router)
         return router
     }
@@ -50,8 +54,14 @@ public enum SpinServer {
         let router = try makeRouter(spin: spin, options: options, metrics: metrics, logger: logger)
         let consoles = Router(context: ConsoleRequestContext.self)
         ConsoleWebSockets(connector: ConsoleConnector(spin: spin), token: options.token).register(on: consoles)
+        // A connection must complete its first request head within idleTimeout; after that
+        // Hummingbird closes it once idle that long (no request in flight: a stalled body,
+        // nothing between requests, a later head that does not come). A request being
+        // answered (a long poll, the event stream) is not idle.
+        let timeout = TimeAmount(options.idleTimeout)
+        let configuration = HTTP1WebSocketUpgradeChannel.Configuration(http1: HTTP1Channel.Configuration(idleTimeout: timeout))
+        let consoleResponder = consoles.buildResponder()
         let address: BindAddress
-        var server: HTTPServerBuilder = .http1WebSocketUpgrade(webSocketRouter: consoles)
         var socketPath: String?
         switch options.listen {
         case .unix(let path):
@@ -59,15 +69,25 @@ public enum SpinServer {
             socketPath = path
         case .tcp(let host, let port):
             address = .hostname(host, port: port)
-            if let tls = options.tls {
-                server = try .tls(server, tlsConfiguration: tlsConfiguration(tls))
-            }
+        }
+        // HTTPS only on TCP.
+        let tls = socketPath == nil ? try options.tls.map(tlsConfiguration) : nil
+        let server = HTTPServerBuilder { responder in
+            let http = RequestHeadDeadlineChannel(
+                base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: consoleResponder, configuration: configuration),
+                timeout: timeout)
+            guard let tls else { return http }
+            return try TLSChannel(http, tlsConfiguration: tls)
         }
         let socket = socketPath
         return Application(
             router: router,
             server: server,
-            configuration: .init(address: address, serverName: "spin-server"),
+            // Past maxConnections open connections the listener stops accepting; new ones wait
+            // in the backlog until one closes.
+            configuration: .init(
+                address: address, serverName: "spin-server",
+                availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections, logger: logger)),
             services: [PackageMetricsService(spin: spin, metrics: metrics)],
             onServerRunning: { _ in
                 // The socket is the only guard on the unix listener: owner only.

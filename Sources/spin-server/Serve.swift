@@ -9,7 +9,9 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var options: RootOptions
     @OptionGroup var serve: ServeOptions
 
-    @Option(name: .long, help: "The bearer token for TCP (default: $SPIN_TOKEN, else ROOT/server.token, created when missing).")
+    @Option(
+        name: .long,
+        help: "The bearer token for TCP, at least 16 characters (default: $SPIN_TOKEN, else ROOT/server.token, created when missing). Prefer those two: other users can read a command line.")
     var token: String?
 
     func run() async throws {

@@ -9,7 +9,10 @@ extension ChildProcess {
     ///   - token: the token the server requires and clients send (TCP).
     static func server(_ cli: CLI, _ extra: [String] = [], host: String, token: String? = nil) async throws -> ChildProcess {
         let tokenArguments = token.map { ["--token", $0] } ?? []
-        let server = try ChildProcess(["serve", "--root", cli.root, "--supervisor", "direct"] + extra + tokenArguments)
+        // The server confines the paths callers name: allow the test directory and the guests.
+        let guests = ProcessInfo.processInfo.environment["SPIN_GUEST_DIR"] ?? "/var/tmp/spin-test-guests"
+        let allowed = ["--allow-path", cli.directory, "--allow-path", guests]
+        let server = try ChildProcess(["serve", "--root", cli.root, "--supervisor", "direct"] + allowed + extra + tokenArguments)
         let probe = ["volume", "list", "--host", host] + tokenArguments
         var last: CLI.Result?
         let ready = await Loopback.waitUntil(timeout: .seconds(30), every: .milliseconds(100)) {

@@ -58,7 +58,7 @@ struct AgentShutdownTests {
             let slow = try SlowStorage(directory: fixture.directory)
             // The server's own agents act only in registered volumes.
             try fixture.spin.registry.createVolume(name: "slow", path: slow.volumePath)
-            let serve = ["serve", "--root", fixture.root.path, "--socket", fixture.socketPath, "--supervisor", "direct"]
+            let serve = ["serve", "--root", fixture.root.path, "--socket", fixture.socketPath, "--supervisor", "direct", "--allow-path", fixture.directory]
             let first = try ChildProcess.spinServer(serve + ["--drain-seconds", "0"], environment: slow.environment)
             defer { first.kill() }
             let remote = try await SpinRemote.waitForServer(socket: fixture.socketPath)

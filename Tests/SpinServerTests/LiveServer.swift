@@ -13,9 +13,12 @@ struct LiveServer: Sendable {
     let task: Task<Void, any Error>
     let endpoint: SpinEndpoint
 
-    static func start(_ fixture: ServerFixture, listen: ServerOptions.Listen, token: String? = nil) async throws -> LiveServer {
+    static func start(
+        _ fixture: ServerFixture, listen: ServerOptions.Listen, token: String? = nil, configure: (inout ServerOptions) -> Void = { _ in }
+    ) async throws -> LiveServer {
         var options = ServerOptions(listen: listen, eventPollInterval: .milliseconds(200))
         options.token = token.map(ServerToken.init)
+        configure(&options)
         var logger = Logger(label: "spin-server-test")
         logger.logLevel = .warning
         let app = try SpinServer.makeApplication(spin: fixture.spin, options: options, logger: logger)

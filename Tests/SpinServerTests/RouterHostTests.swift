@@ -34,7 +34,7 @@ struct RouterHostTests {
             try await fixture.withRouter { client in
                 let reply = try await client.send(.get, "/openapi.yaml")
                 #expect(reply.status == 200)
-                #expect(reply.text.hasPrefix("openapi: \"3.0.3\""))
+                #expect(reply.text.hasPrefix("openapi: \"3.1.0\""))
                 #expect(reply.text.contains("/v1/vms/{ref}/start"))
             }
         }

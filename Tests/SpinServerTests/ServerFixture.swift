@@ -15,14 +15,20 @@ struct ServerFixture: Sendable {
     var root: SpinRoot { spin.root }
     var socketPath: String { directory + "/s.sock" }
 
-    static func with(runsAgents: Bool = true, _ body: (ServerFixture) async throws -> Void) async throws {
+    /// Runs `body` with a fresh fixture; `configure` adjusts the instance's options, given the
+    /// temporary directory (e.g. to confine paths to a directory inside it).
+    static func with(
+        runsAgents: Bool = true, configure: (inout SpinOptions, String) -> Void = { _, _ in }, _ body: (ServerFixture) async throws -> Void
+    ) async throws {
         var template = Array("/tmp/spin-srv.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw FixtureError("mkdtemp failed") }
         let directory = String(cString: made)
         // Searchable (not listable) by the unprivileged qemu user, as an operator would set it.
         chmod(directory, 0o711)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let spin = try await Spin.open(root: SpinRoot(explicit: directory + "/root"), options: SpinOptions(supervisor: .direct, runsAgents: runsAgents))
+        var options = SpinOptions(supervisor: .direct, runsAgents: runsAgents)
+        configure(&options, directory)
+        let spin = try await Spin.open(root: SpinRoot(explicit: directory + "/root"), options: options)
         let fixture = ServerFixture(spin: spin, directory: directory)
         do {
             try await body(fixture)

@@ -29,9 +29,13 @@ extension Components.Schemas.Lease {
 
 extension Components.Schemas.CommandDraft {
     /// The wire form of a command draft.
+    /// - Throws: ``SpinError`` `.invalidArgument` for a resource or action the API does not know.
     public init(_ draft: CommandDraft) throws {
+        guard let resource = ResourcePayload(rawValue: draft.resource), let action = ActionPayload(rawValue: draft.action) else {
+            throw SpinError(.invalidArgument, "unknown action \(draft.resource).\(draft.action); the API takes storage and emulation actions")
+        }
         self.init(
-            id: draft.id.uuidString, resource: draft.resource, action: draft.action,
+            id: draft.id.uuidString, resource: resource, action: action,
             parameters: .init(additionalProperties: try Convert.container(draft.parameters)),
             dependencies: draft.dependencies.map(\.uuidString))
     }
@@ -39,7 +43,7 @@ extension Components.Schemas.CommandDraft {
     /// The SDK's command draft (a new id when none is given).
     public func model() throws -> CommandDraft {
         CommandDraft(
-            id: try id.map { try Convert.uuid($0, field: "id") } ?? UUID(), resource: resource, action: action,
+            id: try id.map { try Convert.uuid($0, field: "id") } ?? UUID(), resource: resource.rawValue, action: action.rawValue,
             parameters: try Convert.json(parameters.additionalProperties),
             dependencies: try (dependencies ?? []).map { try Convert.uuid($0, field: "dependencies[]") })
     }

@@ -6,6 +6,11 @@ extension Spin {
     /// nothing is left behind: no record, no image, no unit.
     @discardableResult
     public func createVM(_ spec: VMSpec) async throws -> VM {
+        if options.allowedPaths != nil {
+            // Bad input is a 400 before a path outside the allowed roots is a 403.
+            try ValidationProblem.check(spec.validate())
+            try confineHostPaths(storage: spec.storage, kernel: spec.kernel)
+        }
         // Everything the commands need is read first: inside the write transaction only the
         // new VM's id is new.
         var imageCommands: [CommandDraft] = []
@@ -51,7 +56,16 @@ extension Spin {
     @discardableResult
     public func updateVM(_ ref: String, _ change: (inout VM) throws -> Void) async throws -> VM {
         let before = try registry.vm(ref)
-        let after = try registry.updateVM(ref, change)
+        let confined = options.allowedPaths != nil
+        let after = try registry.updateVM(ref) { vm in
+            let previous = vm
+            try change(&vm)
+            // Inside the transaction: a refused path leaves the record as it was.
+            if confined {
+                try ValidationProblem.check(vm.validate())
+                try confineHostPaths(storage: vm.storage, kernel: vm.kernel, previous: previous)
+            }
+        }
         let undo: @Sendable () async -> Void = { [registry] in _ = try? registry.updateVM(String(before.id)) { $0 = before } }
         do {
             try await run([CommandDraft(WriteConfigAction.self, .init(vmID: after.id))], late: LateOutcome(failed: undo))
@@ -85,6 +99,14 @@ extension Spin {
     /// Attaches a cdrom or a disk (creating the image when `newImage` is given).
     @discardableResult
     public func attachStorage(vm ref: String, _ attachment: StorageAttachment, newImage: ImageSpec? = nil) async throws -> VM {
+        // A rule across two fields of the request: a clash (409), like the VM spec's.
+        if let newImage, newImage.attachment != attachment {
+            throw SpinError(.conflict, "the new image \(quoted(newImage.name)) of volume \(quoted(newImage.volume)) is not the attached disk; attach {\"kind\":\"disk\",\"volume\":\(quoted(newImage.volume)),\"image\":\(quoted(newImage.name))}")
+        }
+        if options.allowedPaths != nil, attachment.isCDROM {
+            try ValidationProblem.check(attachment.validate())
+            try confineHostPaths(storage: [attachment], kernel: nil)
+        }
         let updated = try registry.attachStorage(vm: ref, attachment, newImage: newImage)
         let undo: @Sendable () async -> Void = { [registry] in
             if let index = updated.storage.lastIndex(of: attachment) {

@@ -7,6 +7,18 @@ extension Spin {
     @discardableResult
     public func createVolume(name: String, path: String? = nil) async throws -> Volume {
         let directory = path ?? root.imagesPath + "/" + name
+        // As written, before normalizing: the registry keeps at most 480 bytes, and 120
+        // characters are that many whatever they are (the OpenAPI document's maxLength).
+        if let path, path.unicodeScalars.count > Volume.maxPathCharacters {
+            throw SpinError(.invalidArgument, "path is \(path.unicodeScalars.count) characters long; give a volume directory of at most \(Volume.maxPathCharacters) characters")
+        }
+        // A directory the caller names must be inside the allowed roots (the default one is
+        // the server's own choice, under the root).
+        if let path, options.allowedPaths != nil {
+            let volume = Volume(name: name, path: Volume.normalize(path) ?? path)
+            try ValidationProblem.check(volume.validate())
+            try confine(volume.path, what: "volume directory")
+        }
         let volume = try registry.createVolume(name: name, path: directory)
         let undo: @Sendable () async -> Void = { [registry] in _ = try? registry.deleteVolume(name, force: true) }
         do {

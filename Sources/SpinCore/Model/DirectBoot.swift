@@ -23,8 +23,8 @@ public struct DirectBoot: Sendable, Codable, Equatable, Hashable {
             validator.absolutePath(initrd, field: "initrd", example: "/boot/initrd.img")
         }
         if let append {
-            if append.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
-                validator.add("append", "contains a control character (newline, NUL, …); give the command line on one line")
+            if append.utf8.contains(where: { $0 < 0x20 || $0 >= 0x7F }) {
+                validator.add("append", "contains a control or non-ASCII character; give the command line on one line in printable ASCII")
             } else if append.utf8.count > 4096 {
                 validator.add("append", "is \(append.utf8.count) bytes long; keep the kernel command line under 4096 bytes")
             }

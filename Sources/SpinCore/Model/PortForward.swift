@@ -26,7 +26,9 @@ public struct PortForward: Sendable, Codable, Equatable, Hashable {
         var validator = Validator()
         validator.range(guestPort, 1...65535, field: "guestPort")
         validator.range(hostPort, 1...65535, field: "hostPort")
-        if IPAddress.family(of: hostAddress) == nil {
+        // An IPv6 literal with a dotted IPv4 tail (::ffff:1.2.3.4) is refused like the
+        // document's pattern refuses it: write the hex form.
+        if IPAddress.family(of: hostAddress) == nil || (IPAddress.family(of: hostAddress) == 6 && hostAddress.contains(".")) {
             let fix = hostAddress.lowercased() == "localhost"
                 ? "use 127.0.0.1" : "use an IP literal such as 127.0.0.1, ::1 or 0.0.0.0"
             validator.add("hostAddress", "\(quoted(hostAddress)) is not an IP address; \(fix)")

@@ -62,12 +62,13 @@ public struct VMSpec: Sendable, Codable, Equatable {
         validator.vmFields(
             name: name, cpus: cpus, memoryMiB: memoryMiB, ports: ports, storage: storage, kernel: kernel,
             labels: labels, stopTimeoutSeconds: stopTimeoutSeconds, accelerator: accelerator)
+        validator.count(newImages.count, at: Validator.maxDrives, field: "newImages")
         for (index, image) in newImages.enumerated() {
             validator.merge(image.validate(), prefix: "newImages[\(index)].")
             if newImages[..<index].contains(where: { $0.volume == image.volume && $0.name == image.name }) {
-                validator.add("newImages[\(index)]", "creates image \(quoted(image.name)) in volume \(quoted(image.volume)) twice; give it once")
+                validator.conflict("newImages[\(index)]", "creates image \(quoted(image.name)) in volume \(quoted(image.volume)) twice; give it once")
             } else if !storage.contains(image.attachment) {
-                validator.add("newImages[\(index)]", "image \(quoted(image.name)) of volume \(quoted(image.volume)) is not in storage; add it as a disk or drop it")
+                validator.conflict("newImages[\(index)]", "image \(quoted(image.name)) of volume \(quoted(image.volume)) is not in storage; add it as a disk or drop it")
             }
         }
         return validator.problems

@@ -8,11 +8,18 @@ public struct ValidationProblem: Sendable, Equatable, Hashable, Codable, CustomS
     public var field: String
     /// What is wrong and the fix, without the field name.
     public var message: String
+    /// Whether the field is fine alone but clashes with another one (two forwards on one host
+    /// socket, an image attached twice): a rule no schema of a single field can state, so a
+    /// request whose every problem is one is a conflict (409), not bad input (400).
+    public var isConflict: Bool = false
+
+    private enum CodingKeys: String, CodingKey { case field, message }
 
     /// Creates a problem.
-    public init(field: String, message: String) {
+    public init(field: String, message: String, isConflict: Bool = false) {
         self.field = field
         self.message = message
+        self.isConflict = isConflict
     }
 
     /// The field path followed by the message.
@@ -20,11 +27,13 @@ public struct ValidationProblem: Sendable, Equatable, Hashable, Codable, CustomS
 }
 
 extension ValidationProblem {
-    /// One ``SpinError`` of code `invalidArgument` whose message lists every problem, one per
-    /// line; nil when there are none.
+    /// One ``SpinError`` whose message lists every problem, one per line — `conflict` when
+    /// every problem is a clash between fields (``isConflict``), else `invalidArgument`; nil
+    /// when there are none.
     public static func error(for problems: [ValidationProblem]) -> SpinError? {
         guard !problems.isEmpty else { return nil }
-        return SpinError(.invalidArgument, problems.map(\.description).joined(separator: "\n"))
+        let code: SpinError.Code = problems.allSatisfy(\.isConflict) ? .conflict : .invalidArgument
+        return SpinError(code, problems.map(\.description).joined(separator: "\n"))
     }
 
     /// Throws the error of ``error(for:)`` when `problems` is not empty.

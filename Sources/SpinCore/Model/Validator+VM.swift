@@ -9,18 +9,21 @@ extension Validator {
         kernel: DirectBoot?, labels: [String: String], stopTimeoutSeconds: Int, accelerator: String?
     ) {
         self.name(name)
+        count(ports.count, at: Self.maxPorts, field: "ports")
+        count(storage.count, at: Self.maxDrives, field: "storage")
+        count(labels.count, at: Self.maxLabels, field: "labels")
         range(cpus, 1...255, field: "cpus")
         range(memoryMiB, 16...(16 << 20), field: "memoryMiB")
         for (index, port) in ports.enumerated() {
             merge(port.validate(), prefix: "ports[\(index)].")
             if let earlier = ports[..<index].firstIndex(where: { $0.overlaps(port) }) {
-                add("ports[\(index)]", "\(port) listens on the same host address and port as ports[\(earlier)] \(ports[earlier]); remove one")
+                conflict("ports[\(index)]", "\(port) listens on the same host address and port as ports[\(earlier)] \(ports[earlier]); remove one")
             }
         }
         for (index, attachment) in storage.enumerated() {
             merge(attachment.validate(), prefix: "storage[\(index)].")
             if attachment.kind == .disk, let earlier = storage[..<index].firstIndex(of: attachment) {
-                add("storage[\(index)]", "attaches image \(quoted(attachment.image ?? "")) of volume \(quoted(attachment.volume ?? "")) again (already storage[\(earlier)]); an image can be attached once")
+                conflict("storage[\(index)]", "attaches image \(quoted(attachment.image ?? "")) of volume \(quoted(attachment.volume ?? "")) again (already storage[\(earlier)]); an image can be attached once")
             }
         }
         if let kernel { merge(kernel.validate(), prefix: "kernel.") }
@@ -33,8 +36,18 @@ extension Validator {
         }
     }
 
+    /// The most port forwards, drives and labels a VM may have.
+    static let maxPorts = 256
+    static let maxDrives = 64
+    static let maxLabels = 64
+
+    /// Checks that a list holds at most `limit` entries.
+    mutating func count(_ count: Int, at limit: Int, field: String) {
+        if count > limit { add(field, "has \(count) entries; give at most \(limit)") }
+    }
+
     /// Checks one label: a key of 1 to 63 characters (letters, digits, `.`, `_`, `-`, `/`,
-    /// starting with a letter or digit) and a value of at most 255 bytes without control characters.
+    /// starting with a letter or digit) and a value of at most 255 characters without control characters.
     private mutating func label(key: String, value: String) {
         let bytes = Array(key.utf8)
         let isAlphanumeric = { (b: UInt8) in (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
@@ -43,8 +56,8 @@ extension Validator {
         if !keyOK {
             add("labels", "key \(quoted(key)) must start with a letter or digit and hold only letters, digits, \".\", \"_\", \"-\" and \"/\" (1 to 63 characters)")
         }
-        if value.utf8.count > 255 {
-            add("labels[\(quoted(key))]", "is \(value.utf8.count) bytes long; keep label values to at most 255 bytes")
+        if value.unicodeScalars.count > 255 {
+            add("labels[\(quoted(key))]", "is \(value.unicodeScalars.count) characters long; keep label values to at most 255 characters")
         } else if value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
             add("labels[\(quoted(key))]", "contains a control character (newline, NUL, …); use printable text")
         }

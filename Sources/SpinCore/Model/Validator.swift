@@ -10,9 +10,14 @@ struct Validator {
         problems.append(ValidationProblem(field: field, message: message))
     }
 
+    /// Records a clash of `field` with another field (``ValidationProblem/isConflict``).
+    mutating func conflict(_ field: String, _ message: String) {
+        problems.append(ValidationProblem(field: field, message: message, isConflict: true))
+    }
+
     /// Appends another validator's problems, prefixing their fields with `prefix` (e.g. `ports[0].`).
     mutating func merge(_ other: [ValidationProblem], prefix: String) {
-        problems += other.map { ValidationProblem(field: prefix + $0.field, message: $0.message) }
+        problems += other.map { ValidationProblem(field: prefix + $0.field, message: $0.message, isConflict: $0.isConflict) }
     }
 
     /// The longest name of a VM, volume or image.
@@ -46,14 +51,18 @@ struct Validator {
         (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
     }
 
-    /// Checks that `value` is an absolute path without NUL bytes.
+    /// The longest host path, in characters (Unicode scalars): within PATH_MAX bytes
+    /// whatever the characters, and what the OpenAPI document states as `maxLength`.
+    static let maxPathCharacters = 1023
+
+    /// Checks that `value` is an absolute path without NUL bytes, of at most 1023 characters.
     mutating func absolutePath(_ value: String, field: String, example: String) {
         if value.utf8.contains(0) {
             add(field, "\(quoted(value)) contains a NUL byte; give a plain absolute path such as \(example)")
         } else if !value.hasPrefix("/") {
             add(field, "\(quoted(value)) is not an absolute path; give one starting with \"/\", such as \(example)")
-        } else if value.utf8.count > Int(PATH_MAX) - 1 {
-            add(field, "is longer than \(Int(PATH_MAX) - 1) bytes; use a shorter path")
+        } else if value.unicodeScalars.count > Self.maxPathCharacters {
+            add(field, "is longer than \(Self.maxPathCharacters) characters; use a shorter path")
         }
     }
 

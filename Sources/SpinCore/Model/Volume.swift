@@ -18,6 +18,9 @@ public struct Volume: Sendable, Codable, Equatable, Hashable {
 
     /// The longest volume path, in bytes (the path is a key of the registry's path index).
     public static let maxPathLength = 480
+    /// The longest volume path a caller may give, in characters (Unicode scalars): at most
+    /// ``maxPathLength`` bytes whatever the characters.
+    public static let maxPathCharacters = 120
 
     /// Every problem with this volume.
     public func validate() -> [ValidationProblem] {

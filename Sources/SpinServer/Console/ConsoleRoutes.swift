@@ -36,15 +36,28 @@ struct ConsoleRoutes: Sendable {
     private func page(_ request: Request, _ context: BasicRequestContext, html: (VM) -> String) throws -> Response {
         let vm = try spin.vm(try context.parameters.require("ref"))
         if let token = BrowserCredentials.queryToken(request) {
-            var headers: HTTPFields = [.location: request.uri.path, .cacheControl: "no-store"]
+            var headers = Self.pageHeaders
+            headers[.location] = request.uri.path
             if options.token != nil {
                 headers[.setCookie] = BrowserCredentials.setCookie(token, secure: options.tls != nil)
             }
             return Response(status: .seeOther, headers: headers)
         }
-        return Response(
-            status: .ok,
-            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: html(vm))))
+        var headers = Self.pageHeaders
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html(vm))))
     }
+
+    /// What every console page answer carries: never cached, and never shown inside another
+    /// site's frame (a framed console could be clicked through by a page the user visits).
+    static let pageHeaders: HTTPFields = {
+        var fields: HTTPFields = [
+            .cacheControl: "no-store",
+            .contentSecurityPolicy: "frame-ancestors 'none'",
+            .xContentTypeOptions: "nosniff",
+        ]
+        // The older header, for browsers without CSP frame-ancestors.
+        if let name = HTTPFields.Element.Name("X-Frame-Options") { fields[name] = "DENY" }
+        return fields
+    }()
 }

@@ -15,7 +15,7 @@ extension APIHandler {
 
     func addCommand(_ input: Operations.AddCommand.Input) async throws -> Operations.AddCommand.Output {
         guard case .json(let body) = input.body else { throw SpinError(.invalidArgument, "send the command as JSON") }
-        let id = try await call { try spin.broker.add(body.model(), to: Self.packageID(input.path.id)) }
+        let id = try await call { try spin.addCommand(body.model(), to: Self.packageID(input.path.id)) }
         return .created(.init(body: .json(.init(id: id.uuidString))))
     }
 

@@ -36,6 +36,22 @@ public struct ServeOptions: ParsableArguments {
         help: "How long finished packages are kept before they are pruned: 7d, 12h, 30m, 90s (default: $SPIN_PACKAGE_RETENTION, else 7d).")
     public var packageRetention: String?
 
+    @Option(name: .customLong("action-timeout"), help: "Seconds a request waits for its action's package; then 504 names the package, which goes on.")
+    public var actionTimeoutSeconds: Int = 600
+
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may sit idle (a request head or body that does not come, or none) before it is closed.")
+    public var idleTimeoutSeconds: Int = 30
+
+    @Option(name: .customLong("max-connections"), help: "The most connections open at once; more wait until one closes.")
+    public var maxConnections: Int = ServerOptions.defaultMaxConnections
+
+    @Option(
+        name: .customLong("allow-path"),
+        help: ArgumentHelp(
+            "A host directory API callers may name paths in (volume directories, CD-ROMs, kernels, initrds); repeatable (default: the data root).",
+            valueName: "DIR"))
+    public var allowPaths: [String] = []
+
     /// Creates the defaults (ArgumentParser fills them in).
     public init() {}
 
@@ -49,6 +65,17 @@ public struct ServeOptions: ParsableArguments {
             throw ValidationError("--package-retention: \(error.message)")
         }
         _ = try supervisorChoice()
+        guard (1...86400).contains(actionTimeoutSeconds) else { throw ValidationError("--action-timeout must be 1 to 86400 seconds") }
+        guard (1...3600).contains(idleTimeoutSeconds) else { throw ValidationError("--idle-timeout must be 1 to 3600 seconds") }
+        guard (1...65536).contains(maxConnections) else { throw ValidationError("--max-connections must be 1 to 65536") }
+        for path in allowPaths where !path.hasPrefix("/") {
+            throw ValidationError("--allow-path \"\(path)\" is not an absolute directory; give one such as /var/lib/spin")
+        }
+    }
+
+    /// The roots API callers may name paths in: `--allow-path`, else the data root.
+    public func allowedRoots(root: SpinRoot) -> AllowedRoots {
+        AllowedRoots(allowPaths.isEmpty ? [root.path] : allowPaths)
     }
 
     /// Runs the server until SIGTERM/SIGINT, then lets in-flight requests finish.
@@ -64,12 +91,16 @@ public struct ServeOptions: ParsableArguments {
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         do {
             let serverOptions = try makeOptions(root: root, token: token)
-            let spin = try await Spin.open(root: root, options: SpinOptions(
-                supervisor: try supervisorChoice(), runsAgents: !noAgents, broker: try brokerOptions(), agentDrainTimeout: .seconds(drainSeconds)))
+            var spinOptions = SpinOptions(
+                supervisor: try supervisorChoice(), runsAgents: !noAgents, broker: try brokerOptions(), agentDrainTimeout: .seconds(drainSeconds))
+            try root.create()
+            spinOptions.allowedPaths = allowedRoots(root: root)
+            spinOptions.actionTimeout = .seconds(actionTimeoutSeconds)
+            let spin = try await Spin.open(root: root, options: spinOptions)
             // The store's owner keeps it bounded even when remote agents serve the queues.
             if noAgents { spin.startMaintenance() }
             let app = try SpinServer.makeApplication(spin: spin, options: serverOptions, logger: logger)
-            logger.info("spin-server \(SpinVersion.current) serving root \(root.path) on \(serverOptions.listen)")
+            logger.info("spin-server \(SpinVersion.current) serving root \(root.path) on \(serverOptions.listen); callers may name paths under \(spinOptions.allowedPaths?.description ?? "/")")
             let autostart = Self.startAutostartVMs(spin, logger: logger)
             try await app.runService()
             autostart?.cancel()
@@ -81,13 +112,24 @@ public struct ServeOptions: ParsableArguments {
     }
 
     /// Where to listen, with the token and TLS files.
-    func makeOptions(root: SpinRoot, token: String?) throws -> ServerOptions {
-        var result = ServerOptions(listen: .unix(path: socket ?? ServerOptions.defaultSocketPath(root: root)), novncPath: novnc)
+    /// - Throws: ``SpinError`` `.invalidArgument` for a token that is too short (``ServerToken/minimumLength``) or a bad `--listen`.
+    public func makeOptions(root: SpinRoot, token: String?) throws -> ServerOptions {
+        // A bad --token is refused even on the unix socket, where it would go unused.
+        if let token { _ = try ServerToken(checking: token, source: "--token") }
+        var result = ServerOptions(
+            listen: .unix(path: socket ?? ServerOptions.defaultSocketPath(root: root)), novncPath: novnc,
+            idleTimeout: .seconds(idleTimeoutSeconds), maxConnections: maxConnections)
         if let listen {
             result.listen = try ServerOptions.parseListen(listen)
             try root.create()
-            let explicit = token ?? ProcessInfo.processInfo.environment["SPIN_TOKEN"]
-            result.token = try explicit.map(ServerToken.init) ?? ServerToken.loadOrCreate(in: root)
+            if let token {
+                result.token = try ServerToken(checking: token, source: "--token")
+            } else if let variable = ProcessInfo.processInfo.environment["SPIN_TOKEN"] {
+                result.token = try ServerToken(checking: variable, source: "$SPIN_TOKEN")
+            } else {
+                let stored = try ServerToken.loadOrCreate(in: root)
+                result.token = try ServerToken(checking: stored.value, source: "the token file \(ServerToken.path(in: root))")
+            }
         }
         if let tlsCertificate, let tlsKey {
             result.tls = .init(certificatePath: tlsCertificate, keyPath: tlsKey)

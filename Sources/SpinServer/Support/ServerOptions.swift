@@ -36,12 +36,25 @@ public struct ServerOptions: Sendable {
     public var novncPath: String
     /// How often the event stream re-checks VM states.
     public var eventPollInterval: Duration
+    /// How long a connection may sit idle — reading a request head or body that does not
+    /// come, or between requests — before the server closes it.
+    public var idleTimeout: Duration
+    /// The most connections open at once; more wait in the listen backlog until one closes.
+    public var maxConnections: Int
+
+    /// The default ``idleTimeout``.
+    public static let defaultIdleTimeout: Duration = .seconds(30)
+    /// The default ``maxConnections``.
+    public static let defaultMaxConnections = 512
 
     /// Creates options.
     public init(
         listen: Listen, token: ServerToken? = nil, tls: TLSFiles? = nil, bodyLimit: Int = 1 << 20,
-        novncPath: String = "/usr/share/novnc", eventPollInterval: Duration = .seconds(1)
+        novncPath: String = "/usr/share/novnc", eventPollInterval: Duration = .seconds(1),
+        idleTimeout: Duration = defaultIdleTimeout, maxConnections: Int = defaultMaxConnections
     ) {
+        self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections
         self.listen = listen
         self.token = token
         self.tls = tls

@@ -7,8 +7,26 @@ public struct ServerToken: Sendable {
     /// The token's text.
     public let value: String
 
-    /// Wraps a known token (from `--token` or a test).
+    /// Wraps a known token (a test's); unchecked — a server start uses ``init(checking:source:)``.
     public init(_ value: String) { self.value = value }
+
+    /// The fewest characters a token may have. The generated one has 64.
+    public static let minimumLength = 16
+
+    /// Wraps a token an operator gave, refusing one that is too short to guard the API.
+    /// - Parameter source: where it came from, for the message (`--token`, `$SPIN_TOKEN`).
+    /// - Throws: ``SpinError`` `.invalidArgument` naming the source and the fix.
+    public init(checking value: String, source: String) throws {
+        let length = value.unicodeScalars.count
+        guard length >= Self.minimumLength else {
+            let what = length == 0 ? "is empty" : "has \(length) characters"
+            throw SpinError(.invalidArgument, "the token from \(source) \(what); a token needs at least \(Self.minimumLength). Use a long random one (openssl rand -hex 32), or unset it to let spin-server create ROOT/server.token")
+        }
+        guard !value.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) else {
+            throw SpinError(.invalidArgument, "the token from \(source) contains a space or control character; use printable characters only (openssl rand -hex 32)")
+        }
+        self.value = value
+    }
 
     /// Where the token lives under a root.
     public static func path(in root: SpinRoot) -> String { root.path + "/server.token" }

@@ -1,0 +1,106 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import SpinCore
+import Testing
+
+/// A server confines every host path a caller names to its allowed roots (`--allow-path`):
+/// refused with 403 naming the path and the option, with nothing recorded.
+@Suite("Router: host paths outside the allowed roots are 403")
+struct RouterAllowedPathsTests {
+    static func confined(_ options: inout SpinOptions, _ directory: String) {
+        options.allowedPaths = AllowedRoots([directory + "/allowed"])
+    }
+
+    static func allowedDirectory(_ fixture: ServerFixture) throws -> String {
+        let path = fixture.directory + "/allowed"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test("a volume at /etc is 403 naming the path and --allow-path, and nothing is recorded")
+    func volumeAtEtc() async throws {
+        try await ServerFixture.with(configure: Self.confined) { fixture in
+            let allowed = try Self.allowedDirectory(fixture)
+            try FileManager.default.createSymbolicLink(atPath: allowed + "/link", withDestinationPath: "/etc")
+            try await fixture.withRouter { client in
+                for path in ["/etc", "/etc/spin-vol", allowed + "/link", allowed + "/link/sub", allowed + "/../escape"] {
+                    let reply = try await client.send(.post, "/v1/volumes", json: ["name": "v1", "path": path])
+                    #expect(reply.status == 403 && reply.errorCode == "forbidden", "\(path): \(reply.text)")
+                    #expect(reply.text.contains("--allow-path DIR"), "\(reply.text)")
+                }
+                #expect(try await client.send(.get, "/v1/volumes").array.isEmpty)
+                #expect(!FileManager.default.fileExists(atPath: "/etc/spin-vol"))
+                // Inside the root, and the default place, are fine.
+                #expect(try await client.send(.post, "/v1/volumes", json: ["name": "v1", "path": allowed + "/v1"]).status == 201)
+                #expect(try await client.send(.post, "/v1/volumes", json: ["name": "v2"]).status == 201)
+            }
+        }
+    }
+
+    @Test("a VM whose CD-ROM, kernel or initrd is a root-only file outside the roots is 403; nothing changes")
+    func cdromOutside() async throws {
+        try await ServerFixture.with(configure: Self.confined) { fixture in
+            let allowed = try Self.allowedDirectory(fixture)
+            try FileManager.default.createSymbolicLink(atPath: allowed + "/shadow.iso", withDestinationPath: "/etc/shadow")
+            try Data("iso".utf8).write(to: URL(fileURLWithPath: allowed + "/ok.iso"))
+            try await fixture.withRouter { client in
+                for path in ["/etc/shadow", allowed + "/shadow.iso"] {
+                    let create = try await client.send(.post, "/v1/vms", json: ["name": "web", "storage": [["kind": "cdrom", "path": path]]])
+                    #expect(create.status == 403 && create.errorCode == "forbidden", "\(create.text)")
+                    #expect(create.text.contains("CD-ROM"), "\(create.text)")
+                    let kernel = try await client.send(.post, "/v1/vms", json: ["name": "web", "kernel": ["kernel": path]])
+                    #expect(kernel.status == 403, "\(kernel.text)")
+                    let initrd = try await client.send(.post, "/v1/vms", json: ["name": "web", "kernel": ["kernel": allowed + "/ok.iso", "initrd": path]])
+                    #expect(initrd.status == 403, "\(initrd.text)")
+                }
+                #expect(try await client.send(.get, "/v1/vms").array.isEmpty)
+                #expect(try await client.send(.post, "/v1/vms", json: ["name": "web", "storage": [["kind": "cdrom", "path": allowed + "/ok.iso"]]]).status == 201)
+                let attach = try await client.send(.post, "/v1/vms/web/images", json: ["attachment": ["kind": "cdrom", "path": "/etc/shadow"]])
+                #expect(attach.status == 403, "\(attach.text)")
+                let update = try await client.send(.patch, "/v1/vms/web", json: ["kernel": ["kernel": "/etc/shadow"]])
+                #expect(update.status == 403, "\(update.text)")
+                let vm = try fixture.spin.vm("web")
+                #expect(vm.storage == [.cdrom(path: allowed + "/ok.iso")] && vm.kernel == nil)
+                // Bad input is still 400, before the path is judged.
+                #expect(try await client.send(.post, "/v1/vms", json: ["name": "web2", "storage": [["kind": "cdrom", "path": "relative.iso"]]]).status == 400)
+            }
+        }
+    }
+
+    @Test("a raw broker command with a volume path outside the roots is 403 and not added")
+    func rawCommand() async throws {
+        try await ServerFixture.with(configure: Self.confined) { fixture in
+            let allowed = try Self.allowedDirectory(fixture)
+            try await fixture.withRouter { client in
+                let package = try #require(try await client.send(.post, "/v1/packages").object["id"] as? Int)
+                for path in ["/etc", "relative", allowed + "/../x"] {
+                    let reply = try await client.send(.post, "/v1/packages/\(package)/commands", json: [
+                        "resource": "storage", "action": "add_volume", "parameters": ["volumePath": path],
+                    ])
+                    #expect(reply.status == 403, "\(path): \(reply.text)")
+                }
+                let copy = try await client.send(.post, "/v1/packages/\(package)/commands", json: [
+                    "resource": "storage", "action": "copy_image",
+                    "parameters": ["volumePath": allowed, "image": "a", "targetVolumePath": "/root", "targetImage": "b"],
+                ])
+                #expect(copy.status == 403 && copy.text.contains("targetVolumePath"), "\(copy.text)")
+                let inside = try await client.send(.post, "/v1/packages/\(package)/commands", json: [
+                    "resource": "storage", "action": "add_volume", "parameters": ["volumePath": allowed + "/v9"],
+                ])
+                #expect(inside.status == 201, "\(inside.text)")
+                let status = try await client.send(.get, "/v1/packages/\(package)")
+                #expect((status.object["commands"] as? [Any])?.count == 1)
+            }
+        }
+    }
+
+    @Test("the embedded SDK (no allowed roots) accepts its user's paths")
+    func unconfined() async throws {
+        try await ServerFixture.with { fixture in
+            let outside = fixture.directory + "/elsewhere"
+            _ = try await fixture.spin.createVolume(name: "v1", path: outside)
+            #expect(FileManager.default.fileExists(atPath: outside))
+        }
+    }
+}
