@@ -88,7 +88,7 @@ struct VMSpecValidationTests {
         #expect(messages(spec) == [
             "kernel.kernel \"vmlinuz\" is not an absolute path; give one starting with \"/\", such as /boot/vmlinuz",
             "kernel.initrd \"boot/initrd\" is not an absolute path; give one starting with \"/\", such as /boot/initrd.img",
-            "kernel.append contains a control character (newline, NUL, …); give the command line on one line",
+            "kernel.append contains a control or non-ASCII character; give the command line on one line in printable ASCII",
         ])
     }
 
@@ -98,7 +98,7 @@ struct VMSpecValidationTests {
         #expect(messages(spec) == [
             "labels key \"\" must start with a letter or digit and hold only letters, digits, \".\", \"_\", \"-\" and \"/\" (1 to 63 characters)",
             "labels[\"env\"] contains a control character (newline, NUL, …); use printable text",
-            "labels[\"team\"] is 256 bytes long; keep label values to at most 255 bytes",
+            "labels[\"team\"] is 256 characters long; keep label values to at most 255 characters",
         ])
     }
 

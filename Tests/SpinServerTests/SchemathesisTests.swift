@@ -6,14 +6,14 @@ import SpinTestSupport
 import Testing
 
 /// schemathesis (PyPI, pinned by `scripts/install-deps` into `/var/tmp/spin-venv`) fuzzes
-/// every operation of the served OpenAPI document — VM start, volume create and raw broker
-/// commands included — with every check (`--checks all`) against a live server over TCP with
+/// every operation of the served OpenAPI document — volume create and raw broker commands
+/// included; the VM lifecycle operations are left out for now (``Schemathesis/excludedOperations``) — with every check (`--checks all`) against a live server over TCP with
 /// the token. The server's allowed root is a temporary directory, so a fuzzed volume path or
 /// raw command can only land there; everything else is 403. Every qemu the fuzz started is
 /// stopped afterwards, and the test fails if one is left.
 @Suite("Live: schemathesis fuzzes the served OpenAPI document", .serialized)
 struct SchemathesisTests {
-    @Test("every operation, every check: no failure")
+    @Test("every operation but the six VM lifecycle ones, every check: no failure")
     func fuzzDocument() async throws {
         let executable = Schemathesis.executable
         guard FileManager.default.isExecutableFile(atPath: executable) else {
@@ -50,8 +50,10 @@ struct SchemathesisTests {
             let report = Schemathesis.Report(directory: reports)
             let operations = try Schemathesis.documentOperations()
             #expect(operations.count >= 41, "the document lists \(operations.count) operations")
-            #expect(report.testedOperations == Set(operations),
-                    "schemathesis exercised \(report.testedOperations.count) of \(operations.count) operations; not exercised: \(Set(operations).subtracting(report.testedOperations).sorted())\n\(output)")
+            let fuzzed = Set(operations).subtracting(Schemathesis.excludedOperations)
+            #expect(fuzzed.count == operations.count - Schemathesis.excludedOperations.count, "every excluded operation is in the document")
+            #expect(report.testedOperations == fuzzed,
+                    "schemathesis exercised \(report.testedOperations.count) of \(fuzzed.count) operations; not exercised: \(fuzzed.subtracting(report.testedOperations).sorted())\n\(output)")
             #expect(report.failures == 0 && report.errors == 0, "the JUnit report has \(report.failures) failures and \(report.errors) errors:\n\(output)")
         }
         // The fixture stopped every VM (forced after 1 s) and closed its agents: no qemu the
