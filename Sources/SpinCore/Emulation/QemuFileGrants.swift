@@ -15,11 +15,11 @@ struct QemuFileGrants {
     let root: SpinRoot
 
     /// Grants and checks the files of `plan`; without a ``LaunchPlan/qemuUser`` (qemu runs as
-    /// spin's own user) only checks.
+    /// spin's own user) only checks. Runs after the supervisor's `writeConfig`, which made (and
+    /// verified) the runtime directory.
     /// - Throws: ``SpinError`` `.failedPrecondition` naming the first file qemu could not use.
     func prepare(_ plan: LaunchPlan) throws {
         let paths = RuntimePaths(root: root, vmID: plan.vmID)
-        try paths.create(qemuUser: plan.qemuUser)
         let user = plan.qemuUser ?? QemuUser.processUser()
         if let other = plan.qemuUser {
             var directories: Set<String> = []

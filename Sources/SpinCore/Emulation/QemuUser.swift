@@ -31,7 +31,7 @@ public struct QemuUser: Sendable, Equatable, Codable, CustomStringConvertible {
     ///   names another user while spin is not root.
     public static func resolve(name: String?) throws(SpinError) -> QemuUser {
         if geteuid() != 0 {
-            let own = try lookup(uid: geteuid())
+            let own = processUser()
             if let name, name != own.name {
                 throw SpinError(.failedPrecondition, "qemu can run as \"\(name)\" only when spin runs as root; as \(own.name), qemu runs as \(own.name) (drop the qemu user setting)")
             }
@@ -48,9 +48,7 @@ public struct QemuUser: Sendable, Equatable, Codable, CustomStringConvertible {
     }
 
     /// This process's own user.
-    public static func processUser() -> QemuUser {
-        (try? lookup(uid: geteuid())) ?? QemuUser(name: "uid \(geteuid())", uid: geteuid(), gid: getegid(), groups: [])
-    }
+    public static func processUser() -> QemuUser { lookup(uid: geteuid()) }
 
     /// The account named `name`, with its groups; nil when there is none.
     public static func lookup(name: String) -> QemuUser? {
@@ -61,7 +59,7 @@ public struct QemuUser: Sendable, Equatable, Codable, CustomStringConvertible {
         return QemuUser(name: name, uid: entry.pw_uid, gid: entry.pw_gid, groups: groups(of: name, primary: entry.pw_gid))
     }
 
-    private static func lookup(uid: uid_t) throws(SpinError) -> QemuUser {
+    private static func lookup(uid: uid_t) -> QemuUser {
         var entry = passwd()
         var result: UnsafeMutablePointer<passwd>?
         var buffer = [CChar](repeating: 0, count: 16_384)
