@@ -117,6 +117,25 @@ struct QMPClientLifecycleTests {
         client.close()
     }
 
+    @Test("shutdown presses the power button again: a press made while the guest booted is not the last")
+    func shutdownPressesAgain() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try StubQMPServer(path: directory.file("q")) { peer in
+            peer.handshake()
+            // The first press falls on a guest with no ACPI daemon yet: nothing happens.
+            guard let first = peer.readRequest(), first.execute == "system_powerdown" else { return }
+            peer.send(#"{"return": {}, "id": \#(first.id)}"#)
+            guard let second = peer.readRequest(), second.execute == "system_powerdown" else { return }
+            peer.send(#"{"return": {}, "id": \#(second.id)}"#)
+            peer.send(#"{"event": "SHUTDOWN", "data": {"guest": true, "reason": "guest-shutdown"}, "timestamp": {"seconds": 2, "microseconds": 0}}"#)
+            _ = peer.readLine()
+        }
+        defer { server.stop() }
+        let client = try await QMPClient.connect(path: server.path)
+        #expect(try await client.shutdown(timeout: .seconds(20), pressEvery: .milliseconds(50)))
+        client.close()
+    }
+
     @Test("shutdown returns false when the guest ignores the power button")
     func shutdownTimesOut() async throws {
         let directory = try TemporaryDirectory()
