@@ -5,6 +5,7 @@ let package = Package(
     name: "spin",
     platforms: [.macOS(.v15)],
     products: [
+        .library(name: "SpinModel", targets: ["SpinModel"]),
         .library(name: "SpinCore", targets: ["SpinCore"]),
         .library(name: "SpinStore", targets: ["SpinStore"]),
         .library(name: "SpinQemu", targets: ["SpinQemu"]),
@@ -44,10 +45,13 @@ let package = Package(
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         .target(name: "SpinStore", dependencies: ["CLMDB"], exclude: ["README.md"]),
         .target(name: "SpinQemu", exclude: ["README.md"]),
+        // Entities, validation, SpinError and the service protocol: no C library, so a
+        // program that only talks to a server builds without liblmdb or libsystemd.
+        .target(name: "SpinModel"),
         .target(
             name: "SpinCore",
             dependencies: [
-                "SpinStore", "SpinQemu", "CSystemd", "CLinux",
+                "SpinModel", "SpinStore", "SpinQemu", "CSystemd", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -63,7 +67,7 @@ let package = Package(
         // and client that swift-openapi-generator makes from it at build time.
         .target(
             name: "SpinAPI",
-            dependencies: ["SpinCore", .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            dependencies: ["SpinModel", .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
             resources: [.copy("openapi.yaml")],
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
@@ -71,7 +75,7 @@ let package = Package(
         .target(
             name: "SpinClient",
             dependencies: [
-                "SpinAPI", "SpinCore",
+                "SpinAPI", "SpinModel",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,5 +1,5 @@
 import Foundation
-import SpinCore
+import SpinModel
 
 /// The OpenAPI document this module was generated from, as shipped next to the program
 /// (SwiftPM's `spin_SpinAPI.resources` directory beside the executable).

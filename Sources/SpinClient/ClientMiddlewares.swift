@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import OpenAPIRuntime
 import SpinAPI
-import SpinCore
+import SpinModel
 
 /// Turns every error response into the ``SpinError`` the server sent, so callers see one
 /// error type whichever side failed.

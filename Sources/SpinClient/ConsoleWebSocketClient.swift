@@ -4,7 +4,7 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import NIOWebSocket
-import SpinCore
+import SpinModel
 
 /// Opens a WebSocket to a spin server over its unix socket or TCP (with TLS for `https://`),
 /// with NIO's typed client upgrade. (HummingbirdWSClient's `WebSocketClient` connects to host

@@ -1,5 +1,5 @@
 import Foundation
-import SpinCore
+import SpinModel
 
 /// Where a spin server is: its unix socket, or an `http(s)://` URL.
 public enum SpinEndpoint: Sendable, Equatable, CustomStringConvertible {

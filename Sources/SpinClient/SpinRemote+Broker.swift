@@ -1,6 +1,6 @@
 import Foundation
 import SpinAPI
-import SpinCore
+import SpinModel
 
 /// The broker over HTTP, named like ``Broker``'s methods: enough for a program on another
 /// host to submit packages, or to serve a resource queue (see ``RemoteAgentRunner``).

@@ -1,5 +1,5 @@
 import Foundation
-import SpinCore
+import SpinModel
 
 /// The server's broker as a ``CommandQueue``, so a ``RemoteAgentRunner`` is the same loop as
 /// an in-process ``AgentRunner``. Durations go over the wire in whole seconds: leases round up

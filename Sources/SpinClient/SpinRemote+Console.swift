@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOWebSocket
-import SpinCore
+import SpinModel
 
 extension SpinRemote {
     /// Opens VM `ref`'s serial console through the server (`GET /v1/vms/{ref}/console/serial`,

@@ -1,7 +1,7 @@
 import Foundation
 import OpenAPIRuntime
 import SpinAPI
-import SpinCore
+import SpinModel
 
 /// Live events and host information.
 extension SpinRemote {

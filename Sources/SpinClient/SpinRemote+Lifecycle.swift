@@ -1,5 +1,5 @@
 import SpinAPI
-import SpinCore
+import SpinModel
 
 /// Power actions and live status, named like the facade's methods. Each waits for the
 /// action to finish, like the facade.

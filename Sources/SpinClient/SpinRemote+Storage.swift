@@ -1,5 +1,5 @@
 import SpinAPI
-import SpinCore
+import SpinModel
 
 /// Volumes and images, named like the facade's methods.
 extension SpinRemote {

@@ -1,5 +1,5 @@
 import Foundation
-import SpinCore
+import SpinModel
 
 /// Which bearer token a client sends.
 extension SpinRemote {

@@ -4,7 +4,7 @@ import NIOSSL
 import OpenAPIAsyncHTTPClient
 import OpenAPIRuntime
 import SpinAPI
-import SpinCore
+import SpinModel
 
 /// A spin server, reached over its unix socket or TCP, with methods named like the
 /// ``Spin`` facade's — so a program (the CLI's `--host` mode) calls the same thing either

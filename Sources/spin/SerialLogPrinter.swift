@@ -18,7 +18,7 @@ struct SerialLogPrinter {
         while true {
             let chunk: Data
             do {
-                chunk = try await backend.serialLog(ref, from: offset, maxBytes: Spin.serialLogChunkLimit)
+                chunk = try await backend.serialLog(ref, from: offset, maxBytes: ServiceLimits.serialLogChunk)
             } catch let error as SpinError where error.code == .notFound && follow {
                 // No log until the VM first runs: wait for it.
                 try await Task.sleep(for: interval)
@@ -28,7 +28,7 @@ struct SerialLogPrinter {
                 FileHandle.standardOutput.write(chunk)
                 offset += UInt64(chunk.count)
             }
-            if chunk.count == Spin.serialLogChunkLimit { continue }
+            if chunk.count == ServiceLimits.serialLogChunk { continue }
             if !follow { return }
             try await Task.sleep(for: interval)
         }

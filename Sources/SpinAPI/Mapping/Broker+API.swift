@@ -1,5 +1,5 @@
 import Foundation
-import SpinCore
+import SpinModel
 
 extension Components.Schemas.PackageStatus {
     /// The wire form of a package and its commands.

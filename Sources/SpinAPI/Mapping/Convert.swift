@@ -1,6 +1,6 @@
 import Foundation
 import OpenAPIRuntime
-import SpinCore
+import SpinModel
 
 /// Small conversions shared by the mappings between the SDK's types and the generated ones.
 enum Convert {

@@ -1,5 +1,5 @@
 import Foundation
-import SpinCore
+import SpinModel
 
 extension Components.Schemas.VMStatus {
     /// The wire form of a live status.

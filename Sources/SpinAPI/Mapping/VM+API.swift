@@ -1,5 +1,5 @@
 import Foundation
-import SpinCore
+import SpinModel
 
 extension Components.Schemas.Vm {
     /// The wire form of a VM, with its live status when known.

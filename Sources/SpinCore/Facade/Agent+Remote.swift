@@ -1,12 +1,5 @@
 import Foundation
 
-extension Lease {
-    /// A lease received from elsewhere (a remote broker over HTTP).
-    public static func received(command: CommandRecord, token: UUID, expiresAt: Date) -> Lease {
-        Lease(command: command, token: token, expiresAt: expiresAt)
-    }
-}
-
 extension Agent {
     /// Runs one command with this agent's handler for its action — what an ``AgentRunner``
     /// does after leasing, for runners that lease from another place (a remote broker).

@@ -7,18 +7,24 @@ extension Spin {
     }
 
     /// Powers a VM off gracefully, forcing it after `timeoutSeconds` (default: the VM's
-    /// `stopTimeoutSeconds`). Stopping a stopped VM succeeds.
+    /// `stopTimeoutSeconds`; 0 forces it at once). Stopping a stopped VM succeeds.
+    /// - Throws: ``SpinError`` `.invalidArgument` for a timeout outside ``ServiceLimits/stopTimeoutSeconds``.
     public func stopVM(_ ref: String, timeoutSeconds: Int? = nil) async throws {
+        try ServiceLimits.checkStopTimeout(timeoutSeconds)
         try await run([CommandDraft(StopAction.self, .init(vmID: registry.vm(ref).id, timeoutSeconds: timeoutSeconds))])
     }
 
     /// Asks the guest to power off through ACPI and waits; never forces.
+    /// - Throws: ``SpinError`` `.invalidArgument` for a timeout outside ``ServiceLimits/shutdownTimeoutSeconds``.
     public func shutdownVM(_ ref: String, timeoutSeconds: Int? = nil) async throws {
+        try ServiceLimits.checkShutdownTimeout(timeoutSeconds)
         try await run([CommandDraft(ShutdownAction.self, .init(vmID: registry.vm(ref).id, timeoutSeconds: timeoutSeconds))])
     }
 
     /// Stops (graceful, then forced) and starts a VM.
+    /// - Throws: ``SpinError`` `.invalidArgument` for a timeout outside ``ServiceLimits/stopTimeoutSeconds``.
     public func restartVM(_ ref: String, timeoutSeconds: Int? = nil) async throws {
+        try ServiceLimits.checkStopTimeout(timeoutSeconds)
         try await run([CommandDraft(RestartAction.self, .init(vmID: registry.vm(ref).id, timeoutSeconds: timeoutSeconds))])
     }
 

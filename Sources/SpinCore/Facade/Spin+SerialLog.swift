@@ -1,18 +1,13 @@
 import Foundation
 
 extension Spin {
-    /// The most one ``serialLog(_:from:maxBytes:)`` call returns.
-    public static let serialLogChunkLimit = 1 << 20
-
     /// Part of a VM's serial log (`vms/<id>/serial.log`, appended across runs): up to
     /// `maxBytes` bytes starting at byte `offset`. Fewer bytes than asked means the end was
     /// reached; to follow the log, ask again from `offset + bytes.count`.
     /// - Throws: ``SpinError`` `.notFound` for an unknown VM or a VM that never ran (no log
-    ///   yet); `.invalidArgument` for `maxBytes` outside 1…``serialLogChunkLimit``.
-    public func serialLog(_ ref: String, from offset: UInt64 = 0, maxBytes: Int = Spin.serialLogChunkLimit) throws -> Data {
-        guard (1...Self.serialLogChunkLimit).contains(maxBytes) else {
-            throw SpinError(.invalidArgument, "maxBytes \(maxBytes) is out of range; ask for 1 to \(Self.serialLogChunkLimit) bytes at a time")
-        }
+    ///   yet); `.invalidArgument` for `maxBytes` outside 1…``ServiceLimits/serialLogChunk``.
+    public func serialLog(_ ref: String, from offset: UInt64 = 0, maxBytes: Int = ServiceLimits.serialLogChunk) throws -> Data {
+        try ServiceLimits.checkSerialLogChunk(maxBytes)
         let vm = try vm(ref)
         let path = RuntimePaths(root: root, vmID: vm.id).serialLog
         guard let handle = FileHandle(forReadingAtPath: path) else {

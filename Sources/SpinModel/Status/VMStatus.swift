@@ -37,7 +37,7 @@ public struct VMStatus: Sendable, Codable, Equatable {
     public var acceleratorReason: String?
 
     /// Combines the supervisor's and QMP's views.
-    static func derive(vmID: UInt64, process: ProcessStatus, qmpStatus: String?, supervisor: SupervisorKind) -> VMStatus {
+    package static func derive(vmID: UInt64, process: ProcessStatus, qmpStatus: String?, supervisor: SupervisorKind) -> VMStatus {
         let state: VMState
         switch process.state {
         case .starting: state = .starting

@@ -25,6 +25,14 @@ public struct PackageFailure: Codable, Sendable, Equatable {
     public var reason: String
     /// The ``SpinError/Code`` name of the failure, when the agent reported one.
     public var errorCode: String?
+
+    /// Creates the value from each of its fields.
+    package init(command: UUID, action: String, reason: String, errorCode: String? = nil) {
+        self.command = command
+        self.action = action
+        self.reason = reason
+        self.errorCode = errorCode
+    }
 }
 
 /// A package as the broker stores it.
@@ -43,6 +51,18 @@ public struct PackageRecord: Codable, Sendable, Equatable, Identifiable {
     public var createdAt: Date
     public var enqueuedAt: Date?
     public var finishedAt: Date?
+
+    /// Creates the value from each of its fields.
+    package init(id: UInt64, state: PackageState, commandCount: Int, remaining: Int, failure: PackageFailure? = nil, createdAt: Date, enqueuedAt: Date? = nil, finishedAt: Date? = nil) {
+        self.id = id
+        self.state = state
+        self.commandCount = commandCount
+        self.remaining = remaining
+        self.failure = failure
+        self.createdAt = createdAt
+        self.enqueuedAt = enqueuedAt
+        self.finishedAt = finishedAt
+    }
 }
 
 /// A package with every command's current state: what `spin package status` shows.
@@ -51,6 +71,12 @@ public struct PackageStatus: Codable, Sendable, Equatable {
     public var package: PackageRecord
     /// Its commands, in the order they were added, with live lease state.
     public var commands: [CommandRecord]
+
+    /// Creates the value from each of its fields.
+    package init(package: PackageRecord, commands: [CommandRecord]) {
+        self.package = package
+        self.commands = commands
+    }
 }
 
 /// A command to add to a package: what to do and what it waits for.
@@ -89,4 +115,17 @@ public struct Lease: Sendable, Equatable {
     public var token: UUID
     /// When the lease runs out and the command becomes ready again.
     public var expiresAt: Date
+
+    package init(command: CommandRecord, token: UUID, expiresAt: Date) {
+        self.command = command
+        self.token = token
+        self.expiresAt = expiresAt
+    }
+}
+
+extension Lease {
+    /// A lease received from elsewhere (a remote broker over HTTP).
+    public static func received(command: CommandRecord, token: UUID, expiresAt: Date) -> Lease {
+        Lease(command: command, token: token, expiresAt: expiresAt)
+    }
 }

@@ -25,12 +25,10 @@ public protocol CommandQueue: Sendable {
     func release(_ lease: Lease) async throws -> Bool
 }
 
-extension Broker: CommandQueue {}
-
 extension CommandQueue {
     /// Whether a renewal error says the lease is gone for good (rather than a transient
     /// failure worth retrying).
-    static func leaseWasLost(_ error: any Error) -> Bool {
+    package static func leaseWasLost(_ error: any Error) -> Bool {
         guard let spin = error as? SpinError else { return false }
         return spin.code == .failedPrecondition || spin.code == .notFound
     }

@@ -47,4 +47,21 @@ public struct CommandRecord: Codable, Sendable, Equatable, Identifiable {
     public var createdAt: Date
     /// When it reached a terminal state.
     public var finishedAt: Date?
+
+    /// Creates the value from each of its fields.
+    package init(id: UUID, package: UInt64, resource: String, action: String, parameters: JSONValue, dependencies: [UUID], state: CommandState, reason: String? = nil, errorCode: String? = nil, order: UInt64, unmetDependencies: Int, createdAt: Date, finishedAt: Date? = nil) {
+        self.id = id
+        self.package = package
+        self.resource = resource
+        self.action = action
+        self.parameters = parameters
+        self.dependencies = dependencies
+        self.state = state
+        self.reason = reason
+        self.errorCode = errorCode
+        self.order = order
+        self.unmetDependencies = unmetDependencies
+        self.createdAt = createdAt
+        self.finishedAt = finishedAt
+    }
 }

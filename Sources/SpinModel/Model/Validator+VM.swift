@@ -1,10 +1,10 @@
 extension Validator {
     /// The accelerators a VM may ask for; nil means `auto`.
-    static let accelerators = ["auto", "kvm", "tcg"]
+    package static let accelerators = ["auto", "kvm", "tcg"]
 
     /// Checks the fields a ``VM`` and a ``VMSpec`` share, across fields too (a port or disk
     /// given twice).
-    mutating func vmFields(
+    package mutating func vmFields(
         name: String, cpus: Int, memoryMiB: Int, ports: [PortForward], storage: [StorageAttachment],
         kernel: DirectBoot?, labels: [String: String], stopTimeoutSeconds: Int, accelerator: String?
     ) {
@@ -37,12 +37,12 @@ extension Validator {
     }
 
     /// The most port forwards, drives and labels a VM may have.
-    static let maxPorts = 256
-    static let maxDrives = 64
-    static let maxLabels = 64
+    package static let maxPorts = 256
+    package static let maxDrives = 64
+    package static let maxLabels = 64
 
     /// Checks that a list holds at most `limit` entries.
-    mutating func count(_ count: Int, at limit: Int, field: String) {
+    package mutating func count(_ count: Int, at limit: Int, field: String) {
         if count > limit { add(field, "has \(count) entries; give at most \(limit)") }
     }
 

@@ -2,29 +2,29 @@ import Glibc
 
 /// Collects ``ValidationProblem``s while the rules of an entity are checked. Internal: callers
 /// see only the problems.
-struct Validator {
+package struct Validator {
     private(set) var problems: [ValidationProblem] = []
 
     /// Records a problem for `field`.
-    mutating func add(_ field: String, _ message: String) {
+    package mutating func add(_ field: String, _ message: String) {
         problems.append(ValidationProblem(field: field, message: message))
     }
 
     /// Records a clash of `field` with another field (``ValidationProblem/isConflict``).
-    mutating func conflict(_ field: String, _ message: String) {
+    package mutating func conflict(_ field: String, _ message: String) {
         problems.append(ValidationProblem(field: field, message: message, isConflict: true))
     }
 
     /// Appends another validator's problems, prefixing their fields with `prefix` (e.g. `ports[0].`).
-    mutating func merge(_ other: [ValidationProblem], prefix: String) {
+    package mutating func merge(_ other: [ValidationProblem], prefix: String) {
         problems += other.map { ValidationProblem(field: prefix + $0.field, message: $0.message, isConflict: $0.isConflict) }
     }
 
     /// The longest name of a VM, volume or image.
-    static let maxNameLength = 63
+    package static let maxNameLength = 63
 
     /// Checks a VM or volume name: `^[a-zA-Z][a-zA-Z0-9_-]*$`, at most 63 characters.
-    mutating func name(_ value: String, field: String = "name") {
+    package mutating func name(_ value: String, field: String = "name") {
         guard Self.isName(value, allowDots: false) else {
             add(field, "\(quoted(value)) must start with a letter and hold only letters, digits, \"-\" and \"_\" (at most \(Self.maxNameLength) characters)")
             return
@@ -32,14 +32,14 @@ struct Validator {
     }
 
     /// Checks an image file name: like a VM name, but `.` may follow the first character; never `..`.
-    mutating func imageName(_ value: String, field: String = "name") {
+    package mutating func imageName(_ value: String, field: String = "name") {
         guard Self.isName(value, allowDots: true), !value.contains("..") else {
             add(field, "\(quoted(value)) must start with a letter and hold only letters, digits, \".\", \"-\" and \"_\", never \"..\" (at most \(Self.maxNameLength) characters), e.g. web.qcow2")
             return
         }
     }
 
-    static func isName(_ value: String, allowDots: Bool) -> Bool {
+    package static func isName(_ value: String, allowDots: Bool) -> Bool {
         let bytes = Array(value.utf8)
         guard let first = bytes.first, bytes.count <= maxNameLength, isLetter(first) else { return false }
         return bytes.dropFirst().allSatisfy { byte in
@@ -53,10 +53,10 @@ struct Validator {
 
     /// The longest host path, in characters (Unicode scalars): within PATH_MAX bytes
     /// whatever the characters, and what the OpenAPI document states as `maxLength`.
-    static let maxPathCharacters = 1023
+    package static let maxPathCharacters = 1023
 
     /// Checks that `value` is an absolute path without NUL bytes, of at most 1023 characters.
-    mutating func absolutePath(_ value: String, field: String, example: String) {
+    package mutating func absolutePath(_ value: String, field: String, example: String) {
         if value.utf8.contains(0) {
             add(field, "\(quoted(value)) contains a NUL byte; give a plain absolute path such as \(example)")
         } else if !value.hasPrefix("/") {
@@ -67,7 +67,7 @@ struct Validator {
     }
 
     /// Checks that `value` lies in `range`, naming the bounds in the fix.
-    mutating func range(_ value: Int, _ range: ClosedRange<Int>, field: String) {
+    package mutating func range(_ value: Int, _ range: ClosedRange<Int>, field: String) {
         if value < range.lowerBound {
             add(field, "\(value) is too small; give at least \(range.lowerBound)")
         } else if value > range.upperBound {
@@ -78,7 +78,7 @@ struct Validator {
 
 /// `value` in double quotes, with quotes, backslashes and control characters escaped, for
 /// messages that must show odd input unambiguously.
-func quoted(_ value: String) -> String {
+package func quoted(_ value: String) -> String {
     var result = "\""
     for scalar in value.unicodeScalars {
         switch scalar {

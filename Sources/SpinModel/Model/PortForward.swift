@@ -37,7 +37,7 @@ public struct PortForward: Sendable, Codable, Equatable, Hashable {
     }
 
     /// The host side as `protocol/port/canonical-address`, the key of the port index.
-    var hostKey: String {
+    package var hostKey: String {
         "\(self.protocol.rawValue)/\(hostPort)/\(IPAddress.canonical(hostAddress) ?? hostAddress)"
     }
 

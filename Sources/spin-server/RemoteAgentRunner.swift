@@ -1,11 +1,12 @@
 import Foundation
 import Logging
+import SpinClient
 import SpinCore
 
 /// The ``AgentLoop`` over a remote spin server: long-polls the server for the next command,
 /// runs it with a local ``Agent`` (renewing the lease meanwhile) and reports the outcome —
 /// ``AgentRunner`` over HTTP, for agents on other hosts.
-public typealias RemoteAgentRunner = AgentLoop<SpinRemote>
+typealias RemoteAgentRunner = AgentLoop<SpinRemote>
 
 extension AgentLoop where Queue == SpinRemote {
     /// Creates a runner on `remote`.
