@@ -41,7 +41,8 @@ extension SpinRemote {
 
     /// Waits until a package finishes (``Broker/waitForPackage(_:timeout:)``); `.timeout` after `timeoutSeconds`.
     public func waitForPackage(_ package: UInt64, timeoutSeconds: Int = 3600) async throws -> PackageStatus {
-        try await call {
+        try ServiceLimits.checkPackageWait(timeoutSeconds)
+        return try await call {
             try await client.waitForPackage(path: .init(id: Int64(clamping: package)), query: .init(timeoutSeconds: timeoutSeconds)).ok.body.json.model()
         }
     }

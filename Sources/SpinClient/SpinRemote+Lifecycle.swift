@@ -13,19 +13,22 @@ extension SpinRemote {
     /// Powers a VM off, forcing it after the timeout (``Spin/stopVM(_:timeoutSeconds:)``).
     @discardableResult
     public func stopVM(_ ref: String, timeoutSeconds: Int? = nil) async throws -> VMStatus {
-        try await call { try await client.stopVM(path: .init(ref: ref), query: .init(timeoutSeconds: timeoutSeconds)).ok.body.json.model() }
+        try ServiceLimits.checkStopTimeout(timeoutSeconds)
+        return try await call { try await client.stopVM(path: .init(ref: ref), query: .init(timeoutSeconds: timeoutSeconds)).ok.body.json.model() }
     }
 
     /// Asks the guest to power off (``Spin/shutdownVM(_:timeoutSeconds:)``).
     @discardableResult
     public func shutdownVM(_ ref: String, timeoutSeconds: Int? = nil) async throws -> VMStatus {
-        try await call { try await client.shutdownVM(path: .init(ref: ref), query: .init(timeoutSeconds: timeoutSeconds)).ok.body.json.model() }
+        try ServiceLimits.checkShutdownTimeout(timeoutSeconds)
+        return try await call { try await client.shutdownVM(path: .init(ref: ref), query: .init(timeoutSeconds: timeoutSeconds)).ok.body.json.model() }
     }
 
     /// Stops and starts a VM (``Spin/restartVM(_:timeoutSeconds:)``).
     @discardableResult
     public func restartVM(_ ref: String, timeoutSeconds: Int? = nil) async throws -> VMStatus {
-        try await call { try await client.restartVM(path: .init(ref: ref), query: .init(timeoutSeconds: timeoutSeconds)).ok.body.json.model() }
+        try ServiceLimits.checkStopTimeout(timeoutSeconds)
+        return try await call { try await client.restartVM(path: .init(ref: ref), query: .init(timeoutSeconds: timeoutSeconds)).ok.body.json.model() }
     }
 
     /// Freezes a VM (``Spin/pauseVM(_:)``).

@@ -15,10 +15,10 @@ extension SpinRemote {
     }
 
     /// One VM with its live status, in one call.
-    public func vmWithStatus(_ ref: String) async throws -> (VM, VMStatus?) {
+    public func vmWithStatus(_ ref: String) async throws -> VMWithStatus {
         try await call {
             let wire = try await client.getVM(path: .init(ref: ref)).ok.body.json
-            return (try wire.model(), try wire.status?.model())
+            return VMWithStatus(vm: try wire.model(), status: try wire.status?.model())
         }
     }
 

@@ -23,6 +23,16 @@ public enum ServiceLimits {
         throw SpinError(.invalidArgument, "timeout \(seconds) is out of range; a shutdown waits 1 to 3600 seconds (or none for the VM's stopTimeoutSeconds); to force a VM off use stop")
     }
 
+    /// Seconds one wait for a package may last.
+    public static let packageWaitSeconds = 0...3600
+
+    /// Checks a package wait's timeout.
+    /// - Throws: ``SpinError`` `.invalidArgument` naming the range.
+    public static func checkPackageWait(_ seconds: Int) throws {
+        guard !packageWaitSeconds.contains(seconds) else { return }
+        throw SpinError(.invalidArgument, "timeoutSeconds \(seconds) is out of range; give 0 to 3600")
+    }
+
     /// Checks how many bytes one serial-log read asks for.
     /// - Throws: ``SpinError`` `.invalidArgument` naming the range.
     public static func checkSerialLogChunk(_ maxBytes: Int) throws {

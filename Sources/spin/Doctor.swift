@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SpinClient
 import SpinCore
 import SpinQemu
 
@@ -18,32 +19,20 @@ struct Doctor: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    /// One finding.
-    struct Check: Encodable {
-        /// What was checked: `qemu`, `qemu-img`, `accelerator`, `supervisor`, `store`, `runtime`.
-        let name: String
-        /// Whether it is fine.
-        let ok: Bool
-        /// What was found.
-        let detail: String
-        /// How to fix it, when not fine.
-        let fix: String?
-    }
-
     /// The whole report.
     struct Report: Encodable {
         /// Whether every check passed.
         let ok: Bool
         /// The checks, in order.
-        let checks: [Check]
+        let checks: [HostCheck]
     }
 
     func run() async throws {
         // Embedded, the checks open the store themselves, so that a store that fails to open is
         // a finding rather than an error.
         let checks = global.isRemote
-            ? try await global.withBackend(agents: false) { backend in try await backend.hostChecks() }
-            : await DoctorChecks(root: global.spinRoot).all()
+            ? try await remoteChecks()
+            : await HostChecks(root: global.spinRoot).all()
         let report = Report(ok: checks.allSatisfy(\.ok), checks: checks)
         try Output.emit(global, report) {
             let width = checks.map(\.name.count).max() ?? 0
@@ -53,5 +42,20 @@ struct Doctor: AsyncParsableCommand {
             }.joined(separator: "\n")
         }
         if !report.ok { throw ExitCode(SpinError.Code.unavailable.exitCode) }
+    }
+
+    /// The server's checks of its host, after a line naming the server.
+    private func remoteChecks() async throws -> [HostCheck] {
+        try await global.withRemote { remote in
+            let host = try await remote.host()
+            let server = HostCheck(
+                name: "server", ok: true,
+                detail: "spin-server \(host.version) at \(remote.endpoint), root \(host.root), supervisor \(host.supervisor.rawValue)")
+            return [server] + host.checks.map { check in
+                var check = check.model
+                if !check.ok { check.fix = "on the server's host: " + (check.fix ?? check.detail) }
+                return check
+            }
+        }
     }
 }

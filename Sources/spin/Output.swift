@@ -38,11 +38,3 @@ enum Output {
     }
 }
 
-/// A VM record with its live status: the JSON of `spin vm get`, `spin vm list` (an array of
-/// them) and the lifecycle commands.
-struct VMWithStatus: Encodable, Sendable {
-    /// The registry's record.
-    let vm: VM
-    /// The live status; absent when it could not be read.
-    let status: VMStatus?
-}

@@ -5,7 +5,7 @@ import SpinCore
 /// a time, from this host's store or a server alike; with `follow`, keeps asking from where
 /// it stopped (Ctrl-C ends it).
 struct SerialLogPrinter {
-    let backend: any SpinBackend
+    let backend: any SpinService
     /// The VM's id or name.
     let vm: String
     /// How often `follow` asks again once it reached the end.

@@ -8,19 +8,24 @@ extension GlobalOptions {
     /// Runs `body` against this host or the server, and closes what it opened on every path.
     /// - Parameter agents: embedded only: whether this process serves the storage and emulation
     ///   queues (commands that change things); read-only commands leave them to others.
-    func withBackend<T>(agents: Bool = true, _ body: (any SpinBackend) async throws -> T) async throws -> T {
-        if let host = remoteHost {
-            let remote = try SpinRemote.connect(root: spinRoot, host: host, token: token, failFast: true)
-            do {
-                let result = try await body(RemoteBackend(remote: remote))
-                try? await remote.close()
-                return result
-            } catch {
-                try? await remote.close()
-                throw Self.explainUnreachable(error, host: host)
-            }
-        }
+    func withBackend<T>(agents: Bool = true, _ body: (any SpinService) async throws -> T) async throws -> T {
+        if remoteHost != nil { return try await withRemote { remote in try await body(remote) } }
         return try await withSpin(agents: agents) { spin in try await body(spin) }
+    }
+
+    /// Runs `body` against the server `--host` names, and closes the connection on every path.
+    /// - Precondition: ``remoteHost`` is set.
+    func withRemote<T>(_ body: (SpinRemote) async throws -> T) async throws -> T {
+        let host = remoteHost ?? ""
+        let remote = try SpinRemote.connect(root: spinRoot, host: host, token: token, failFast: true)
+        do {
+            let result = try await body(remote)
+            try? await remote.close()
+            return result
+        } catch {
+            try? await remote.close()
+            throw Self.explainUnreachable(error, host: host)
+        }
     }
 
     /// Opens the SDK in this process, runs `body`, and closes the SDK on every path; for

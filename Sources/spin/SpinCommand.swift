@@ -5,7 +5,7 @@ import SpinCore
 ///
 /// Embedded by default: it opens the store under the data root and runs the agents it needs
 /// in this process, so no server is required. With `--host` the same commands go to a spin
-/// server (``SpinBackend``).
+/// server (``SpinService``).
 @main
 struct SpinCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -27,7 +27,7 @@ struct DriveRow: Encodable {
     let image: String?
 
     /// The drives of `vm`, with disk paths resolved through the volumes.
-    static func rows(_ vm: VM, _ backend: any SpinBackend) async throws -> [DriveRow] {
+    static func rows(_ vm: VM, _ backend: any SpinService) async throws -> [DriveRow] {
         let paths = Dictionary(try await backend.listVolumes().map { ($0.name, $0.path) }, uniquingKeysWith: { first, _ in first })
         return vm.storage.enumerated().map { index, attachment in
             switch attachment {

@@ -11,7 +11,7 @@ struct VMRestart: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The VM's id or name.") var vm: String
-    @Option(help: "Seconds to wait for the guest before killing it.") var timeout: Int?
+    @Option(help: "Seconds to wait for the guest before killing it, 0 to 3600; 0 kills it at once (default: the VM's stop timeout, 30).") var timeout: Int?
 
     func run() async throws {
         let timeout = timeout

@@ -11,7 +11,7 @@ struct VMShutdown: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The VM's id or name.") var vm: String
-    @Option(help: "Seconds to wait for the guest (default: the VM's stop timeout, 30).") var timeout: Int?
+    @Option(help: "Seconds to wait for the guest, 1 to 3600 (default: the VM's stop timeout, 30).") var timeout: Int?
 
     func run() async throws {
         let timeout = timeout

@@ -11,11 +11,7 @@ struct VMStop: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The VM's id or name.") var vm: String
-    @Option(help: "Seconds to wait for the guest before killing it (default: the VM's stop timeout, 30).") var timeout: Int?
-
-    func validate() throws {
-        if let timeout, timeout < 0 { throw ValidationError("--timeout must be 0 or more seconds") }
-    }
+    @Option(help: "Seconds to wait for the guest before killing it, 0 to 3600; 0 kills it at once (default: the VM's stop timeout, 30).") var timeout: Int?
 
     func run() async throws {
         let timeout = timeout

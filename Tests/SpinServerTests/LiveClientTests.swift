@@ -30,9 +30,9 @@ struct LiveClientTests {
             #expect(try await remote.startVM("guest").state == .running)
             #expect(try await remote.pauseVM("guest").state == .paused)
             #expect(try await remote.resumeVM("guest").state == .running)
-            let (fetched, status) = try await remote.vmWithStatus(String(vm.id))
-            #expect(fetched.name == "guest")
-            #expect(status?.state == .running)
+            let fetched = try await remote.vmWithStatus(String(vm.id))
+            #expect(fetched.vm.name == "guest")
+            #expect(fetched.status?.state == .running)
             let updated = try await remote.updateVM("guest") { $0.labels["tier"] = "test" }
             #expect(updated.labels == ["tier": "test"])
             #expect(try await remote.stopVM("guest", timeoutSeconds: 5).state == .stopped)

@@ -41,7 +41,8 @@ struct RouterContractTests {
                 #expect(try await client.send(.get, "/v1/packages/0").status == 400)
                 #expect(try await client.send(.get, "/v1/commands/not-a-uuid").status == 400)
                 #expect(try await client.send(.get, "/v1/images?volume=\(long)").status == 400)
-                #expect(try await client.send(.post, "/v1/vms/1/stop?timeoutSeconds=0").status == 400)
+                #expect(try await client.send(.post, "/v1/vms/1/stop?timeoutSeconds=3601").status == 400)
+                #expect(try await client.send(.post, "/v1/vms/1/shutdown?timeoutSeconds=0").status == 400)
                 #expect(try await client.send(.delete, "/v1/volumes/vol1?force=maybe").status == 400)
             }
         }

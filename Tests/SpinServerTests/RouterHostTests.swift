@@ -23,7 +23,11 @@ struct RouterHostTests {
                 let reply = try await client.send(.get, "/v1/host")
                 #expect(reply.status == 200)
                 #expect(reply.object["supervisor"] as? String == "direct")
-                #expect((reply.object["checks"] as? [Any])?.isEmpty == false)
+                let checks = (reply.object["checks"] as? [[String: Any]]) ?? []
+                let sdk = await fixture.spin.hostChecks()
+                #expect(checks.compactMap { $0["name"] as? String } == sdk.map(\.name), "GET /v1/host checks: \(checks)")
+                #expect(checks.compactMap { $0["ok"] as? Bool } == sdk.map(\.ok))
+                #expect((reply.object["novnc"] as? [String: Any])?["name"] as? String == "novnc")
             }
         }
     }

@@ -66,7 +66,7 @@ struct RouterVMTests {
                 #expect(try await client.send(.patch, "/v1/vms/nope", json: ["cpus": 2]).status == 404)
                 #expect(try await client.send(.delete, "/v1/vms/nope").status == 404)
                 #expect(try await client.send(.get, "/v1/vms/nope/images").status == 404)
-                let badTimeout = try await client.send(.post, "/v1/vms/a/stop?timeoutSeconds=0")
+                let badTimeout = try await client.send(.post, "/v1/vms/a/stop?timeoutSeconds=3601")
                 #expect(badTimeout.status == 400)
             }
         }

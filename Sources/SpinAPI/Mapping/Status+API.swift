@@ -34,3 +34,13 @@ extension Components.Schemas.Event {
             command: event.command?.uuidString, resource: event.resource)
     }
 }
+
+extension Components.Schemas.HostCheck {
+    /// The wire form of a host check.
+    public init(_ check: HostCheck) {
+        self.init(name: check.name, ok: check.ok, detail: check.detail, fix: check.fix)
+    }
+
+    /// The SDK's host check.
+    public var model: HostCheck { HostCheck(name: name, ok: ok, detail: detail, fix: fix) }
+}

@@ -1,41 +1,60 @@
 import Foundation
 
 extension Spin {
-    /// Starts a VM and waits until QMP reports it running. Starting a running VM succeeds.
-    public func startVM(_ ref: String) async throws {
-        try await run([CommandDraft(StartAction.self, .init(vmID: registry.vm(ref).id))])
+    /// Starts a VM and waits until QMP reports it running; returns its status then. Starting
+    /// a running VM succeeds.
+    @discardableResult
+    public func startVM(_ ref: String) async throws -> VMStatus {
+        let id = try registry.vm(ref).id
+        try await run([CommandDraft(StartAction.self, .init(vmID: id))])
+        return try await emulation.status(id)
     }
 
     /// Powers a VM off gracefully, forcing it after `timeoutSeconds` (default: the VM's
     /// `stopTimeoutSeconds`; 0 forces it at once). Stopping a stopped VM succeeds.
     /// - Throws: ``SpinError`` `.invalidArgument` for a timeout outside ``ServiceLimits/stopTimeoutSeconds``.
-    public func stopVM(_ ref: String, timeoutSeconds: Int? = nil) async throws {
+    @discardableResult
+    public func stopVM(_ ref: String, timeoutSeconds: Int? = nil) async throws -> VMStatus {
         try ServiceLimits.checkStopTimeout(timeoutSeconds)
-        try await run([CommandDraft(StopAction.self, .init(vmID: registry.vm(ref).id, timeoutSeconds: timeoutSeconds))])
+        let id = try registry.vm(ref).id
+        try await run([CommandDraft(StopAction.self, .init(vmID: id, timeoutSeconds: timeoutSeconds))])
+        return try await emulation.status(id)
     }
 
     /// Asks the guest to power off through ACPI and waits; never forces.
     /// - Throws: ``SpinError`` `.invalidArgument` for a timeout outside ``ServiceLimits/shutdownTimeoutSeconds``.
-    public func shutdownVM(_ ref: String, timeoutSeconds: Int? = nil) async throws {
+    @discardableResult
+    public func shutdownVM(_ ref: String, timeoutSeconds: Int? = nil) async throws -> VMStatus {
         try ServiceLimits.checkShutdownTimeout(timeoutSeconds)
-        try await run([CommandDraft(ShutdownAction.self, .init(vmID: registry.vm(ref).id, timeoutSeconds: timeoutSeconds))])
+        let id = try registry.vm(ref).id
+        try await run([CommandDraft(ShutdownAction.self, .init(vmID: id, timeoutSeconds: timeoutSeconds))])
+        return try await emulation.status(id)
     }
 
     /// Stops (graceful, then forced) and starts a VM.
     /// - Throws: ``SpinError`` `.invalidArgument` for a timeout outside ``ServiceLimits/stopTimeoutSeconds``.
-    public func restartVM(_ ref: String, timeoutSeconds: Int? = nil) async throws {
+    @discardableResult
+    public func restartVM(_ ref: String, timeoutSeconds: Int? = nil) async throws -> VMStatus {
         try ServiceLimits.checkStopTimeout(timeoutSeconds)
-        try await run([CommandDraft(RestartAction.self, .init(vmID: registry.vm(ref).id, timeoutSeconds: timeoutSeconds))])
+        let id = try registry.vm(ref).id
+        try await run([CommandDraft(RestartAction.self, .init(vmID: id, timeoutSeconds: timeoutSeconds))])
+        return try await emulation.status(id)
     }
 
     /// Freezes a VM's CPUs.
-    public func pauseVM(_ ref: String) async throws {
-        try await run([CommandDraft(PauseAction.self, .init(vmID: registry.vm(ref).id))])
+    @discardableResult
+    public func pauseVM(_ ref: String) async throws -> VMStatus {
+        let id = try registry.vm(ref).id
+        try await run([CommandDraft(PauseAction.self, .init(vmID: id))])
+        return try await emulation.status(id)
     }
 
     /// Unfreezes a paused VM.
-    public func resumeVM(_ ref: String) async throws {
-        try await run([CommandDraft(ResumeAction.self, .init(vmID: registry.vm(ref).id))])
+    @discardableResult
+    public func resumeVM(_ ref: String) async throws -> VMStatus {
+        let id = try registry.vm(ref).id
+        try await run([CommandDraft(ResumeAction.self, .init(vmID: id))])
+        return try await emulation.status(id)
     }
 
     /// The VM's live status, from its process and QMP.

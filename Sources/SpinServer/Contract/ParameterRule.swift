@@ -1,4 +1,5 @@
 import Foundation
+import SpinModel
 
 /// A rule `openapi.yaml` states for a path or query parameter, checked before the operation
 /// runs (the generated code checks only types). Each case mirrors one schema of the document;
@@ -14,6 +15,9 @@ enum ParameterRule: Sendable, Equatable {
     case resource
     /// An integer in the range.
     case integer(ClosedRange<Int64>)
+
+    /// An integer number of seconds in one of the SDK's ranges (``ServiceLimits``).
+    static func seconds(_ range: ClosedRange<Int>) -> ParameterRule { .integer(Int64(range.lowerBound)...Int64(range.upperBound)) }
     /// A UUID.
     case uuid
     /// `true` or `false`.
@@ -77,8 +81,9 @@ enum ParameterRule: Sendable, Equatable {
         case "/v1/images": ["volume": .name]
         case "/v1/volumes/{name}": ["force": .boolean]
         case "/v1/vms/{ref}/log": ["offset": .integer(0...Int64.max), "maxBytes": .integer(1...1_048_576)]
-        case "/v1/vms/{ref}/stop", "/v1/vms/{ref}/shutdown", "/v1/vms/{ref}/restart": ["timeoutSeconds": .integer(1...3600)]
-        case "/v1/packages/{id}/wait": ["timeoutSeconds": .integer(0...3600)]
+        case "/v1/vms/{ref}/stop", "/v1/vms/{ref}/restart": ["timeoutSeconds": .seconds(ServiceLimits.stopTimeoutSeconds)]
+        case "/v1/vms/{ref}/shutdown": ["timeoutSeconds": .seconds(ServiceLimits.shutdownTimeoutSeconds)]
+        case "/v1/packages/{id}/wait": ["timeoutSeconds": .seconds(ServiceLimits.packageWaitSeconds)]
         case "/v1/queues/{resource}/next": ["leaseSeconds": .integer(1...3600), "waitSeconds": .integer(0...120)]
         default: [:]
         }

@@ -2,7 +2,6 @@ import Foundation
 import OpenAPIRuntime
 import SpinAPI
 import SpinCore
-import SpinQemu
 
 /// `/v1/health`, `/v1/host` (the `doctor` report) and `/metrics`.
 extension APIHandler {
@@ -12,21 +11,16 @@ extension APIHandler {
 
     func getHost(_ input: Operations.GetHost.Input) async throws -> Operations.GetHost.Output {
         let choice = spin.options.acceleratorProbe.choose()
-        let binary = try? QemuBinary.discover(systemOverride: spin.options.qemuSystemPath, imgOverride: spin.options.qemuImgPath)
-        let checks: [Components.Schemas.HostCheck] = [
-            .init(name: "qemu-system", ok: binary != nil, detail: binary?.systemPath ?? "not found; install qemu-system-x86"),
-            .init(name: "qemu-img", ok: binary != nil, detail: binary?.imgPath ?? "not found; install qemu-utils"),
-            .init(name: "accelerator", ok: true, detail: "\(choice.accelerator.rawValue): \(choice.reason)"),
-            .init(name: "supervisor", ok: true, detail: spin.supervisorKind.rawValue),
-            .init(
-                name: "novnc", ok: FileManager.default.fileExists(atPath: options.novncPath + "/vnc.html"),
-                detail: options.novncPath + (FileManager.default.fileExists(atPath: options.novncPath + "/vnc.html") ? "" : " missing; install novnc")),
-            .init(name: "store", ok: FileManager.default.isWritableFile(atPath: spin.root.path), detail: spin.root.storePath),
-        ]
+        let checks = await spin.hostChecks()
+        let hasNoVNC = FileManager.default.fileExists(atPath: options.novncPath + "/vnc.html")
+        let novnc = HostCheck(
+            name: "novnc", ok: hasNoVNC, detail: options.novncPath + (hasNoVNC ? " (browser console)" : " has no vnc.html"),
+            fix: hasNoVNC ? nil : "install Debian's novnc, or point spin-server at it with --novnc DIR")
         return .ok(.init(body: .json(.init(
             version: SpinVersion.current, root: spin.root.path,
             supervisor: spin.supervisorKind == .systemd ? .systemd : .direct,
-            accelerator: choice.accelerator.rawValue, acceleratorReason: choice.reason, checks: checks))))
+            accelerator: choice.accelerator.rawValue, acceleratorReason: choice.reason,
+            checks: checks.map(Components.Schemas.HostCheck.init), novnc: .init(novnc)))))
     }
 
     func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output {

@@ -29,9 +29,7 @@ extension APIHandler {
 
     func waitForPackage(_ input: Operations.WaitForPackage.Input) async throws -> Operations.WaitForPackage.Output {
         let seconds = input.query.timeoutSeconds ?? 60
-        guard (0...3600).contains(seconds) else {
-            throw SpinError(.invalidArgument, "timeoutSeconds \(seconds) is out of range; give 0 to 3600")
-        }
+        try ServiceLimits.checkPackageWait(seconds)
         return .ok(try await packageStatus {
             // A graceful shutdown ends the wait (503, retry) instead of waiting for the package.
             try await cancelWhenGracefulShutdown {

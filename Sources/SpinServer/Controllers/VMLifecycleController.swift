@@ -9,15 +9,15 @@ extension APIHandler {
     }
 
     func stopVM(_ input: Operations.StopVM.Input) async throws -> Operations.StopVM.Output {
-        .ok(try await act(input.path.ref) { try await spin.stopVM($0, timeoutSeconds: Self.timeout(input.query.timeoutSeconds)) })
+        .ok(try await act(input.path.ref) { try await spin.stopVM($0, timeoutSeconds: input.query.timeoutSeconds) })
     }
 
     func shutdownVM(_ input: Operations.ShutdownVM.Input) async throws -> Operations.ShutdownVM.Output {
-        .ok(try await act(input.path.ref) { try await spin.shutdownVM($0, timeoutSeconds: Self.timeout(input.query.timeoutSeconds)) })
+        .ok(try await act(input.path.ref) { try await spin.shutdownVM($0, timeoutSeconds: input.query.timeoutSeconds) })
     }
 
     func restartVM(_ input: Operations.RestartVM.Input) async throws -> Operations.RestartVM.Output {
-        .ok(try await act(input.path.ref) { try await spin.restartVM($0, timeoutSeconds: Self.timeout(input.query.timeoutSeconds)) })
+        .ok(try await act(input.path.ref) { try await spin.restartVM($0, timeoutSeconds: input.query.timeoutSeconds) })
     }
 
     func pauseVM(_ input: Operations.PauseVM.Input) async throws -> Operations.PauseVM.Output {
@@ -29,25 +29,13 @@ extension APIHandler {
     }
 
     func getVMStatus(_ input: Operations.GetVMStatus.Input) async throws -> Operations.GetVMStatus.Output {
-        .ok(try await act(input.path.ref) { _ in })
+        .ok(try await act(input.path.ref) { try await spin.status($0) })
     }
 
-    /// Runs an action on a VM (by id, so a rename in between cannot redirect it), then reads
-    /// its live status.
-    private func act(_ ref: String, _ action: @Sendable (String) async throws -> Void) async throws -> Components.Responses.Status {
-        let status = try await call {
-            let id = String(try spin.vm(ref).id)
-            try await action(id)
-            return try await spin.status(id)
-        }
+    /// Runs an action on a VM (by id, so a rename in between cannot redirect it) and answers
+    /// with the live status it returns.
+    private func act(_ ref: String, _ action: @Sendable (String) async throws -> VMStatus) async throws -> Components.Responses.Status {
+        let status = try await call { try await action(String(try spin.vm(ref).id)) }
         return .init(body: .json(.init(status)))
-    }
-
-    /// A `timeoutSeconds` query checked like the SDK checks a VM's `stopTimeoutSeconds`.
-    private static func timeout(_ seconds: Int?) throws -> Int? {
-        if let seconds, !(1...3600).contains(seconds) {
-            throw SpinError(.invalidArgument, "timeoutSeconds \(seconds) is out of range; give 1 to 3600")
-        }
-        return seconds
     }
 }

@@ -1,11 +1,19 @@
 import Foundation
-import SpinCore
 
-/// What the commands need from spin, whichever way it is reached: the ``Spin`` facade itself
-/// in this process (`Spin+Backend.swift`), or ``RemoteBackend``, which asks a spin server. Methods are named like the
-/// ``Spin`` facade's and fail with the same ``SpinError`` (code and message) either way, so a
-/// command is written once and works embedded or with `--host`.
-protocol SpinBackend: Sendable {
+/// Everything spin does, whichever way it is reached: `Spin` (SpinCore) runs it in this
+/// process over the local store and agents; `SpinRemote` (SpinClient) asks a spin server,
+/// which runs it with a `Spin`. Both throw the same ``SpinError`` (code and message) for the
+/// same request, and the rules that bound a request (``ServiceLimits``) are checked by both
+/// before anything is sent or queued, so code written against this protocol behaves the same
+/// embedded and remote.
+///
+/// ```swift
+/// func powerCycle(_ service: any SpinService, _ name: String) async throws {
+///     try await service.stopVM(name, timeoutSeconds: 10)
+///     try await service.startVM(name)
+/// }
+/// ```
+public protocol SpinService: Sendable {
     // MARK: VMs
 
     /// Creates a VM with its new images and writes its supervisor config.
@@ -29,21 +37,23 @@ protocol SpinBackend: Sendable {
 
     // MARK: Lifecycle
 
-    /// Starts a VM and waits until it runs.
-    func startVM(_ ref: String) async throws
-    /// Powers a VM off, forcing it after the timeout.
-    func stopVM(_ ref: String, timeoutSeconds: Int?) async throws
-    /// Asks the guest to power off; never forces.
-    func shutdownVM(_ ref: String, timeoutSeconds: Int?) async throws
-    /// Stops and starts a VM.
-    func restartVM(_ ref: String, timeoutSeconds: Int?) async throws
+    /// Starts a VM and waits until it runs; returns its status then.
+    @discardableResult func startVM(_ ref: String) async throws -> VMStatus
+    /// Powers a VM off, forcing it after the timeout (``ServiceLimits/stopTimeoutSeconds``;
+    /// nil: the VM's own, 0: at once).
+    @discardableResult func stopVM(_ ref: String, timeoutSeconds: Int?) async throws -> VMStatus
+    /// Asks the guest to power off and waits (``ServiceLimits/shutdownTimeoutSeconds``); never forces.
+    @discardableResult func shutdownVM(_ ref: String, timeoutSeconds: Int?) async throws -> VMStatus
+    /// Stops (as ``stopVM(_:timeoutSeconds:)``) and starts a VM.
+    @discardableResult func restartVM(_ ref: String, timeoutSeconds: Int?) async throws -> VMStatus
     /// Freezes a VM's CPUs.
-    func pauseVM(_ ref: String) async throws
+    @discardableResult func pauseVM(_ ref: String) async throws -> VMStatus
     /// Unfreezes a paused VM.
-    func resumeVM(_ ref: String) async throws
+    @discardableResult func resumeVM(_ ref: String) async throws -> VMStatus
     /// A VM's live status.
     func status(_ ref: String) async throws -> VMStatus
-    /// Up to `maxBytes` of a VM's serial log from byte `offset` (fewer: the end).
+    /// Up to `maxBytes` (``ServiceLimits/serialLogChunk`` at most) of a VM's serial log from
+    /// byte `offset`; fewer means the end.
     func serialLog(_ ref: String, from offset: UInt64, maxBytes: Int) async throws -> Data
 
     // MARK: Volumes and images
@@ -81,7 +91,8 @@ protocol SpinBackend: Sendable {
     func enqueue(_ package: UInt64) async throws -> PackageStatus
     /// A package and its commands.
     func packageStatus(_ package: UInt64) async throws -> PackageStatus
-    /// Waits until a package finishes (embedded: while this process serves the queues).
+    /// Waits up to `timeoutSeconds` until a package finishes (embedded: the queues are served
+    /// by whichever processes run agents).
     func waitForPackage(_ package: UInt64, timeoutSeconds: Int) async throws -> PackageStatus
     /// Records a command's outcome by hand.
     func complete(_ command: UUID, success: Bool, reason: String?) async throws
@@ -93,6 +104,6 @@ protocol SpinBackend: Sendable {
     /// Live events from now on: VM state changes, and package progress (all VMs when `vm`
     /// is nil; only that VM's state changes otherwise). Ends when the caller stops iterating.
     func events(vm: String?) async throws -> AsyncThrowingStream<SpinEvent, any Error>
-    /// The `doctor` checks of the host that runs the VMs.
-    func hostChecks() async throws -> [Doctor.Check]
+    /// The checks of the host that runs the VMs (`spin doctor`, `GET /v1/host`).
+    func hostChecks() async throws -> [HostCheck]
 }
