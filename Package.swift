@@ -55,10 +55,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The CLI: the SDK embedded, the client with --host; `spin serve` runs spin-server.
         .executableTarget(
             name: "spin",
             dependencies: [
-                "SpinCore", "SpinClient", "SpinServer",
+                "SpinCore", "SpinClient", "SpinQemu", "SpinStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -92,7 +93,8 @@ let package = Package(
         .target(
             name: "SpinServer",
             dependencies: [
-                "SpinAPI", "SpinCore", "SpinStore",
+                "SpinAPI", "SpinModel", "SpinCore", "SpinStore",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -111,15 +113,18 @@ let package = Package(
         .executableTarget(
             name: "spin-server",
             dependencies: [
-                "SpinCore", "SpinServer", "SpinClient",
+                "SpinCore", "SpinQemu", "SpinServer", "SpinClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Real parts for tests and benchmarks: a private systemd user manager, free loopback ports.
+        .target(name: "SpinHarness", dependencies: ["SpinCore"]),
         .executableTarget(
             name: "spin-bench",
             dependencies: [
-                "SpinStore", "SpinCore", "SpinQemu", "CLMDB", "SpinTestSupport", "SpinServer",
+                "SpinStore", "SpinCore", "SpinQemu", "CLMDB", "SpinHarness", "SpinServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -133,13 +138,13 @@ let package = Package(
         ),
         .testTarget(name: "SpinStoreTests", dependencies: ["SpinStore", "CLMDB", "spin-testkit", "SpinTestSupport"]),
         .testTarget(name: "SpinQemuTests", dependencies: ["SpinQemu"]),
-        .testTarget(name: "SpinCoreTests", dependencies: ["SpinCore", "spin-testkit", "SpinTestSupport"]),
+        .testTarget(name: "SpinCoreTests", dependencies: ["SpinCore", "SpinQemu", "SpinStore", "spin-testkit", "SpinTestSupport"]),
         // Helpers shared by the test targets: a private systemd user manager, test guests.
-        .target(name: "SpinTestSupport", dependencies: ["SpinCore"], path: "Tests/SpinTestSupport"),
+        .target(name: "SpinTestSupport", dependencies: ["SpinCore", "SpinHarness"], path: "Tests/SpinTestSupport"),
         // Real guests under real supervisors; `spin` is built for the units' ExecStop.
         .testTarget(name: "SpinSystemTests", dependencies: ["SpinCore", "SpinTestSupport", "spin", "spin-server"]),
         // Black-box tests of the built `spin` binary.
-        .testTarget(name: "SpinCLITests", dependencies: ["SpinCore", "SpinTestSupport", "spin"]),
+        .testTarget(name: "SpinCLITests", dependencies: ["SpinCore", "SpinTestSupport", "spin", "spin-server"]),
         // The HTTP API in-process (router tests) and live (unix socket, TCP, client, agents).
         .testTarget(
             name: "SpinServerTests",
@@ -149,6 +154,8 @@ let package = Package(
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -5,7 +5,7 @@ import Logging
 import ServiceLifecycle
 import SpinCore
 import SpinServer
-import SpinTestSupport
+import SpinHarness
 
 /// `spin-bench server`: wrk against the HTTP API over TCP with the token — `GET /v1/vms` with
 /// 100 VMs defined and `GET /v1/vms/{id}` — next to a bare Hummingbird route on another

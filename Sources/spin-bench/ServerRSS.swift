@@ -2,7 +2,7 @@ import Foundation
 import SpinCore
 import SpinQemu
 import SpinStore
-import SpinTestSupport
+import SpinHarness
 
 /// The resident memory of a spawned `spin-server` (built next to spin-bench): idle, then with
 /// VMs defined and listed, then after a short wrk load.

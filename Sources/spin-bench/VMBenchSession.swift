@@ -1,6 +1,6 @@
 import Foundation
 import SpinCore
-import SpinTestSupport
+import SpinHarness
 import SpinQemu
 import Synchronization
 #if canImport(Glibc)

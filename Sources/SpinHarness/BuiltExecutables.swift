@@ -1,7 +1,7 @@
 import Foundation
 
-/// Executables of this package, found next to the running test bundle (SwiftPM builds them
-/// into the same directory).
+/// Executables of this package, found next to the running test bundle or benchmark (SwiftPM
+/// builds them into the same directory).
 public enum BuiltExecutables {
     /// The path of the executable product `name` (`spin`, `spin-testkit`, …).
     public static func path(_ name: String) throws -> String {
@@ -15,6 +15,3 @@ public enum BuiltExecutables {
         throw HarnessError("\(name) is not built next to the tests (\(exe)); run swift build --build-tests")
     }
 }
-
-/// The spin-testkit executable (child-process workloads).
-public func testkitPath() throws -> String { try BuiltExecutables.path("spin-testkit") }
