@@ -24,6 +24,12 @@ struct DirectIdentityTests {
             // A stand-in whose argv is what qemu's is for this: `-pidfile PATH`.
             let stand = try Self.spawn(["/usr/bin/python3", "-c", "import time; time.sleep(600)", "-pidfile", paths.pidFile])
             defer { Self.end(stand) }
+            // Until the child has exec'd, its /proc command line is not yet python's.
+            for _ in 0..<500 {
+                let argv = FileManager.default.contents(atPath: "/proc/\(stand.processIdentifier)/cmdline") ?? Data()
+                if String(decoding: argv, as: UTF8.self).contains(paths.pidFile) { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
             try "\(stand.processIdentifier)\n".write(toFile: paths.pidFile, atomically: true, encoding: .utf8)
             let status = try await supervisor.status(vmID: paths.vmID)
             #expect(status.state == .running)
