@@ -107,3 +107,16 @@ public protocol SpinService: Sendable {
     /// The checks of the host that runs the VMs (`spin doctor`, `GET /v1/host`).
     func hostChecks() async throws -> [HostCheck]
 }
+
+extension SpinService {
+    /// The live status of several VMs, each asked with ``status(_:)`` concurrently; those that
+    /// could not be read are missing. (`Spin` has its own, which skips the lookup by reference.)
+    public func statuses(_ vms: [VM]) async -> [UInt64: VMStatus] {
+        await withTaskGroup(of: (UInt64, VMStatus?).self) { group in
+            for vm in vms { group.addTask { (vm.id, try? await self.status(String(vm.id))) } }
+            var result: [UInt64: VMStatus] = [:]
+            for await (id, status) in group { if let status { result[id] = status } }
+            return result
+        }
+    }
+}
