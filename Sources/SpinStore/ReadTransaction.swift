@@ -137,7 +137,8 @@ public class ReadTransaction {
 
     /// The last value handed out by ``WriteTransaction/nextSequence(for:)`` for `db`, or 0.
     public func currentSequence(for db: Database) throws -> UInt64 {
-        try withValue(forKey: db.name, in: Database(name: "__spin.sequences", handle: store.sequences)) {
+        guard let sequences = store.sequences else { return 0 }
+        return try withValue(forKey: db.name, in: Database(name: "__spin.sequences", handle: sequences)) {
             $0.flatMap { UInt64(storeKey: $0) } ?? 0
         }
     }

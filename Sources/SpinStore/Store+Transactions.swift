@@ -23,7 +23,12 @@ extension Store {
     ///
     /// When the map is full the store aborts, grows the map and runs `body` again, so the body
     /// must have no effect outside the transaction.
+    /// - Throws: ``StoreError`` `.readOnlyTransaction` on a store opened
+    ///   ``StoreOptions/readOnly``.
     public func write<R>(_ body: (WriteTransaction) throws -> R) throws -> R {
+        if environment.readOnly {
+            throw StoreError(.readOnlyTransaction, message: "store \(path) is open read-only; open it without readOnly to change it")
+        }
         while true {
             resizeLock.lockShared()
             let sizeAtStart = mapSize

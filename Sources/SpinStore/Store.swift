@@ -28,7 +28,7 @@ public final class Store: @unchecked Sendable {
     var env: OpaquePointer { environment.env }
     var resizeLock: ReadWriteLock { environment.resizeLock }
     var handleOpenLock: HeldMutex { environment.handleOpenLock }
-    var sequences: MDB_dbi { environment.sequences }
+    var sequences: MDB_dbi? { environment.sequences }
 
     /// Opens the store at `path`, creating the directory (mode 0700) and its files when missing.
     ///

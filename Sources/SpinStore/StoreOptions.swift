@@ -16,6 +16,10 @@ public struct StoreOptions: Sendable, Equatable {
     /// (`MDB_WRITEMAP | MDB_MAPASYNC | MDB_NOSYNC`). Implies not `durable`. A host crash can
     /// leave such a store unreadable; open it with a fallback that recreates it.
     public var ephemeral: Bool
+    /// Opens an existing environment for reading only (`MDB_RDONLY`): nothing is created,
+    /// no write transaction is ever begun (``Store/write(_:)`` throws), and the store still
+    /// sees every commit other processes make. For commands that only look.
+    public var readOnly: Bool
 
     /// Creates options; every parameter has a sensible default.
     public init(
@@ -24,8 +28,10 @@ public struct StoreOptions: Sendable, Equatable {
         maxReaders: Int = 256,
         durable: Bool = true,
         fileMode: UInt32 = 0o600,
-        ephemeral: Bool = false
+        ephemeral: Bool = false,
+        readOnly: Bool = false
     ) {
+        self.readOnly = readOnly
         self.initialMapSize = initialMapSize
         self.maxDatabases = maxDatabases
         self.maxReaders = maxReaders
@@ -36,4 +42,7 @@ public struct StoreOptions: Sendable, Equatable {
 
     /// 64 MiB to start, 128 named databases, durable commits, files readable by the owner only.
     public static let `default` = StoreOptions()
+
+    /// Reading an existing store only: the defaults with ``readOnly``.
+    public static let readOnly = StoreOptions(readOnly: true)
 }

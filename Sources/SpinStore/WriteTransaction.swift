@@ -96,8 +96,11 @@ public final class WriteTransaction: ReadTransaction {
     /// never reused even when entries are deleted (bbolt's `NextSequence`). Like every write,
     /// it takes effect only if the transaction commits.
     public func nextSequence(for db: Database) throws -> UInt64 {
+        guard let sequences = store.sequences else {
+            throw StoreError(.readOnlyTransaction, message: "store \(store.path) is open read-only; sequences are handed out by writers")
+        }
         let next = try currentSequence(for: db) + 1
-        try put(next.storeKeyBytes, forKey: db.name, in: Database(name: "__spin.sequences", handle: store.sequences))
+        try put(next.storeKeyBytes, forKey: db.name, in: Database(name: "__spin.sequences", handle: sequences))
         return next
     }
 }

@@ -33,7 +33,7 @@ struct ManyStartBench: AsyncParsableCommand {
         for index in 0..<vms {
             spinVMs.append(try await spin.createVM(spec("s\(index)", guests)))
             let raw = try await spin.createVM(spec("r\(index)", guests))
-            let plan = try spin.emulation.planner.plan(
+            let plan = try await spin.emulation.planner.plan(
                 for: raw, volumes: ["vol": spin.volume("vol")], images: ["vol/r\(index).raw": spin.image(volume: "vol", name: "r\(index).raw")], daemonize: false)
             try RuntimePaths(root: root, vmID: raw.id).create()
             rawPlans.append(plan)

@@ -14,7 +14,7 @@ extension VMBenchSession {
         _ = try await spin.createVolume(name: "vol", path: directory + "/vol")
         // The raw baseline's argv: the same planner, foreground (no -daemonize), its own paths.
         let rawVM = try await spin.createVM(spec("raw"))
-        let rawPlan = try spin.emulation.planner.plan(
+        let rawPlan = try await spin.emulation.planner.plan(
             for: rawVM, volumes: ["vol": spin.volume("vol")], images: ["vol/raw.raw": spin.image(volume: "vol", name: "raw.raw")], daemonize: false)
         try RuntimePaths(root: spin.root, vmID: rawVM.id).create()
         for round in 0..<rounds {

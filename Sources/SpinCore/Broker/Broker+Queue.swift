@@ -95,10 +95,7 @@ extension Broker {
     @discardableResult
     public func complete(_ lease: Lease, success: Bool, reason: String? = nil, errorCode: String? = nil) async throws -> Bool {
         let nowMillis = options.now().millisecondsSince1970
-        let holder = try leases.store.read { txn -> LeaseTable.Entry? in
-            guard let db = try txn.database(named: "leases") else { return nil }
-            return try LeaseTable.live(txn, db, command: lease.command.id, now: nowMillis)
-        }
+        let holder = try leases.read { txn, db in try LeaseTable.live(txn, db, command: lease.command.id, now: nowMillis) }
         if let holder, holder.token != lease.token { return false }
         guard case .changed(let changed) = try await grouped(.completion(id: lease.command.id, success: success, reason: reason, errorCode: errorCode)) else {
             return false

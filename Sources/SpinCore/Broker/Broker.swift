@@ -35,13 +35,15 @@ public final class Broker: Sendable {
     }
 
     /// Opens the broker on `store`, with its lease table at `leasePath` (a directory).
-    public init(store: Store, leasePath: String, catalog: ActionCatalog, options: BrokerOptions = .default) throws {
+    /// - Parameter readOnly: for processes that only look (package status): no database is
+    ///   created, and the lease table is read if it exists, never made.
+    public init(store: Store, leasePath: String, catalog: ActionCatalog, options: BrokerOptions = .default, readOnly: Bool = false) throws {
         self.store = store
         self.catalog = catalog
         self.options = options
-        leases = try LeaseTable(path: leasePath)
+        leases = LeaseTable(path: leasePath, readOnly: readOnly)
 
-        try store.prepare(databases: DB.all)
+        if !readOnly { try store.prepare(databases: DB.all) }
         // Commits by other processes wake this process's waiters; without inotify, waiters
         // still recheck every `idleRecheck`.
         let signal = signal

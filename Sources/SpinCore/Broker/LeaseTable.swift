@@ -1,5 +1,6 @@
 import Foundation
 import SpinStore
+import Synchronization
 
 /// Live leases, kept in a store of their own beside the main one.
 ///
@@ -61,21 +62,48 @@ final class LeaseTable: Sendable {
     /// This process, as lease holder.
     static let thisProcess = ProcessIdentity.current(pid: getpid())
 
-    let store: Store
+    /// The table's directory.
+    let path: String
+    /// Whether this process only looks (read-only commands): the table is then opened
+    /// `MDB_RDONLY` if it exists, never created, and a missing table holds no lease.
+    let readOnly: Bool
+    private let opened = Mutex<Store?>(nil)
     private static let leases = "leases"
     private static let meta = "meta"
 
-    init(path: String) throws {
+    /// A table at `path`, opened on first use, so a process that never asks about leases
+    /// (a read-only listing) never touches it.
+    init(path: String, readOnly: Bool = false) {
+        self.path = path
+        self.readOnly = readOnly
+    }
+
+    /// The table's store, opened (and, writable, created and checked against the boot id)
+    /// on first use; nil when read-only and the table does not exist.
+    func store() throws -> Store? {
+        try opened.withLock { opened in
+            if let opened { return opened }
+            let store = readOnly ? try Self.openReadOnly(path) : try Self.openWritable(path)
+            opened = store
+            return store
+        }
+    }
+
+    private static func openReadOnly(_ path: String) throws -> Store? {
+        guard FileManager.default.fileExists(atPath: path + "/data.mdb") else { return nil }
+        return try Store(path: path, options: StoreOptions(initialMapSize: 8 << 20, durable: false, readOnly: true))
+    }
+
+    private static func openWritable(_ path: String) throws -> Store {
         let options = StoreOptions(initialMapSize: 8 << 20, durable: false, ephemeral: true)
         let bootID = LeaseTable.currentBootID()
-        var opened: Store
+        var store: Store
         do {
-            opened = try Store(path: path, options: options)
+            store = try Store(path: path, options: options)
         } catch let error as StoreError where error.kind == .corrupt {
             try? FileManager.default.removeItem(atPath: path)
-            opened = try Store(path: path, options: options)
+            store = try Store(path: path, options: options)
         }
-        store = opened
         try store.write { txn in
             let meta = try txn.createDatabase(named: Self.meta)
             let leases = try txn.createDatabase(named: Self.leases)
@@ -85,12 +113,25 @@ final class LeaseTable: Sendable {
                 try txn.put(Array(bootID.utf8), forKey: "boot", in: meta)
             }
         }
+        return store
+    }
+
+    /// Runs `body` in a read transaction of the table; nil when there is no table to read.
+    func read<R>(_ body: (ReadTransaction, Database) throws -> R?) throws -> R? {
+        guard let store = try store() else { return nil }
+        return try store.read { txn in
+            guard let db = try txn.database(named: Self.leases) else { return nil }
+            return try body(txn, db)
+        }
     }
 
     /// Runs `body` in the lease table's write transaction: leases are taken one process at a
     /// time, which is what makes a command go to one agent.
     func withLock<R>(_ body: (WriteTransaction, Database) throws -> R) throws -> R {
-        try store.write { txn in try body(txn, try txn.createDatabase(named: Self.leases)) }
+        guard let store = try store() else {
+            throw SpinError(.failedPrecondition, "the lease table \(path) is open read-only in this process; leases are taken by agents")
+        }
+        return try store.write { txn in try body(txn, try txn.createDatabase(named: Self.leases)) }
     }
 
     /// The live lease of a command, if any.
@@ -101,8 +142,7 @@ final class LeaseTable: Sendable {
 
     /// Every live lease of the resource (or all), for status and wake-up deadlines.
     func liveLeases(resource: String? = nil, now: Int64) throws -> [UUID: Entry] {
-        try store.read { txn in
-            guard let db = try txn.database(named: Self.leases) else { return [:] }
+        try read { txn, db in
             var result: [UUID: Entry] = [:]
             for entry in try txn.entries(in: db) {
                 guard let id = UUID(storeKey: entry.key), let lease = Entry(bytes: entry.value),
@@ -111,7 +151,7 @@ final class LeaseTable: Sendable {
                 result[id] = lease
             }
             return result
-        }
+        } ?? [:]
     }
 
     /// Drops a command's lease if `token` still holds it (live or not).

@@ -98,7 +98,7 @@ extension EmulationAgent {
             status.accelerator = plan.accelerator
             status.acceleratorReason = plan.acceleratorReason
         } else {
-            let choice = planner.recentChoice.choose((try? registry.vm(id: id)).flatMap { $0.accelerator.flatMap(Accelerator.init(rawValue:)) } ?? .auto)
+            let choice = planner.facts.acceleratorChoice((try? registry.vm(id: id)).flatMap { $0.accelerator.flatMap(Accelerator.init(rawValue:)) } ?? .auto)
             status.accelerator = choice.accelerator.rawValue
             status.acceleratorReason = choice.reason
         }

@@ -55,7 +55,7 @@ public struct EmulationAgent: Agent {
     func paths(_ id: UInt64) -> RuntimePaths { RuntimePaths(root: planner.root, vmID: id) }
 
     /// The launch plan of VM `id` as the registry describes it now.
-    public func plan(_ id: UInt64) throws -> LaunchPlan {
+    public func plan(_ id: UInt64) async throws -> LaunchPlan {
         let vm = try registry.vm(id: id)
         var volumes: [String: Volume] = [:]
         var images: [String: Image] = [:]
@@ -63,12 +63,12 @@ public struct EmulationAgent: Agent {
             volumes[volumeName] = try registry.volume(volumeName)
             images["\(volumeName)/\(imageName)"] = try? registry.image(volume: volumeName, name: imageName)
         }
-        return try planner.plan(for: vm, volumes: volumes, images: images, daemonize: supervisor.daemonizes)
+        return try await planner.plan(for: vm, volumes: volumes, images: images, daemonize: supervisor.daemonizes)
     }
 
     /// Writes the VM's config; returns whether it changed.
     public func writeConfig(_ id: UInt64) async throws -> Bool {
-        try await supervisor.writeConfig(plan(id))
+        try await supervisor.writeConfig(await plan(id))
     }
 
     /// Removes the VM's config and runtime files; refuses while the VM runs.

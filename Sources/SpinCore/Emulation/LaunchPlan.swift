@@ -39,7 +39,8 @@ public struct LaunchPlan: Sendable, Equatable, Codable {
     }
 }
 
-/// Builds ``LaunchPlan``s: the host facts (binary, accelerator, sandbox) are probed once.
+/// Builds ``LaunchPlan``s from the registry's VM and the host facts (accelerator, sandbox),
+/// which come from the root's cache (``HostFactsCache``) and are probed only when they change.
 public struct LaunchPlanner: Sendable {
     /// The data root.
     public let root: SpinRoot
@@ -47,22 +48,20 @@ public struct LaunchPlanner: Sendable {
     public let binary: QemuBinary
     /// How accelerators are chosen.
     public let probe: AcceleratorProbe
-    /// Whether qemu's seccomp sandbox is available.
-    public let sandbox: Bool
-    /// The probe's recent answers, for status reports of VMs that have not started.
-    public let recentChoice: RecentAcceleratorChoice
+    /// The host facts: accelerator choice, sandbox support, qemu version.
+    public let facts: HostFactsCache
     /// The user qemu runs as when spin is root (``QemuUser/resolve(name:)``); nil:
     /// ``QemuUser/defaultName``. Looked up at each plan, so a user made later is found.
     public let qemuUserName: String?
 
     /// Creates a planner.
-    public init(root: SpinRoot, binary: QemuBinary, probe: AcceleratorProbe = AcceleratorProbe(), sandbox: Bool, qemuUserName: String? = nil) {
+    /// - Parameter facts: the host facts; nil keeps them in this process only.
+    public init(root: SpinRoot, binary: QemuBinary, probe: AcceleratorProbe = AcceleratorProbe(), facts: HostFactsCache? = nil, qemuUserName: String? = nil) {
         self.root = root
         self.qemuUserName = qemuUserName
         self.binary = binary
         self.probe = probe
-        self.sandbox = sandbox
-        self.recentChoice = RecentAcceleratorChoice(probe: probe)
+        self.facts = facts ?? HostFactsCache(root: nil, writes: false, binary: binary, probe: probe)
     }
 
     /// The plan for `vm`, resolving its disks' paths through `volumes`.
@@ -71,12 +70,12 @@ public struct LaunchPlanner: Sendable {
     /// With `daemonize` (the direct supervisor) qemu forks into the background, writes a
     /// pidfile, and stays alive when the guest powers off (`-no-shutdown`) so spin can tell a
     /// power-off from a crash; without it (systemd) qemu runs in the foreground and exits.
-    public func plan(for vm: VM, volumes: [String: Volume], images: [String: Image] = [:], daemonize: Bool = false) throws -> LaunchPlan {
+    public func plan(for vm: VM, volumes: [String: Volume], images: [String: Image] = [:], daemonize: Bool = false) async throws -> LaunchPlan {
         let paths = RuntimePaths(root: root, vmID: vm.id)
         let requested = vm.accelerator.flatMap(Accelerator.init(rawValue:)) ?? .auto
         let user = try QemuUser.resolve(name: qemuUserName)
         let qemuUser = user.isOtherUser ? user : nil
-        var choice = probe.choose(requested)
+        var choice = facts.acceleratorChoice(requested, fresh: true)
         if choice.accelerator == .kvm, let qemuUser,
             QemuFileAccess.firstDenied([.init(what: "KVM device", path: probe.kvmDevicePath, need: .readWrite)], as: qemuUser) != nil
         {
@@ -116,7 +115,7 @@ public struct LaunchPlanner: Sendable {
         config.qmpSocketPath = paths.qmpSocket
         config.vncSocketPath = paths.vncSocket
         config.noReboot = vm.kernel != nil
-        config.sandbox = sandbox
+        config.sandbox = await facts.sandboxSupported()
         if daemonize {
             config.daemonize = true
             config.pidFilePath = paths.pidFile

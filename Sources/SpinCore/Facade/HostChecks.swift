@@ -28,9 +28,10 @@ public struct HostChecks: Sendable {
     public func all(openSpin: Spin? = nil) async -> [HostCheck] {
         var checks: [HostCheck] = []
         let binary = try? QemuBinary.discover(systemOverride: options.qemuSystemPath, imgOverride: options.qemuImgPath)
-        checks.append(await qemu(binary))
+        let facts = binary.map { openSpin?.emulation.planner.facts ?? HostFactsCache(root: root, writes: true, binary: $0, probe: options.acceleratorProbe, bootIDFile: options.bootIDFile) }
+        checks.append(await qemu(binary, facts))
         checks.append(await qemuImg(binary))
-        let choice = options.acceleratorProbe.choose(.auto)
+        let choice = facts?.acceleratorChoice(.auto, fresh: true) ?? options.acceleratorProbe.choose(.auto)
         checks.append(HostCheck(name: "accelerator", ok: true, detail: "\(choice.accelerator.rawValue): \(choice.reason)"))
         checks.append(contentsOf: await storeAndSupervisor(openSpin))
         checks.append(runtime())
@@ -49,11 +50,12 @@ public struct HostChecks: Sendable {
         }
     }
 
-    private func qemu(_ binary: QemuBinary?) async -> HostCheck {
-        guard let binary else {
+    /// The emulator and its version (from the host facts: probed once per binary).
+    private func qemu(_ binary: QemuBinary?, _ facts: HostFactsCache?) async -> HostCheck {
+        guard let binary, let facts else {
             return HostCheck(name: "qemu", ok: false, detail: "qemu-system-x86_64 not found on PATH", fix: install)
         }
-        let version = (try? await binary.version()).map { "QEMU \($0)" } ?? "version unknown"
+        let version = await facts.qemuVersion().map { "QEMU \($0)" } ?? "version unknown"
         return HostCheck(name: "qemu", ok: true, detail: "\(binary.systemPath) (\(version))")
     }
 

@@ -51,32 +51,47 @@ public final class Spin: Sendable {
     }
 
     /// Opens the store under `root`, picks the supervisor, and (embedded mode) starts agents.
+    ///
+    /// With ``SpinOptions/readOnly`` it only looks: the store is opened `MDB_RDONLY` (a root
+    /// without one reads as empty), no file or directory is created, no agent runs and no
+    /// process is spawned; live status still comes from the processes and QMP.
     public static func open(root: SpinRoot = SpinRoot(), options: SpinOptions = .default) async throws -> Spin {
-        try root.create()
-        let store: Store
-        do {
-            store = try Store(path: root.storePath)
-        } catch let error as StoreError {
-            throw SpinError(.unavailable, "cannot open the spin store at \(root.storePath): \(error.message)", cause: error)
-        }
-        let registry = try Registry(store: store)
+        let readOnly = options.readOnly
+        if !readOnly { try root.create() }
+        let store = try openStore(root: root, readOnly: readOnly)
+        let registry = try Registry(store: store, prepares: !readOnly)
         let storage = StorageAgent(
             qemuImg: QemuImg(executable: options.qemuImgPath ?? "qemu-img"), scope: RegisteredVolumes(registry: registry),
             onProgress: options.storageProgress)
         let catalog = ActionCatalog.with(StorageAgent.actionTypes + EmulationAgent.actionTypes)
-        let broker = try Broker(store: store, leasePath: root.path + "/leases.lmdb", catalog: catalog, options: options.broker)
+        let broker = try Broker(store: store, leasePath: root.path + "/leases.lmdb", catalog: catalog, options: options.broker, readOnly: readOnly)
         let binary: QemuBinary
         do {
             binary = try QemuBinary.discover(systemOverride: options.qemuSystemPath, imgOverride: options.qemuImgPath)
         } catch {
             throw SpinError(.unavailable, "\(error); install qemu-system-x86 and qemu-utils (scripts/install-deps)", cause: error)
         }
-        let planner = LaunchPlanner(root: root, binary: binary, probe: options.acceleratorProbe, sandbox: await binary.supportsSandbox(), qemuUserName: options.qemuUser)
+        let facts = HostFactsCache(root: root, writes: !readOnly, binary: binary, probe: options.acceleratorProbe, bootIDFile: options.bootIDFile)
+        let planner = LaunchPlanner(root: root, binary: binary, probe: options.acceleratorProbe, facts: facts, qemuUserName: options.qemuUser)
         let supervisor = try await Self.makeSupervisor(root: root, options: options)
         let emulation = EmulationAgent(registry: registry, planner: planner, supervisor: supervisor)
         let spin = Spin(root: root, store: store, registry: registry, broker: broker, storage: storage, emulation: emulation, options: options)
-        if options.runsAgents { spin.startAgents() }
+        if options.runsAgents && !readOnly { spin.startAgents() }
         return spin
+    }
+
+    /// The root's store; read-only, the existing one, or an empty one of this process's own
+    /// when the root has none (so that a look at a new root creates nothing in it).
+    static func openStore(root: SpinRoot, readOnly: Bool) throws -> Store {
+        do {
+            guard readOnly else { return try Store(path: root.storePath) }
+            if FileManager.default.fileExists(atPath: root.storePath + "/data.mdb") {
+                return try Store(path: root.storePath, options: .readOnly)
+            }
+            return try EmptyStore.open()
+        } catch let error as StoreError {
+            throw SpinError(.unavailable, "cannot open the spin store at \(root.storePath): \(error.message)", cause: error)
+        }
     }
 
     static func makeSupervisor(root: SpinRoot, options: SpinOptions) async throws -> any Supervisor {

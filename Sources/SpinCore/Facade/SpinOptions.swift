@@ -15,6 +15,10 @@ public struct SpinOptions: Sendable {
 
     /// Which supervisor runs VMs.
     public var supervisor: SupervisorChoice
+    /// Whether this instance only looks (listings, details, package status): the store is
+    /// opened read-only, nothing is created, no agent runs and nothing is spawned. Changing
+    /// calls fail. Default false.
+    public var readOnly = false
     /// Whether this process serves the storage and emulation queues itself (the embedded
     /// mode). Turn off when other processes (a server, remote agents) serve them.
     public var runsAgents: Bool

@@ -26,9 +26,12 @@ public final class Registry: Sendable {
     ]
 
     /// Opens the registry over `store`, creating its databases when missing.
+    /// - Parameter prepares: false for a store opened read-only: missing databases then read
+    ///   as empty, and nothing is written.
     /// - Throws: ``SpinError`` `internal` when the store cannot be written.
-    public init(store: Store) throws {
+    public init(store: Store, prepares: Bool = true) throws {
         self.store = store
+        guard prepares else { return }
         do { try store.prepare(databases: Self.databaseNames) } catch { throw Self.translate(error) }
     }
 

@@ -79,10 +79,16 @@ public struct QemuBinary: Sendable, Equatable {
     /// enabled", an unknown option says "invalid option"; one with it rejects the value "help".
     public func supportsSandbox() async -> Bool {
         if let cached = Self.sandboxCache.withLock({ $0[systemPath] }) { return cached }
-        let result = try? await ProcessRunner.run(systemPath, ["-sandbox", "help"], check: false)
-        let supported = result.map { Self.sandboxSupported(stderr: $0.standardErrorText) } ?? false
+        let supported = await probeSandbox()
         Self.sandboxCache.withLock { $0[systemPath] = supported }
         return supported
+    }
+
+    /// Runs the `-sandbox help` probe now, remembering nothing (callers that cache the answer
+    /// across processes key it on the binary themselves).
+    public func probeSandbox() async -> Bool {
+        let result = try? await ProcessRunner.run(systemPath, ["-sandbox", "help"], check: false)
+        return result.map { Self.sandboxSupported(stderr: $0.standardErrorText) } ?? false
     }
 
     /// Reads the `-sandbox help` diagnostic.

@@ -10,7 +10,7 @@ extension APIHandler {
     }
 
     func getHost(_ input: Operations.GetHost.Input) async throws -> Operations.GetHost.Output {
-        let choice = spin.options.acceleratorProbe.choose()
+        let choice = spin.emulation.planner.facts.acceleratorChoice(.auto, fresh: true)
         let checks = await spin.hostChecks()
         let hasNoVNC = FileManager.default.fileExists(atPath: options.novncPath + "/vnc.html")
         let novnc = HostCheck(

@@ -26,13 +26,13 @@ struct Console: AsyncParsableCommand {
 
     func run() async throws {
         if log {
-            try await global.withBackend(agents: false) { backend in
+            try await global.withReader { backend in
                 try await SerialLogPrinter(backend: backend, vm: vm).print(follow: follow)
             }
             return
         }
         if global.isRemote { return try await runRemote() }
-        let (record, paths) = try await global.withSpin(agents: false) { spin in
+        let (record, paths) = try await global.withSpin(agents: false, readOnly: true) { spin in
             let record = try spin.vm(vm)
             return (record, try spin.paths(String(record.id)))
         }

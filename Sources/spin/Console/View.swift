@@ -29,7 +29,7 @@ struct View: AsyncParsableCommand {
 
     func run() async throws {
         let base = try consoleServer()
-        let record = try await global.withBackend(agents: false) { backend in try await backend.vm(vm) }
+        let record = try await global.withReader { backend in try await backend.vm(vm) }
         let token = SpinRemote.resolveToken(root: global.spinRoot, endpoint: .url(base), explicit: global.token)
         let url = Self.consoleURL(base: base, vmID: record.id, token: token)
         try Output.emit(global, Result(url: url, vm: record.id)) { url }

@@ -14,7 +14,7 @@ struct ImageGet: AsyncParsableCommand {
     @Argument(help: "The image's name.") var name: String
 
     func run() async throws {
-        let image = try await global.withBackend(agents: false) { backend in try await backend.image(volume: volume, name: name) }
+        let image = try await global.withReader { backend in try await backend.image(volume: volume, name: name) }
         try Output.emit(global, image) { ImageCommand.table([image]) }
     }
 }

@@ -13,7 +13,7 @@ struct ImageList: AsyncParsableCommand {
     @Argument(help: "The volume (default: every volume).") var volume: String?
 
     func run() async throws {
-        let images = try await global.withBackend(agents: false) { backend in try await backend.listImages(volume: volume) }
+        let images = try await global.withReader { backend in try await backend.listImages(volume: volume) }
         try Output.emit(global, images) { ImageCommand.table(images) }
     }
 }

@@ -15,12 +15,9 @@ struct PackageStatusCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait with --wait.") var timeout: Int = 600
 
     func run() async throws {
-        let status = try await global.withBackend(agents: wait) { backend in
-            if wait {
-                return try await backend.waitForPackage(package, timeoutSeconds: timeout)
-            }
-            return try await backend.packageStatus(package)
-        }
+        let status = wait
+            ? try await global.withBackend(agents: true) { backend in try await backend.waitForPackage(package, timeoutSeconds: timeout) }
+            : try await global.withReader { backend in try await backend.packageStatus(package) }
         try Output.emit(global, status) { PackageCommand.text(status) }
         if wait && status.package.state == .failed { throw ExitCode(SpinError.Code.actionFailed.exitCode) }
     }

@@ -7,10 +7,17 @@ import SpinCore
 extension GlobalOptions {
     /// Runs `body` against this host or the server, and closes what it opened on every path.
     /// - Parameter agents: embedded only: whether this process serves the storage and emulation
-    ///   queues (commands that change things); read-only commands leave them to others.
+    ///   queues (commands that change things); commands that do not leave them to others.
     func withBackend<T>(agents: Bool = true, _ body: (any SpinService) async throws -> T) async throws -> T {
         if remoteHost != nil { return try await withRemote { remote in try await body(remote) } }
         return try await withSpin(agents: agents) { spin in try await body(spin) }
+    }
+
+    /// Runs a command that only looks (listings, details): embedded, the store is opened
+    /// read-only and nothing else is started, created or spawned (``SpinOptions/readOnly``).
+    func withReader<T>(_ body: (any SpinService) async throws -> T) async throws -> T {
+        if remoteHost != nil { return try await withRemote { remote in try await body(remote) } }
+        return try await withSpin(agents: false, readOnly: true) { spin in try await body(spin) }
     }
 
     /// Runs `body` against the server `--host` names, and closes the connection on every path.
@@ -30,8 +37,10 @@ extension GlobalOptions {
 
     /// Opens the SDK in this process, runs `body`, and closes the SDK on every path; for
     /// commands that work on this host only (they refuse `--host` first, see ``requireLocal(_:why:instead:)``).
-    func withSpin<T>(agents: Bool = true, _ body: (Spin) async throws -> T) async throws -> T {
-        let spin = try await Spin.open(root: spinRoot, options: SpinOptions(runsAgents: agents, broker: BrokerOptions.fromEnvironment(), storageProgress: Progress.storageSink))
+    func withSpin<T>(agents: Bool = true, readOnly: Bool = false, _ body: (Spin) async throws -> T) async throws -> T {
+        var options = SpinOptions(runsAgents: agents, broker: BrokerOptions.fromEnvironment(), storageProgress: Progress.storageSink)
+        options.readOnly = readOnly
+        let spin = try await Spin.open(root: spinRoot, options: options)
         do {
             let result = try await body(spin)
             await spin.close()

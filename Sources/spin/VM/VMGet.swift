@@ -21,7 +21,7 @@ struct VMGet: AsyncParsableCommand {
 
     func run() async throws {
         guard watch else {
-            let result = try await global.withBackend(agents: false) { backend in try await backend.vmWithStatus(vm) }
+            let result = try await global.withReader { backend in try await backend.vmWithStatus(vm) }
             return try Output.emit(global, result) { VMText.detail(result.vm, result.status) }
         }
         try await global.withBackend(agents: false) { backend in

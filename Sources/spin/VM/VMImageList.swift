@@ -13,7 +13,7 @@ struct VMImageList: AsyncParsableCommand {
     @Argument(help: "The VM's id or name.") var vm: String
 
     func run() async throws {
-        let rows = try await global.withBackend(agents: false) { backend in try await DriveRow.rows(try await backend.vm(vm), backend) }
+        let rows = try await global.withReader { backend in try await DriveRow.rows(try await backend.vm(vm), backend) }
         try Output.emit(global, rows) { DriveRow.table(rows) }
     }
 }

@@ -12,7 +12,7 @@ struct VMList: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let rows = try await global.withBackend(agents: false) { backend in
+        let rows = try await global.withReader { backend in
             let vms = try await backend.listVMs()
             let statuses = await backend.statuses(vms)
             return vms.map { VMWithStatus(vm: $0, status: statuses[$0.id]) }

@@ -12,7 +12,7 @@ struct VolumeList: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let (volumes, counts) = try await global.withBackend(agents: false) { backend in
+        let (volumes, counts) = try await global.withReader { backend in
             let volumes = try await backend.listVolumes()
             let images = try await backend.listImages(volume: nil)
             return (volumes, volumes.map { volume in images.filter { $0.volume == volume.name }.count })
