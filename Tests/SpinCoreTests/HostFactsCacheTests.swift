@@ -30,7 +30,7 @@ struct HostFactsCacheTests {
         #expect(first.reason.contains("cannot be opened"))
         #expect(FileManager.default.fileExists(atPath: host.directory.path + "/" + HostFactsCache.fileName))
         // The device appears and the CPU gains vmx: a fresh check sees both.
-        FileManager.default.createFile(atPath: host.kvm, contents: Data())
+        #expect(FileManager.default.createFile(atPath: host.kvm, contents: Data()))
         try "flags\t\t: fpu vmx sse2\n".write(toFile: host.cpuInfo, atomically: true, encoding: .utf8)
         let second = cache.acceleratorChoice(.auto, fresh: true)
         #expect(second.accelerator == .kvm)
@@ -48,7 +48,8 @@ struct HostFactsCacheTests {
         let file = host.directory.path + "/" + HostFactsCache.fileName
         let reader = HostFactsCache(root: root, writes: false, binary: try host.binary(), probe: host.probe)
         _ = reader.acceleratorChoice(.auto)
-        #expect(await reader.sandboxSupported() == (await host.binary().probeSandbox()))
+        let direct = await (try host.binary()).probeSandbox()
+        #expect(await reader.sandboxSupported() == direct)
         #expect(!FileManager.default.fileExists(atPath: file))
         try Data("{\"key\":{\"kvmOpens\":tr".utf8).write(to: URL(fileURLWithPath: file))
         let writer = HostFactsCache(root: root, writes: true, binary: try host.binary(), probe: host.probe)

@@ -8,7 +8,7 @@ extension EmulationAgent {
     public func start(_ id: UInt64) async throws {
         let current = try await status(id).state
         if current == .running || current == .paused || current == .internalError { return }
-        let plan = try plan(id)
+        let plan = try await plan(id)
         _ = try await supervisor.writeConfig(plan)
         try QemuFileGrants(root: planner.root).prepare(plan)
         SerialLogRotator().rotateIfNeeded(paths(id).serialLog)
