@@ -52,6 +52,14 @@ struct StorageImageTests {
         #expect(sandbox.allEntries().isEmpty)
     }
 
+    @Test("delete_image in a volume whose directory is gone succeeds and creates nothing")
+    func deleteInRemovedVolume() async throws {
+        let sandbox = try StorageSandbox()
+        let volume = try sandbox.volume("gone", create: false)
+        try await sandbox.agent.deleteImage(.init(volumePath: volume, image: "x"))
+        #expect(sandbox.allEntries().isEmpty)
+    }
+
     @Test("create_image sweeps temporaries a dead attempt left behind")
     func createSweeps() async throws {
         let sandbox = try StorageSandbox()

@@ -76,3 +76,26 @@ public enum ForgetVMAction: BrokerAction {
     public static let action = "forget_vm"
     public typealias Parameters = VMActionParameters
 }
+
+/// `emulation.forget_image`: delete an image's record once the storage agent deleted its file
+/// (`vm delete` runs it after each disk's `storage.delete_image`); success if the record is
+/// already gone. It is a command of the package, not a step of the caller, so a `vm delete`
+/// killed after the files went still leaves no record of them behind. Served by the agent
+/// beside the registry (the emulation queue is never remote).
+public enum ForgetImageAction: BrokerAction {
+    public static let resource = "emulation"
+    public static let action = "forget_image"
+    /// The image whose record goes.
+    public struct Parameters: Codable, Sendable, Equatable {
+        /// The volume's name.
+        public var volume: String
+        /// The image's name in the volume.
+        public var image: String
+
+        /// Creates parameters.
+        public init(volume: String, image: String) {
+            self.volume = volume
+            self.image = image
+        }
+    }
+}

@@ -40,4 +40,13 @@ extension EmulationAgent {
             return
         }
     }
+
+    /// Forgets an image's record (its file is gone); success if the record is already gone.
+    public func forgetImage(volume: String, name: String) throws {
+        do {
+            _ = try registry.deleteImage(volume: volume, name: name)
+        } catch let error as SpinError where error.code == .notFound {
+            return
+        }
+    }
 }

@@ -15,7 +15,7 @@ public struct EmulationAgent: Agent {
 
     /// The actions this agent performs, for the broker's catalog.
     public static let actionTypes: [any BrokerAction.Type] = [
-        WriteConfigAction.self, RemoveConfigAction.self, ForgetVMAction.self, StartAction.self, StopAction.self,
+        WriteConfigAction.self, RemoveConfigAction.self, ForgetVMAction.self, ForgetImageAction.self, StartAction.self, StopAction.self,
         ShutdownAction.self, RestartAction.self, PauseAction.self, ResumeAction.self,
     ]
 
@@ -36,6 +36,7 @@ public struct EmulationAgent: Agent {
         table.on(WriteConfigAction.self) { p, c in try await agent.serialized(p.vmID, c) { _ = try await agent.writeConfig(p.vmID) } }
         table.on(RemoveConfigAction.self) { p, c in try await agent.serialized(p.vmID, c) { try await agent.removeConfig(p.vmID) } }
         table.on(ForgetVMAction.self) { p, c in try await agent.serialized(p.vmID, c) { try await agent.forget(p.vmID) } }
+        table.on(ForgetImageAction.self) { p, _ in try agent.forgetImage(volume: p.volume, name: p.image) }
         table.on(StartAction.self) { p, c in try await agent.lifecycle(p.vmID, c) { try await agent.start(p.vmID) } }
         table.on(StopAction.self) { p, c in try await agent.lifecycle(p.vmID, c) { try await agent.stop(p.vmID, timeoutSeconds: p.timeoutSeconds, leaseCheck: c.renewLease) } }
         table.on(ShutdownAction.self) { p, c in

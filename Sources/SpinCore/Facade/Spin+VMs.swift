@@ -88,12 +88,11 @@ extension Spin {
         var commands = [stop, remove, forget]
         for case .disk(let volumeName, let imageName) in vm.storage {
             let path = try registry.volume(volumeName).path
-            commands.append(try CommandDraft(DeleteImageAction.self, .init(volumePath: path, image: imageName), dependencies: [forget.id]))
+            let delete = try CommandDraft(DeleteImageAction.self, .init(volumePath: path, image: imageName), dependencies: [forget.id])
+            commands.append(delete)
+            commands.append(try CommandDraft(ForgetImageAction.self, .init(volume: volumeName, image: imageName), dependencies: [delete.id]))
         }
         try await run(commands)
-        for case .disk(let volumeName, let imageName) in vm.storage {
-            _ = try? registry.deleteImage(volume: volumeName, name: imageName)
-        }
     }
 
     /// Attaches a cdrom or a disk (creating the image when `newImage` is given).

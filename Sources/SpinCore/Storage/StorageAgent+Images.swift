@@ -54,6 +54,9 @@ extension StorageAgent {
     public func deleteImage(_ parameters: DeleteImageAction.Parameters, renewLease: (@Sendable () async throws -> Void)? = nil) async throws {
         let image = try VolumePath(parameters.volumePath).image(parameters.image)
         try await requireInScope(image.volume)
+        // A volume directory that is gone took its images with it: a `volume delete --force`
+        // killed after removing the directory is finished by running it again.
+        if try StorageFiles.kind(image.volume.path) == .absent { return }
         try StorageFiles.requireVolume(image.volume)
         switch try StorageFiles.kind(image.path) {
         case .absent: return
