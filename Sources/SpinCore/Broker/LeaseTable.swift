@@ -104,6 +104,12 @@ final class LeaseTable: Sendable {
             try? FileManager.default.removeItem(atPath: path)
             store = try Store(path: path, options: options)
         }
+        // Every open after the first finds this boot's id recorded: a read, no commit.
+        let current = try store.read { txn -> Bool in
+            guard try txn.database(named: Self.leases) != nil, let meta = try txn.database(named: Self.meta) else { return false }
+            return try txn.get("boot", in: meta).map { String(decoding: $0, as: UTF8.self) } == bootID
+        }
+        if current { return store }
         try store.write { txn in
             let meta = try txn.createDatabase(named: Self.meta)
             let leases = try txn.createDatabase(named: Self.leases)

@@ -94,7 +94,11 @@ extension EmulationAgent {
             }
         }
         var status = VMStatus.derive(vmID: id, process: process, qmpStatus: qmpStatus, supervisor: supervisor.kind)
-        if let plan = try? JSONDecoder().decode(LaunchPlan.self, from: Data(contentsOf: URL(fileURLWithPath: paths(id).launchFile))) {
+        // A running qemu's accelerator is the one its plan gave it; any other VM's is what the
+        // host facts say it would get (no file to decode for each VM of a long list).
+        if process.state == .running,
+            let plan = try? JSONDecoder().decode(LaunchPlan.self, from: Data(contentsOf: URL(fileURLWithPath: paths(id).launchFile)))
+        {
             status.accelerator = plan.accelerator
             status.acceleratorReason = plan.acceleratorReason
         } else {
