@@ -36,7 +36,9 @@ struct GuestAgentHostTests {
             let release = withUnsafeBytes(of: system.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             #expect(os.kernelRelease == release)
             #expect(os.machine == "x86_64")
-            #expect(os.id == "debian")
+            let osRelease = (try? String(contentsOfFile: "/etc/os-release", encoding: .utf8)) ?? ""
+            let id = osRelease.split(separator: "\n").first { $0.hasPrefix("ID=") }.map { $0.dropFirst(3).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            #expect(os.id == id)
             #expect(try await agent.filesystemFreezeStatus() == .thawed)
         }
     }
