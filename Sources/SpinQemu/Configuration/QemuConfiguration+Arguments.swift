@@ -8,10 +8,12 @@ extension QemuConfiguration {
         arguments += machineArguments()
         arguments += cpuArguments()
         arguments += storageArguments()
+        arguments += seed?.qemuArguments() ?? []
         arguments += bootOrder.qemuArguments()
         arguments += directBoot?.qemuArguments() ?? []
         arguments += network?.qemuArguments(index: 0) ?? []
         arguments += serial?.qemuArguments() ?? []
+        arguments += guestAgent?.qemuArguments() ?? []
         arguments += controlArguments()
         arguments += sandboxArguments()
         return arguments + extraArguments

@@ -29,9 +29,11 @@ extension QemuConfiguration {
         if ideDevices > 6 {
             throw fail("cdroms", "q35 has 6 AHCI ports for IDE disks and CD-ROMs together, got \(ideDevices); use virtio-blk disks")
         }
+        if let seed, seed.path.isEmpty { throw fail("seed.path", "must not be empty") }
         if let directBoot, directBoot.kernel.isEmpty { throw fail("directBoot.kernel", "must not be empty") }
         if let network { try network.validate() }
-        let sockets = [("serial.socketPath", serial?.socketPath), ("qmpSocketPath", qmpSocketPath), ("vncSocketPath", vncSocketPath)]
+        let sockets = [("serial.socketPath", serial?.socketPath), ("qmpSocketPath", qmpSocketPath), ("vncSocketPath", vncSocketPath),
+                       ("guestAgent.socketPath", guestAgent?.socketPath)]
         for case (let field, let path?) in sockets {
             if path.isEmpty || path.utf8.count > 107 {
                 throw fail(field, "a unix socket path must be 1…107 bytes, got \(path.utf8.count); use a shorter runtime directory")

@@ -25,6 +25,10 @@ public struct QemuConfiguration: Sendable, Equatable, Codable {
     public var cdroms: [QemuCDROM]
     /// Firmware boot order; empty keeps QEMU's default.
     public var bootOrder: [QemuBootDevice]
+    /// A cloud-init seed image on a read-only virtio drive, if any.
+    public var seed: QemuSeedImage?
+    /// The guest agent's virtio-serial channel, if any.
+    public var guestAgent: QemuGuestAgentChannel?
     /// Direct kernel boot, if any.
     public var directBoot: QemuDirectBoot?
     /// User-mode network, if any.
@@ -60,6 +64,8 @@ public struct QemuConfiguration: Sendable, Equatable, Codable {
         disks = []
         cdroms = []
         bootOrder = []
+        seed = nil
+        guestAgent = nil
         directBoot = nil
         network = nil
         serial = nil

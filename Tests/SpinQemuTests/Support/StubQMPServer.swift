@@ -89,5 +89,10 @@ final class StubPeer: @unchecked Sendable {
         if let request = readRequest() { send(#"{"return": {}, "id": \#(request.id)}"#) }
     }
 
+    /// Sends raw bytes (a guest agent's 0xFF sentinel, a partial line).
+    func send(bytes: [UInt8]) {
+        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
     func close() { Glibc.close(fd) }
 }

@@ -1,0 +1,45 @@
+/// The `network-config` file of a NoCloud seed (network configuration version 2). Without
+/// one, cloud-init configures DHCP on the first network interface by itself.
+public enum CloudInitNetworkConfig: Sendable, Equatable, Codable {
+    /// DHCP (IPv4) on the interface with this MAC address.
+    case dhcp(macAddress: String)
+    /// A fixed IPv4 address in CIDR form (`10.0.2.20/24`) on the interface with this MAC
+    /// address, with an optional default gateway and DNS servers.
+    case staticIPv4(macAddress: String, address: String, gateway: String?, nameservers: [String])
+    /// The user's own network configuration, written verbatim.
+    case custom(String)
+
+    /// The file's text.
+    public func rendered() -> String {
+        switch self {
+        case .custom(let text):
+            return text.hasSuffix("\n") ? text : text + "\n"
+        case .dhcp(let macAddress):
+            return Self.header(macAddress: macAddress) + "    dhcp4: true\n"
+        case .staticIPv4(let macAddress, let address, let gateway, let nameservers):
+            var text = Self.header(macAddress: macAddress)
+            text += "    dhcp4: false\n"
+            text += "    addresses:\n      - \(YAMLScalar.quoted(address))\n"
+            if let gateway {
+                text += "    routes:\n      - to: \"0.0.0.0/0\"\n        via: \(YAMLScalar.quoted(gateway))\n"
+            }
+            if !nameservers.isEmpty {
+                text += "    nameservers:\n      addresses:\n"
+                text += nameservers.map { "        - \(YAMLScalar.quoted($0))\n" }.joined()
+            }
+            return text
+        }
+    }
+
+    /// `version: 2` and one ethernet matched by MAC address.
+    private static func header(macAddress: String) -> String {
+        """
+        version: 2
+        ethernets:
+          nic0:
+            match:
+              macaddress: \(YAMLScalar.quoted(macAddress.lowercased()))
+
+        """
+    }
+}
