@@ -62,11 +62,7 @@ let package = Package(
                 "SpinCore", "SpinClient", "SpinQemu", "SpinStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            // A release `spin` carries the Swift runtime and Foundation inside: the dynamic
-            // loader then has a dozen fewer libraries to map and bind, which is most of a short
-            // command's time (`spin --version` 3x faster; docs/benchmarks.md, "CLI").
-            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
+            ]
         ),
         // The OpenAPI document (the API's single source of truth) and the types, server stubs
         // and client that swift-openapi-generator makes from it at build time.

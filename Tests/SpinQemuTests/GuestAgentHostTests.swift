@@ -101,7 +101,7 @@ struct GuestAgentHostTests {
             untidy.close()
             // A raw client: a request whose reply it never reads, then half a request.
             let fd: Int32
-            switch try await UnixSocket.connect(path: socket, retryingFor: .seconds(10), clock: ContinuousClock()) {
+            switch try await UnixSocket.connect(path: socket, retryingFor: .seconds(30), clock: ContinuousClock()) {
             case .success(let value): fd = value
             case .failure(let failure): throw GuestAgentError.transport(failure.message)
             }
