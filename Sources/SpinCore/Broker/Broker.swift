@@ -46,8 +46,9 @@ public final class Broker: Sendable {
         if !readOnly { try store.prepare(databases: DB.all) }
         // Commits by other processes wake this process's waiters; without inotify, waiters
         // still recheck every `idleRecheck`.
+        // A process that only looks never waits for others' commits.
         let signal = signal
-        watcher = try? StoreWatcher(storePath: store.path) { signal.notify() }
+        watcher = readOnly ? nil : try? StoreWatcher(store: store, mode: options.changeDetection) { signal.notify() }
     }
 
     /// State changes made by this process's broker, as they are committed.

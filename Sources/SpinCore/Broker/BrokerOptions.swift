@@ -1,4 +1,5 @@
 import Foundation
+import SpinStore
 
 /// How a ``Broker`` behaves.
 public struct BrokerOptions: Sendable {
@@ -14,6 +15,10 @@ public struct BrokerOptions: Sendable {
     /// The longest a waiting `next` sleeps before looking again when nothing wakes it (a
     /// safety net for clocks and lost notifications; waking is otherwise event-driven).
     public var idleRecheck: Duration
+    /// How waiters learn of other processes' commits: inotify (long-lived processes: the
+    /// server, remote agents) or polling the store's last transaction id (short commands, for
+    /// which closing inotify would cost ~15 ms at exit). Default inotify.
+    public var changeDetection: StoreWatcher.Mode = .inotify
     /// The wall clock, injectable for tests. Leases compare wall-clock time across processes.
     public var now: @Sendable () -> Date
 

@@ -38,7 +38,11 @@ extension GlobalOptions {
     /// Opens the SDK in this process, runs `body`, and closes the SDK on every path; for
     /// commands that work on this host only (they refuse `--host` first, see ``requireLocal(_:why:instead:)``).
     func withSpin<T>(agents: Bool = true, readOnly: Bool = false, _ body: (Spin) async throws -> T) async throws -> T {
-        var options = try SpinOptions(runsAgents: agents, broker: BrokerOptions.fromEnvironment(), storageProgress: Progress.storageSink)
+        var broker = try BrokerOptions.fromEnvironment()
+        // A command lives for milliseconds: poll for other processes' commits rather than pay
+        // inotify's ~15 ms close on the way out.
+        broker.changeDetection = .polling(interval: .milliseconds(2))
+        var options = SpinOptions(runsAgents: agents, broker: broker, storageProgress: Progress.storageSink)
         options.readOnly = readOnly
         let spin = try await Spin.open(root: spinRoot, options: options)
         do {
