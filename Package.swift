@@ -1,6 +1,19 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
+// swift-openapi-generator writes the same `public import`s into each file it generates, and
+// Swift warns about every one a file does not use (24 warnings; apple/swift-openapi-generator#946).
+// The generator silences them with `@diagnose(UnusedImportAccess, as: ignored)`, which it emits
+// only for Swift 6.4 and later; before that the warning has no diagnostic group, so -Wwarning and
+// -Werror cannot name it. Until then SpinAPI builds with its warnings suppressed — its own
+// handwritten files included, so read warnings there with this flag removed. (unsafeFlags do not
+// stop another package using spin's libraries: SpinAPI is in none of them.)
+#if compiler(>=6.4)
+let spinAPISwiftSettings: [SwiftSetting] = []
+#else
+let spinAPISwiftSettings: [SwiftSetting] = [.unsafeFlags(["-suppress-warnings"])]
+#endif
+
 let package = Package(
     name: "spin",
     platforms: [.macOS(.v15)],
@@ -70,6 +83,7 @@ let package = Package(
             name: "SpinAPI",
             dependencies: ["SpinModel", .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
             resources: [.copy("openapi.yaml")],
+            swiftSettings: spinAPISwiftSettings,
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
         // The generated client over AsyncHTTPClient (TCP or unix socket), with a facade-shaped wrapper.

@@ -31,7 +31,7 @@ enum SlowQemuImg {
         let gate = environment["SPIN_TESTKIT_QEMU_IMG_GATE"]
         if arguments.first == "create" || (arguments.first == "convert" && gate != nil) {
             if let marker = environment["SPIN_TESTKIT_QEMU_IMG_STARTED"] {
-                FileManager.default.createFile(atPath: marker, contents: Data())
+                _ = FileManager.default.createFile(atPath: marker, contents: Data())
             }
             if arguments.first == "create", let delay = environment["SPIN_TESTKIT_QEMU_IMG_DELAY"].flatMap(Double.init) {
                 Thread.sleep(forTimeInterval: delay)
