@@ -27,13 +27,15 @@ public struct HostChecks: Sendable {
     ///   opened once per process); nil opens it here, so that a failure becomes a check.
     public func all(openSpin: Spin? = nil) async -> [HostCheck] {
         var checks: [HostCheck] = []
+        // The store first (it makes the root), so the host facts probed below are kept there.
+        let storeAndSupervisor = await storeAndSupervisor(openSpin)
         let binary = try? QemuBinary.discover(systemOverride: options.qemuSystemPath, imgOverride: options.qemuImgPath)
         let facts = binary.map { openSpin?.emulation.planner.facts ?? HostFactsCache(root: root, writes: true, binary: $0, probe: options.acceleratorProbe, bootIDFile: options.bootIDFile) }
         checks.append(await qemu(binary, facts))
         checks.append(await qemuImg(binary))
         let choice = facts?.acceleratorChoice(.auto, fresh: true) ?? options.acceleratorProbe.choose(.auto)
         checks.append(HostCheck(name: "accelerator", ok: true, detail: "\(choice.accelerator.rawValue): \(choice.reason)"))
-        checks.append(contentsOf: await storeAndSupervisor(openSpin))
+        checks.append(contentsOf: storeAndSupervisor)
         checks.append(runtime())
         checks.append(qemuUser())
         return checks
