@@ -38,7 +38,7 @@ public struct SpinRoot: Sendable, Equatable {
     }
 
     private static func absolute(_ path: String) -> String {
-        if path.hasPrefix("/") { return URL(fileURLWithPath: path).standardizedFileURL.path }
+        if path.utf8.first == UInt8(ascii: "/") { return URL(fileURLWithPath: path).standardizedFileURL.path }
         let cwd = FileManager.default.currentDirectoryPath
         return URL(fileURLWithPath: cwd).appendingPathComponent(path).standardizedFileURL.path
     }

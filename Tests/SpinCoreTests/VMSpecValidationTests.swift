@@ -128,3 +128,17 @@ struct VMSpecValidationTests {
         #expect(ValidationProblem.error(for: []) == nil)
     }
 }
+
+@Suite("absolute paths by their first byte")
+struct AbsolutePathByteTests {
+    @Test("a path whose slash combines with the next character into one grapheme is still absolute")
+    func slashWithModifier() throws {
+        // "/" followed by an emoji modifier is one grapheme cluster: String.hasPrefix("/") is
+        // false for it, which schemathesis found (a valid absolute path refused as relative).
+        let path = "/\u{1F3FB}\u{86}x"
+        #expect(!path.hasPrefix("/"))
+        let spec = VMSpec(name: "web", storage: [.cdrom(path: path)])
+        let problems = spec.validate()
+        #expect(!problems.contains { $0.message.contains("not an absolute path") }, "\(problems)")
+    }
+}

@@ -9,7 +9,7 @@ extension Spin {
     /// CLI). A path that is not absolute is left to validation, which refuses it with its own
     /// message.
     func confine(_ path: String, what: String) throws {
-        guard let allowed = options.allowedPaths, path.hasPrefix("/") else { return }
+        guard let allowed = options.allowedPaths, path.utf8.first == UInt8(ascii: "/") else { return }
         try allowed.check(path, what: what)
     }
 
@@ -34,7 +34,7 @@ extension Spin {
         for key in fields.keys.sorted() where key == "path" || key.hasSuffix("Path") {
             guard case .string(let path) = fields[key] else { continue }
             // A raw command's path is not validated elsewhere: a relative one is refused too.
-            guard path.hasPrefix("/") else {
+            guard path.utf8.first == UInt8(ascii: "/") else {
                 throw SpinError(.forbidden, "parameter \"\(key)\" of \(command.resource).\(command.action) is \(quoted(path)), not an absolute path inside the allowed paths; give one under \(options.allowedPaths?.description ?? "/")")
             }
             try confine(path, what: "parameter \"\(key)\" of \(command.resource).\(command.action)")

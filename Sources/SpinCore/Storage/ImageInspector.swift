@@ -68,7 +68,7 @@ struct ImageInspector: Sendable {
     static func checkBacking(_ backing: String, of image: ImageLocation) throws(SpinError) {
         let isPlainPath = !backing.isEmpty && !backing.hasPrefix("json:") && !backing.contains("://")
             && !(backing.firstIndex(of: ":").map { colon in !backing[..<colon].contains("/") } ?? false)
-        let absolute = backing.hasPrefix("/") ? backing : image.volume.path + "/" + backing
+        let absolute = backing.utf8.first == UInt8(ascii: "/") ? backing : image.volume.path + "/" + backing
         guard isPlainPath, AllowedRoots([image.volume.path]).allows(absolute) else {
             throw SpinError(.forbidden, "\(image) names a backing file (\(VolumePath.quoted(backing))) outside its volume \(image.volume.path); spin never lets qemu-img read a file outside an image's volume (a guest can write such a header into its disk), so it neither inspects, copies nor imports this image — if you trust it, flatten it yourself (qemu-img convert -f qcow2 -O qcow2) into a new image")
         }

@@ -25,7 +25,7 @@ public struct VolumePath: Sendable, Hashable, CustomStringConvertible {
             SpinError(.invalidArgument, "volume path \(Self.quoted(path)) \(why)")
         }
         guard !path.utf8.contains(0) else { throw refuse("contains a NUL byte; give a plain absolute path such as /var/lib/spin/vol1") }
-        guard path.hasPrefix("/") else { throw refuse("is not absolute; give a path starting with \"/\", such as /var/lib/spin/vol1") }
+        guard path.utf8.first == UInt8(ascii: "/") else { throw refuse("is not absolute; give a path starting with \"/\", such as /var/lib/spin/vol1") }
         guard path != "/" else { throw refuse("is the root directory; give a directory of its own, such as /var/lib/spin/vol1") }
         guard path.utf8.count <= Self.maxLength else { throw refuse("is longer than \(Self.maxLength) bytes; use a shorter path") }
         let components = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()

@@ -25,13 +25,13 @@ extension UnitFile {
         if let killMode { lines.append("KillMode=\(killMode.rawValue)") }
         lines.append("Restart=no")
         if let workingDirectory {
-            guard workingDirectory.hasPrefix("/") else {
+            guard workingDirectory.utf8.first == UInt8(ascii: "/") else {
                 throw SpinError(.invalidArgument, "WorkingDirectory \"\(workingDirectory)\" must be an absolute path")
             }
             lines.append("WorkingDirectory=" + (try UnitFileSyntax.plainValue(workingDirectory, field: "WorkingDirectory")))
         }
         if let logFile {
-            guard logFile.hasPrefix("/") else {
+            guard logFile.utf8.first == UInt8(ascii: "/") else {
                 throw SpinError(.invalidArgument, "log file \"\(logFile)\" must be an absolute path")
             }
             let value = try UnitFileSyntax.plainValue(logFile, field: "StandardOutput")

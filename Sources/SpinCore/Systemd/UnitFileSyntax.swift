@@ -44,7 +44,7 @@ public enum UnitFileSyntax {
         guard let program = argv.first else {
             throw SpinError(.invalidArgument, "\(field) needs a program; got an empty argument list")
         }
-        guard program.hasPrefix("/") else {
+        guard program.utf8.first == UInt8(ascii: "/") else {
             throw SpinError(.invalidArgument, "\(field) program \"\(program)\" must be an absolute path")
         }
         if program.unicodeScalars.contains(where: { "\"'\\".unicodeScalars.contains($0) || $0.value < 0x20 || $0.value == 0x7F }) {

@@ -67,7 +67,7 @@ public struct UnitSandbox: Sendable, Hashable {
     /// A path as one `BindPaths=` source: systemd unquotes it and splits it at `:`, so
     /// backslashes, colons, whitespace and quotes get a backslash, and `%` is doubled.
     static func pathWord(_ path: String, field: String) throws(SpinError) -> String {
-        guard path.hasPrefix("/") else {
+        guard path.utf8.first == UInt8(ascii: "/") else {
             throw SpinError(.invalidArgument, "\(field) path \"\(path)\" must be absolute")
         }
         var word = ""

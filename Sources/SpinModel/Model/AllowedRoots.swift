@@ -43,7 +43,7 @@ public struct AllowedRoots: Sendable, Equatable, CustomStringConvertible {
     /// `path` with every link followed; for a missing path, its deepest existing ancestor
     /// resolved plus the rest. nil for a relative path or one with a `..` in its missing part.
     static func resolve(_ path: String) -> String? {
-        guard path.hasPrefix("/"), !path.utf8.contains(0) else { return nil }
+        guard path.utf8.first == UInt8(ascii: "/"), !path.utf8.contains(0) else { return nil }
         var existing = path
         var rest: [Substring] = []
         while true {

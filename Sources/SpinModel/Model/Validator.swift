@@ -59,7 +59,7 @@ package struct Validator {
     package mutating func absolutePath(_ value: String, field: String, example: String) {
         if value.utf8.contains(0) {
             add(field, "\(quoted(value)) contains a NUL byte; give a plain absolute path such as \(example)")
-        } else if !value.hasPrefix("/") {
+        } else if value.utf8.first != UInt8(ascii: "/") {
             add(field, "\(quoted(value)) is not an absolute path; give one starting with \"/\", such as \(example)")
         } else if value.unicodeScalars.count > Self.maxPathCharacters {
             add(field, "is longer than \(Self.maxPathCharacters) characters; use a shorter path")

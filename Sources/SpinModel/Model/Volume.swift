@@ -38,7 +38,7 @@ public struct Volume: Sendable, Codable, Equatable, Hashable {
     /// `path` with `.` and empty components dropped and `..` resolved lexically (no symlinks
     /// are followed); nil unless `path` is absolute and free of NUL bytes.
     public static func normalize(_ path: String) -> String? {
-        guard path.hasPrefix("/"), !path.utf8.contains(0) else { return nil }
+        guard path.utf8.first == UInt8(ascii: "/"), !path.utf8.contains(0) else { return nil }
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             switch part {
