@@ -10,8 +10,12 @@ final class RunningCLI: @unchecked Sendable {
     /// The child's pid.
     let pid: Int32
 
-    init(_ cli: CLI, _ arguments: [String], environment: [String: String]) throws {
-        let process = try cli.process(arguments + ["--root", cli.root], environment: environment)
+    /// - Parameter root: whether `--root ROOT` is appended (a command whose last arguments
+    ///   follow `--` gets `SPIN_ROOT` instead).
+    init(_ cli: CLI, _ arguments: [String], environment: [String: String], root: Bool = true) throws {
+        var environment = environment
+        if !root { environment["SPIN_ROOT"] = cli.root }
+        let process = try cli.process(arguments + (root ? ["--root", cli.root] : []), environment: environment)
         let id = UUID().uuidString
         outPath = cli.directory + "/out-\(id)"
         errPath = cli.directory + "/err-\(id)"
@@ -46,8 +50,8 @@ final class RunningCLI: @unchecked Sendable {
 
 extension CLI {
     /// Starts `spin ARGS --root ROOT` in the background.
-    func spawn(_ arguments: [String], environment: [String: String] = [:]) throws -> RunningCLI {
-        try RunningCLI(self, arguments, environment: environment)
+    func spawn(_ arguments: [String], environment: [String: String] = [:], root: Bool = true) throws -> RunningCLI {
+        try RunningCLI(self, arguments, environment: environment, root: root)
     }
 
     /// Runs every command at once, each in its own process; returns their outcomes in order.

@@ -103,8 +103,11 @@ enum VMRecordCodec {
     private static func decodeSections(_ r: inout BinaryReader, into vm: inout VM) throws {
         var last: UInt8 = 0
         while !r.isAtEnd {
+            let offset = r.offset
             let tag = try r.u8()
-            guard tag > last else { throw BinaryReader.Malformed(description: "section \(tag) after section \(last)") }
+            guard tag > last else {
+                throw BinaryReader.Malformed(description: "trailing bytes at offset \(offset) (section \(tag) after section \(last))")
+            }
             last = tag
             switch tag {
             case cloudInitTag:
@@ -115,7 +118,7 @@ enum VMRecordCodec {
                 for _ in 0..<keyCount { keys.append(try r.string()) }
                 vm.cloudInit = CloudInit(userName: user, authorizedKeys: keys, userData: try r.optionalString(), instanceID: try r.optionalString())
             default:
-                throw BinaryReader.Malformed(description: "unknown section \(tag); upgrade spin")
+                throw BinaryReader.Malformed(description: "unknown section \(tag) at offset \(offset) (trailing bytes, or a newer spin's record: upgrade spin)")
             }
         }
     }
