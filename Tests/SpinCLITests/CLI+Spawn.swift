@@ -11,11 +11,9 @@ final class RunningCLI: @unchecked Sendable {
     let pid: Int32
 
     /// - Parameter root: whether `--root ROOT` is appended (a command whose last arguments
-    ///   follow `--` gets `SPIN_ROOT` instead).
+    ///   follow `--` gets it before the `--` instead).
     init(_ cli: CLI, _ arguments: [String], environment: [String: String], root: Bool = true) throws {
-        var environment = environment
-        if !root { environment["SPIN_ROOT"] = cli.root }
-        let process = try cli.process(arguments + (root ? ["--root", cli.root] : []), environment: environment)
+        let process = try cli.process(root ? cli.rooted(arguments) : arguments, environment: environment)
         let id = UUID().uuidString
         outPath = cli.directory + "/out-\(id)"
         errPath = cli.directory + "/err-\(id)"
@@ -49,6 +47,14 @@ final class RunningCLI: @unchecked Sendable {
 }
 
 extension CLI {
+    /// `arguments` with `--root ROOT` added after the options, before a `--` whose words follow
+    /// it (`spin exec VM -- CMD…`), else at the end.
+    func rooted(_ arguments: [String]) -> [String] {
+        var result = arguments
+        result.insert(contentsOf: ["--root", root], at: arguments.firstIndex(of: "--") ?? arguments.count)
+        return result
+    }
+
     /// Starts `spin ARGS --root ROOT` in the background.
     func spawn(_ arguments: [String], environment: [String: String] = [:], root: Bool = true) throws -> RunningCLI {
         try RunningCLI(self, arguments, environment: environment, root: root)

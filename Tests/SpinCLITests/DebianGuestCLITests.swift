@@ -18,9 +18,9 @@ struct DebianGuestCLITests {
         let guest = try DebianTestGuest.locate()
         try await CLI.with { cli in
             defer { LifecycleCLITests.cleanUp(cli) }
-            /// `spin ARGS` with the root given before `--` (the command after it is the guest's).
+            /// `spin ARGS` with `--root` before `--` (the words after it are the guest's).
             func spin(_ arguments: [String], stdin: String = "") throws -> CLI.Result {
-                try cli.run(["--root", cli.root] + arguments, stdin: stdin, root: false)
+                try cli.run(cli.rooted(arguments), stdin: stdin, root: false)
             }
             try cli.ok(["volume", "create", "vol"])
             try cli.ok(["vm", "create", "web", "vol", "-c", "2", "-m", "1024", "-s", "3G", "--kernel", guest.kernel, "--initrd", guest.initrd,
@@ -80,7 +80,7 @@ struct DebianGuestCLITests {
 
             // Several processes on one agent at once: each gets its own command's output.
             let racing = try (0..<4).map { index in
-                try cli.spawn(["exec", "web", "--", "sh", "-c", "sleep 1; echo racer-\(index)"], root: false)
+                try cli.spawn(["exec", "web", "--", "sh", "-c", "sleep 1; echo racer-\(index)"])
             }
             for (index, result) in racing.map({ $0.wait() }).enumerated() {
                 #expect(result.status == 0 && result.stdout == "racer-\(index)\n", "racer \(index): \(result)")
@@ -88,7 +88,7 @@ struct DebianGuestCLITests {
 
             // A client killed mid-call (its command keeps running in the guest), a vm get
             // killed mid-call: the next calls still work.
-            let sleeper = try cli.spawn(["exec", "web", "--", "sleep", "20"], root: false)
+            let sleeper = try cli.spawn(["exec", "web", "--", "sleep", "20"])
             try await Task.sleep(for: .seconds(2))
             sleeper.kill()
             _ = sleeper.wait()
