@@ -92,9 +92,9 @@ struct DebianGuestCLITests {
             try await Task.sleep(for: .seconds(2))
             sleeper.kill()
             _ = sleeper.wait()
-            for _ in 0..<3 {
+            for delay in [150, 300, 450] {
                 let looker = try cli.spawn(["vm", "get", "web"])
-                try await Task.sleep(for: .milliseconds(150))
+                try await Task.sleep(for: .milliseconds(delay))
                 looker.kill()
                 _ = looker.wait()
             }
