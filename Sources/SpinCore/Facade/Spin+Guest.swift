@@ -9,7 +9,7 @@ extension Spin {
     /// create no lock file.
     public func guestInfo(vmID: UInt64, status: VMStatus?) async -> GuestInfo? {
         guard let status, status.state == .running || status.state == .paused else { return nil }
-        if status.state == .paused { return GuestInfo(agent: .notAnswering, detail: "the VM is paused; spin vm resume \(vmID)") }
+        if status.state == .paused { return GuestInfo(agent: .notAnswering, detail: "the VM is paused; spin resume \(vmID)") }
         let access = GuestAgentAccess(root: root, vmID: vmID)
         switch await access.channel() {
         case nil: return GuestInfo(agent: .notAnswering, detail: "QEMU's monitor did not answer")
