@@ -68,9 +68,11 @@ struct QMPShutdownFallbackTests {
         defer { server.stop() }
         let client = try await QMPClient.connect(path: server.path)
         defer { client.close() }
-        let fallback = ShutdownFallback(after: .milliseconds(200)) { counts.fallbacks.withLock { $0 += 1 } }
-        #expect(try await client.shutdown(timeout: .seconds(10), pressEvery: .milliseconds(100), fallback: fallback))
-        try await Task.sleep(for: .milliseconds(400))
+        // The delay is long so that a loaded test host cannot make the power-off look late; once
+        // shutdown returns, its press loop is cancelled and the fallback can no longer run.
+        let fallback = ShutdownFallback(after: .seconds(5)) { counts.fallbacks.withLock { $0 += 1 } }
+        #expect(try await client.shutdown(timeout: .seconds(20), pressEvery: .milliseconds(100), fallback: fallback))
+        try await Task.sleep(for: .milliseconds(300))
         #expect(counts.fallbacks.withLock { $0 } == 0)
     }
 
