@@ -18,7 +18,7 @@ extension SpinRemote {
     public func vmWithStatus(_ ref: String) async throws -> VMWithStatus {
         try await call {
             let wire = try await client.getVM(path: .init(ref: ref)).ok.body.json
-            return VMWithStatus(vm: try wire.model(), status: try wire.status?.model())
+            return VMWithStatus(vm: try wire.model(), status: try wire.status?.model(), guest: wire.guest?.model())
         }
     }
 
@@ -64,5 +64,13 @@ extension SpinRemote {
     /// A VM's drives in order.
     public func listStorage(vm ref: String) async throws -> [StorageAttachment] {
         try await call { try await client.listVMImages(path: .init(ref: ref)).ok.body.json.map { try $0.model() } }
+    }
+
+    /// Runs a command in a VM's guest (``Spin/exec(_:_:)``); the limits are checked here first.
+    public func exec(_ ref: String, _ command: GuestCommand) async throws -> GuestCommandResult {
+        try ServiceLimits.checkGuestCommand(command)
+        return try await call {
+            try await client.execVM(path: .init(ref: ref), body: .json(.init(command))).ok.body.json.model()
+        }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The bounds every frontend enforces the same way, because the SDK enforces them: the CLI
 /// embedded, the CLI with `--host`, the HTTP API and a Swift program all get the same
 /// ``SpinError`` for the same out-of-range request.
@@ -38,5 +40,39 @@ public enum ServiceLimits {
     public static func checkSerialLogChunk(_ maxBytes: Int) throws {
         guard !(1...serialLogChunk).contains(maxBytes) else { return }
         throw SpinError(.invalidArgument, "maxBytes \(maxBytes) is out of range; ask for 1 to \(serialLogChunk) bytes at a time")
+    }
+
+    /// Seconds a command run in the guest (`spin exec`) may take.
+    public static let execTimeoutSeconds = 1...3600
+    /// The most arguments of a guest command, with the program.
+    public static let execMaxArguments = 64
+    /// The most characters (Unicode scalars) of one argument.
+    public static let execMaxArgumentCharacters = 1024
+    /// The most bytes of a guest command's stdin.
+    public static let execMaxInputBytes = 256 << 10
+
+    /// Checks a command to run in the guest: 1 to 64 argv entries of at most 1024 characters
+    /// without NUL, stdin up to 256 KiB, a timeout of 1 to 3600 s — the document's rules.
+    /// - Throws: ``SpinError`` `.invalidArgument` naming the rule.
+    public static func checkGuestCommand(_ command: GuestCommand) throws {
+        func invalid(_ message: String) -> SpinError { SpinError(.invalidArgument, message) }
+        if command.argv.isEmpty {
+            throw invalid("argv is empty; give the program and its arguments, e.g. [\"uname\", \"-a\"]")
+        }
+        if command.argv.count > execMaxArguments {
+            throw invalid("argv has \(command.argv.count) entries; give at most \(execMaxArguments) (pass longer input on stdin)")
+        }
+        if let long = command.argv.firstIndex(where: { $0.unicodeScalars.count > execMaxArgumentCharacters }) {
+            throw invalid("argv[\(long)] is \(command.argv[long].unicodeScalars.count) characters; keep each to \(execMaxArgumentCharacters) (pass a script on stdin: sh -s)")
+        }
+        if command.argv.contains(where: { $0.utf8.contains(0) }) {
+            throw invalid("an argv entry contains a NUL byte, which no program can receive; remove it")
+        }
+        if let input = command.stdin, input.count > execMaxInputBytes {
+            throw invalid("stdin is \(input.count) bytes; give at most \(execMaxInputBytes) bytes (copy larger files with spin ssh)")
+        }
+        if let seconds = command.timeoutSeconds, !execTimeoutSeconds.contains(seconds) {
+            throw invalid("timeoutSeconds \(seconds) is out of range; give 1 to 3600")
+        }
     }
 }

@@ -34,6 +34,9 @@ public protocol SpinService: Sendable {
     func attachStorage(vm ref: String, _ attachment: StorageAttachment, newImage: ImageSpec?) async throws -> VM
     /// Detaches the drive at `index`.
     func detachStorage(vm ref: String, index: Int) async throws -> VM
+    /// Runs a command in a running VM's guest through its agent and returns what it did
+    /// (``ServiceLimits/checkGuestCommand(_:)`` bounds it).
+    func exec(_ ref: String, _ command: GuestCommand) async throws -> GuestCommandResult
 
     // MARK: Lifecycle
 

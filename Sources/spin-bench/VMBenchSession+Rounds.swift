@@ -65,7 +65,7 @@ extension VMBenchSession {
     private func rawStart(_ plan: LaunchPlan, into results: inout VMBenchResults) async throws {
         let paths = plan.paths
         truncate(paths.serialLog)
-        for stale in [paths.qmpSocket, paths.serialSocket, paths.vncSocket] { unlink(stale) }
+        for stale in [paths.qmpSocket, paths.serialSocket, paths.vncSocket, paths.runtimeDirectory + "/qga.sock"] { unlink(stale) }
         let start = ContinuousClock.now
         let pid = try ProcessRunner.spawnDetached(plan.executable, plan.arguments, logPath: paths.vmDirectory + "/qemu.log")
         rawPID.withLock { $0 = pid }

@@ -10,8 +10,10 @@ final class RunningCLI: @unchecked Sendable {
     /// The child's pid.
     let pid: Int32
 
-    init(_ cli: CLI, _ arguments: [String], environment: [String: String]) throws {
-        let process = try cli.process(arguments + ["--root", cli.root], environment: environment)
+    /// - Parameter root: whether `--root ROOT` is appended (a command whose last arguments
+    ///   follow `--` gets it before the `--` instead).
+    init(_ cli: CLI, _ arguments: [String], environment: [String: String], root: Bool = true) throws {
+        let process = try cli.process(root ? cli.rooted(arguments) : arguments, environment: environment)
         let id = UUID().uuidString
         outPath = cli.directory + "/out-\(id)"
         errPath = cli.directory + "/err-\(id)"
@@ -45,9 +47,17 @@ final class RunningCLI: @unchecked Sendable {
 }
 
 extension CLI {
+    /// `arguments` with `--root ROOT` added after the options, before a `--` whose words follow
+    /// it (`spin exec VM -- CMD…`), else at the end.
+    func rooted(_ arguments: [String]) -> [String] {
+        var result = arguments
+        result.insert(contentsOf: ["--root", root], at: arguments.firstIndex(of: "--") ?? arguments.count)
+        return result
+    }
+
     /// Starts `spin ARGS --root ROOT` in the background.
-    func spawn(_ arguments: [String], environment: [String: String] = [:]) throws -> RunningCLI {
-        try RunningCLI(self, arguments, environment: environment)
+    func spawn(_ arguments: [String], environment: [String: String] = [:], root: Bool = true) throws -> RunningCLI {
+        try RunningCLI(self, arguments, environment: environment, root: root)
     }
 
     /// Runs every command at once, each in its own process; returns their outcomes in order.

@@ -55,9 +55,11 @@ struct VMRecordCodecTests {
     func formatOneRecord() throws {
         var old = Self.full
         old.autostart = false
-        // Format 1 is format 2 without its last byte (autostart).
+        // Format 1 is format 2 without its last byte (autostart); format 2 is format 3 without sections.
         var bytes = VMRecordCodec.encode(old)
-        #expect(bytes.first == 2)
+        #expect(bytes.first == 3)
+        bytes[0] = 2
+        #expect(try decode(bytes) == old)
         bytes[0] = 1
         bytes.removeLast()
         let decoded = try decode(bytes)
@@ -76,5 +78,30 @@ struct VMRecordCodecTests {
         let spec = try JSONDecoder().decode(VMSpec.self, from: Data(#"{"name":"web"}"#.utf8))
         #expect(!spec.autostart)
         #expect(try JSONDecoder().decode(VMSpec.self, from: Data(#"{"name":"web","autostart":true}"#.utf8)).autostart)
+    }
+
+    @Test("cloud-init settings survive a round trip; a record cut inside them or with sections out of order is damaged")
+    func cloudInitSection() throws {
+        var vm = Self.full
+        vm.cloudInit = CloudInit(userName: "ops", authorizedKeys: ["ssh-ed25519 AAAAC3Nza one", "ssh-rsa AAAAB3 two"], userData: "#cloud-config\nruncmd: [true]\n", instanceID: "spin-0123456789abcdef")
+        let bytes = VMRecordCodec.encode(vm)
+        #expect(try decode(bytes) == vm)
+        var minimal = Self.full
+        minimal.cloudInit = CloudInit(instanceID: nil)
+        #expect(try decode(VMRecordCodec.encode(minimal)) == minimal)
+        let plain = VMRecordCodec.encode(Self.full)
+        for length in (plain.count + 1)..<bytes.count {
+            #expect(spinError { _ = try decode(Array(bytes.prefix(length))) }?.code == .internal)
+        }
+        #expect(spinError { _ = try decode(plain + [7]) }?.message.contains("unknown section 7") == true)
+        #expect(try decode(plain) == Self.full)
+    }
+
+    @Test("a JSON record with cloud-init settings is read, and one without has none")
+    func cloudInitJSON() throws {
+        var vm = Self.full
+        vm.cloudInit = CloudInit(authorizedKeys: ["ssh-ed25519 AAAA k"], instanceID: "i-1")
+        #expect(try decode(Array(try JSONEncoder().encode(vm))) == vm)
+        #expect(try decode(Array(try JSONEncoder().encode(Self.full))).cloudInit == nil)
     }
 }

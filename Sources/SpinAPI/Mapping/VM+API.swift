@@ -3,13 +3,14 @@ import SpinModel
 
 extension Components.Schemas.Vm {
     /// The wire form of a VM, with its live status when known.
-    public init(_ vm: VM, status: VMStatus? = nil) {
+    public init(_ vm: VM, status: VMStatus? = nil, guest: GuestInfo? = nil) {
         self.init(
             id: Convert.signed(vm.id), name: vm.name, cpus: vm.cpus, memoryMiB: vm.memoryMiB,
             ports: vm.ports.map(Components.Schemas.PortForward.init), storage: vm.storage.map(Components.Schemas.StorageAttachment.init),
             kernel: vm.kernel.map(Components.Schemas.DirectBoot.init), labels: .init(additionalProperties: vm.labels),
-            stopTimeoutSeconds: vm.stopTimeoutSeconds, accelerator: vm.accelerator, autostart: vm.autostart, createdAt: vm.createdAt,
-            updatedAt: vm.updatedAt, status: status.map(Components.Schemas.VMStatus.init))
+            stopTimeoutSeconds: vm.stopTimeoutSeconds, accelerator: vm.accelerator, autostart: vm.autostart,
+            cloudInit: vm.cloudInit.map(Components.Schemas.CloudInit.init), createdAt: vm.createdAt,
+            updatedAt: vm.updatedAt, status: status.map(Components.Schemas.VMStatus.init), guest: guest.map(Components.Schemas.GuestInfo.init))
     }
 
     /// The SDK's VM.
@@ -18,7 +19,7 @@ extension Components.Schemas.Vm {
             id: try Convert.unsigned(id, field: "id"), name: name, cpus: cpus, memoryMiB: memoryMiB,
             ports: try ports.map { try $0.model() }, storage: try storage.map { try $0.model() },
             kernel: kernel?.model(), labels: labels.additionalProperties, stopTimeoutSeconds: stopTimeoutSeconds,
-            accelerator: accelerator, autostart: autostart ?? false, createdAt: createdAt, updatedAt: updatedAt)
+            accelerator: accelerator, autostart: autostart ?? false, cloudInit: cloudInit?.model(), createdAt: createdAt, updatedAt: updatedAt)
     }
 }
 
@@ -30,7 +31,7 @@ extension Components.Schemas.VMSpec {
             ports: spec.ports.map(Components.Schemas.PortForward.init), storage: spec.storage.map(Components.Schemas.StorageAttachment.init),
             kernel: spec.kernel.map(Components.Schemas.DirectBoot.init), labels: .init(additionalProperties: spec.labels),
             stopTimeoutSeconds: spec.stopTimeoutSeconds, accelerator: spec.accelerator, autostart: spec.autostart,
-            newImages: spec.newImages.map(Components.Schemas.ImageSpec.init))
+            cloudInit: spec.cloudInit.map(Components.Schemas.CloudInit.init), newImages: spec.newImages.map(Components.Schemas.ImageSpec.init))
     }
 
     /// The SDK's spec, absent keys filled with the SDK's defaults.
@@ -40,7 +41,7 @@ extension Components.Schemas.VMSpec {
             ports: try (ports ?? []).map { try $0.model() }, storage: try (storage ?? []).map { try $0.model() },
             kernel: kernel?.model(), labels: labels?.additionalProperties ?? [:],
             stopTimeoutSeconds: stopTimeoutSeconds ?? VMSpec.defaultStopTimeoutSeconds, accelerator: accelerator,
-            autostart: autostart ?? false, newImages: try (newImages ?? []).map { try $0.model() })
+            autostart: autostart ?? false, cloudInit: cloudInit?.model(), newImages: try (newImages ?? []).map { try $0.model() })
     }
 }
 
@@ -59,6 +60,9 @@ extension Components.Schemas.VMUpdate {
         if after.stopTimeoutSeconds != before.stopTimeoutSeconds { stopTimeoutSeconds = after.stopTimeoutSeconds }
         if after.accelerator != before.accelerator { accelerator = after.accelerator }
         if after.autostart != before.autostart { autostart = after.autostart }
+        if after.cloudInit != before.cloudInit {
+            if let settings = after.cloudInit { cloudInit = .init(settings) } else { removeCloudInit = true }
+        }
     }
 
     /// Applies these changes to a VM record (the registry validates the result).
@@ -73,5 +77,12 @@ extension Components.Schemas.VMUpdate {
         if let stopTimeoutSeconds { vm.stopTimeoutSeconds = stopTimeoutSeconds }
         if let accelerator { vm.accelerator = accelerator }
         if let autostart { vm.autostart = autostart }
+        if removeCloudInit == true { vm.cloudInit = nil }
+        if let cloudInit {
+            // Without an instance id the VM keeps its own (cloud-init would otherwise run again).
+            var settings = cloudInit.model()
+            if settings.instanceID == nil { settings.instanceID = vm.cloudInit?.instanceID ?? CloudInit.newInstanceID() }
+            vm.cloudInit = settings
+        }
     }
 }

@@ -58,7 +58,7 @@ public struct DirectSupervisor: Supervisor {
         }
         let plan = try JSONDecoder().decode(LaunchPlan.self, from: data)
         try paths.create(qemuUser: plan.qemuUser)
-        try await RuntimeLeftovers(files: [paths.pidFile], sockets: [paths.qmpSocket, paths.serialSocket, paths.vncSocket, watchSocket(vmID)])
+        try await RuntimeLeftovers(files: [paths.pidFile], sockets: [paths.qmpSocket, paths.serialSocket, paths.vncSocket, paths.guestAgentSocket, watchSocket(vmID)])
             .removeProvenStale(vm: plan.name)
         // Evidence that a launch began, before there is a process: should this caller die
         // now, a qemu that later dies unseen is reported crashed, not "never started".
@@ -90,11 +90,13 @@ public struct DirectSupervisor: Supervisor {
         // Asked to stop: whatever ends the process from here on is not a crash.
         try await markStopped(vmID: vmID)
         let qmp = paths(vmID).qmpSocket
+        let agent = GuestAgentAccess(root: root, vmID: vmID)
         let ladder = StopLadder(
             powerOff: { timeout in
                 guard let client = try? await QMPClient.connect(path: qmp, retryFor: .seconds(1)) else { return false }
                 defer { client.close() }
-                guard (try? await client.shutdown(timeout: timeout)) == true else { return false }
+                let fallback = agent.shutdownFallback(timeout: timeout, qmp: client)
+                guard (try? await client.shutdown(timeout: timeout, fallback: fallback)) == true else { return false }
                 // -no-shutdown keeps qemu waiting after the power-off so it is seen; end it.
                 try? await client.quit()
                 return true

@@ -8,8 +8,7 @@ extension EmulationAgent {
     public func start(_ id: UInt64) async throws {
         let current = try await status(id).state
         if current == .running || current == .paused || current == .internalError { return }
-        let plan = try await plan(id)
-        _ = try await supervisor.writeConfig(plan)
+        let plan = try await writeConfig(for: registry.vm(id: id)).plan
         try QemuFileGrants(root: planner.root).prepare(plan)
         SerialLogRotator().rotateIfNeeded(paths(id).serialLog)
         do {
@@ -49,8 +48,10 @@ extension EmulationAgent {
         try await supervisor.stop(vmID: id, timeout: .seconds(timeout), leaseCheck: leaseCheck)
     }
 
-    /// Asks the guest to power off through ACPI and waits; never forces.
-    /// - Throws: ``SpinError`` `.timeout` when the guest ignores the request.
+    /// Asks the guest to power off through ACPI and waits; never forces. A guest that has not
+    /// powered off a while after the button (``GuestAgentAccess/fallbackDelay(for:)``) is asked
+    /// through its guest agent (`guest-shutdown`) when one runs.
+    /// - Throws: ``SpinError`` `.timeout` when the guest ignores both.
     public func shutdown(_ id: UInt64, timeoutSeconds: Int?) async throws {
         let timeout = try timeoutSeconds ?? registry.vm(id: id).stopTimeoutSeconds
         let state = try await status(id).state
@@ -63,8 +64,9 @@ extension EmulationAgent {
         }
         let client = try await control(id)
         defer { client.close() }
-        guard try await client.shutdown(timeout: .seconds(timeout)) else {
-            throw SpinError(.timeout, "VM \(id) did not power off within \(timeout) s (the guest ignored the ACPI request); spin stop \(id) forces it")
+        let fallback = GuestAgentAccess(root: planner.root, vmID: id).shutdownFallback(timeout: .seconds(timeout), qmp: client)
+        guard try await client.shutdown(timeout: .seconds(timeout), fallback: fallback) else {
+            throw SpinError(.timeout, "VM \(id) did not power off within \(timeout) s (the guest ignored the ACPI request, and its guest agent, if any, did not shut it down); spin stop \(id) forces it")
         }
         // Under the direct supervisor qemu waits (-no-shutdown) so the power-off is seen.
         if supervisor.daemonizes { try? await client.quit() }

@@ -57,7 +57,11 @@ public struct EmulationAgent: Agent {
 
     /// The launch plan of VM `id` as the registry describes it now.
     public func plan(_ id: UInt64) async throws -> LaunchPlan {
-        let vm = try registry.vm(id: id)
+        try await plan(for: registry.vm(id: id))
+    }
+
+    /// The launch plan of `vm` (a record just read from the registry).
+    func plan(for vm: VM) async throws -> LaunchPlan {
         var volumes: [String: Volume] = [:]
         var images: [String: Image] = [:]
         for case .disk(let volumeName, let imageName) in vm.storage {
@@ -67,9 +71,18 @@ public struct EmulationAgent: Agent {
         return try await planner.plan(for: vm, volumes: volumes, images: images, daemonize: supervisor.daemonizes)
     }
 
-    /// Writes the VM's config; returns whether it changed.
+    /// Writes the VM's config, and its cloud-init seed when it has settings (an unchanged seed
+    /// is left alone); returns whether anything changed.
     public func writeConfig(_ id: UInt64) async throws -> Bool {
-        try await supervisor.writeConfig(await plan(id))
+        try await writeConfig(for: registry.vm(id: id)).changed
+    }
+
+    /// Writes `vm`'s config and seed; returns the plan and whether anything changed.
+    func writeConfig(for vm: VM) async throws -> (plan: LaunchPlan, changed: Bool) {
+        let plan = try await plan(for: vm)
+        let configChanged = try await supervisor.writeConfig(plan)
+        let seedChanged = try await writeSeed(for: vm)
+        return (plan, configChanged || seedChanged)
     }
 
     /// Removes the VM's config and runtime files; refuses while the VM runs.

@@ -3,7 +3,7 @@
 public struct LaunchFile: Sendable, Equatable, Codable {
     /// What qemu does with the file.
     public enum Access: String, Sendable, Codable {
-        /// Reads it: a CD-ROM, a kernel, an initrd.
+        /// Reads it: a CD-ROM, a kernel, an initrd, the cloud-init seed.
         case read
         /// Reads and writes it: a disk image, the serial log.
         case readWrite
@@ -23,6 +23,8 @@ public struct LaunchFile: Sendable, Equatable, Codable {
     public static let diskImage = "disk image"
     /// ``what`` of the serial log.
     public static let serialLog = "serial log"
+    /// ``what`` of the cloud-init seed image (spin writes it; qemu only reads it).
+    public static let seedImage = "cloud-init seed"
 
     /// Creates a description.
     public init(what: String, path: String, access: Access, granted: Bool) {

@@ -110,6 +110,12 @@ public struct LaunchPlanner: Sendable {
         config.network = QemuNetwork(forwards: vm.ports.map {
             QemuPortForward(transport: $0.protocol == .udp ? .udp : .tcp, hostAddress: $0.hostAddress, hostPort: $0.hostPort, guestPort: $0.guestPort)
         })
+        if vm.cloudInit != nil {
+            // Written by the emulation agent beside the config (``CloudInitSeedWriter``).
+            config.seed = QemuSeedImage(path: paths.seedImage)
+            files.append(LaunchFile(what: LaunchFile.seedImage, path: paths.seedImage, access: .read, granted: true))
+        }
+        config.guestAgent = QemuGuestAgentChannel(socketPath: paths.guestAgentSocket)
         config.serial = QemuSerial(socketPath: paths.serialSocket, logPath: paths.serialLog)
         files.append(LaunchFile(what: LaunchFile.serialLog, path: paths.serialLog, access: .readWrite, granted: true))
         config.qmpSocketPath = paths.qmpSocket

@@ -54,6 +54,12 @@ public struct RuntimePaths: Sendable, Equatable {
     public var serialSocket: String { runtimeDirectory + "/serial.sock" }
     /// The VNC socket.
     public var vncSocket: String { runtimeDirectory + "/vnc.sock" }
+    /// The guest agent's socket (the host end of the `org.qemu.guest_agent.0` port).
+    public var guestAgentSocket: String { runtimeDirectory + "/qga.sock" }
+    /// The cloud-init seed image of a VM with cloud-init settings.
+    public var seedImage: String { vmDirectory + "/seed.iso" }
+    /// The SSH known-hosts file `spin ssh` keeps for the VM.
+    public var knownHosts: String { vmDirectory + "/known_hosts" }
     /// The serial console log (kept across runs).
     public var serialLog: String { vmDirectory + "/serial.log" }
     /// qemu's own stderr under the direct supervisor.

@@ -1,7 +1,9 @@
 import Foundation
 
 /// The one way spin stops a qemu, for every supervisor: a graceful power-off through QMP
-/// (when the timeout allows one), then SIGTERM, then SIGKILL — and success only once the
+/// (when the timeout allows one; the ACPI button, then the guest agent's `guest-shutdown` for
+/// a guest that ignores it — ``GuestAgentAccess/shutdownFallback(timeout:qmp:)``), then
+/// SIGTERM, then SIGKILL — and success only once the
 /// process is gone. Before each signal it checks the running command's lease
 /// (``leaseCheck``): an agent that lost its lease never kills.
 struct StopLadder: Sendable {

@@ -145,13 +145,14 @@ public struct SystemdSupervisor: Supervisor {
             return
         }
         let qmp = RuntimePaths(root: root, vmID: vmID).qmpSocket
+        let agent = GuestAgentAccess(root: root, vmID: vmID)
         let manager = manager
         let ladder = StopLadder(
             powerOff: { timeout in
                 guard let client = try? await QMPClient.connect(path: qmp, retryFor: .seconds(1)) else { return false }
                 defer { client.close() }
                 // After a power-off qemu exits at once; then systemd runs ExecStop.
-                return (try? await client.shutdown(timeout: timeout)) == true
+                return (try? await client.shutdown(timeout: timeout, fallback: agent.shutdownFallback(timeout: timeout, qmp: client))) == true
             },
             signal: { signal in try? await manager.killUnit(name, signal: signal) },
             waitGone: { limit in try await self.waitForInactive(name, within: limit) },

@@ -3,10 +3,12 @@ import Foundation
 /// The facade is the embedded ``SpinService``: most requirements are its own methods; the
 /// package calls go to its broker, under the protocol's names.
 extension Spin: SpinService {
-    /// One VM with its live status.
+    /// One VM with its live status and, when it runs, what its guest agent says
+    /// (``guestInfo(vmID:status:)``).
     public func vmWithStatus(_ ref: String) async throws -> VMWithStatus {
         let record = try vm(ref)
-        return VMWithStatus(vm: record, status: try await emulation.status(record.id))
+        let status = try await emulation.status(record.id)
+        return VMWithStatus(vm: record, status: status, guest: await guestInfo(vmID: record.id, status: status))
     }
 
     /// Opens an empty package (``Broker/newPackage()``).

@@ -4,22 +4,30 @@ extension Spin {
     /// Creates a VM: records it with its new images in one transaction, creates the image
     /// files, then writes its supervisor config — the seed's package. If any step fails,
     /// nothing is left behind: no record, no image, no unit.
+    ///
+    /// A spec with cloud-init settings gets an instance id, the data root's SSH public key
+    /// (``SSHKeyPair``, made at first use) and, unless it forwards guest port 22 already, a
+    /// forward from a free 127.0.0.1 port to it (``SSHPortPicker``).
     @discardableResult
-    public func createVM(_ spec: VMSpec) async throws -> VM {
+    public func createVM(_ request: VMSpec) async throws -> VM {
         if options.allowedPaths != nil {
             // Bad input is a 400 before a path outside the allowed roots is a 403.
-            try ValidationProblem.check(spec.validate())
-            try confineHostPaths(storage: spec.storage, kernel: spec.kernel)
+            try ValidationProblem.check(request.validate())
+            try confineHostPaths(storage: request.storage, kernel: request.kernel)
         }
+        if request.cloudInit != nil { try ValidationProblem.check(request.validate()) }
+        let spec = try await withCloudInitDefaults(request)
         // Everything the commands need is read first: inside the write transaction only the
         // new VM's id is new.
         var imageCommands: [CommandDraft] = []
         for new in spec.newImages {
             imageCommands.append(try createImageCommand(Image(new), volumePath: registry.volume(new.volume).path))
         }
-        let (vm, staged) = try registry.createVM(spec) { vm, txn in
-            let config = try CommandDraft(WriteConfigAction.self, .init(vmID: vm.id), dependencies: imageCommands.map(\.id))
-            return try broker.submit(imageCommands + [config], in: txn)
+        let (vm, staged) = try withSSHPort(spec) { spec in
+            try registry.createVM(spec) { vm, txn in
+                let config = try CommandDraft(WriteConfigAction.self, .init(vmID: vm.id), dependencies: imageCommands.map(\.id))
+                return try broker.submit(imageCommands + [config], in: txn)
+            }
         }
         broker.announce(staged)
         do {
@@ -60,6 +68,10 @@ extension Spin {
         let after = try registry.updateVM(ref) { vm in
             let previous = vm
             try change(&vm)
+            // Settings without an instance id keep the VM's (a new one would rerun cloud-init).
+            if vm.cloudInit != nil, vm.cloudInit?.instanceID == nil {
+                vm.cloudInit?.instanceID = previous.cloudInit?.instanceID ?? CloudInit.newInstanceID()
+            }
             // Inside the transaction: a refused path leaves the record as it was.
             if confined {
                 try ValidationProblem.check(vm.validate())

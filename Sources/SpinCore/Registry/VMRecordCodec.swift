@@ -6,12 +6,18 @@ import Foundation
 /// The first byte names the format. Format 1: id, name, cpus, memoryMiB, ports, storage,
 /// kernel, labels (sorted by key, so equal VMs give equal bytes), stopTimeoutSeconds,
 /// accelerator, createdAt, updatedAt — numbers little-endian, strings as a 32-bit length and
-/// UTF-8. Format 2 (written today) appends autostart (one byte); format 1 records, written
-/// before it existed, still load with autostart off. A record starting with `{` is read as
-/// JSON, so hand-written records still load.
+/// UTF-8. Format 2 appends autostart (one byte); format 1 records, written before it existed,
+/// still load with autostart off. Format 3 (written today) follows autostart with optional
+/// sections, each a tag byte then its fields, in tag order, until the end: tag 1 is the
+/// cloud-init settings (user name, keys, optional user-data, optional instance id). A new
+/// optional field is a new tag, so older records keep loading. A record starting with `{` is
+/// read as JSON, so hand-written records still load.
 enum VMRecordCodec {
     /// The format byte written today.
-    static let currentFormat: UInt8 = 2
+    static let currentFormat: UInt8 = 3
+
+    /// The tag of the cloud-init section (format 3).
+    static let cloudInitTag: UInt8 = 1
 
     static func encode(_ vm: VM) -> [UInt8] {
         var w = BinaryWriter()
@@ -55,6 +61,14 @@ enum VMRecordCodec {
         w.double(vm.createdAt.timeIntervalSinceReferenceDate)
         w.double(vm.updatedAt.timeIntervalSinceReferenceDate)
         w.bool(vm.autostart)
+        if let cloudInit = vm.cloudInit {
+            w.u8(cloudInitTag)
+            w.string(cloudInit.userName)
+            w.count(cloudInit.authorizedKeys.count)
+            for key in cloudInit.authorizedKeys { w.string(key) }
+            w.optionalString(cloudInit.userData)
+            w.optionalString(cloudInit.instanceID)
+        }
         return w.bytes
     }
 
@@ -70,17 +84,42 @@ enum VMRecordCodec {
                 throw SpinError(.internal, "VM record \(key) in the store is unreadable JSON: \(error)")
             }
         }
-        guard format == 1 || format == currentFormat else {
+        guard (1...currentFormat).contains(format) else {
             throw SpinError(.internal, "VM record \(key) has format \(format), which this spin does not know; upgrade spin")
         }
         do {
             var r = BinaryReader(bytes, offset: 1)
             var vm = try decodeFormat1(&r)
             if format >= 2 { vm.autostart = try r.bool() }
+            if format >= 3 { try decodeSections(&r, into: &vm) }
             guard r.isAtEnd else { throw BinaryReader.Malformed(description: "trailing bytes at offset \(r.offset)") }
             return vm
         } catch let error as BinaryReader.Malformed {
             throw SpinError(.internal, "VM record \(key) in the store is damaged: \(error)", cause: error)
+        }
+    }
+
+    /// Format 3's optional sections, in tag order.
+    private static func decodeSections(_ r: inout BinaryReader, into vm: inout VM) throws {
+        var last: UInt8 = 0
+        while !r.isAtEnd {
+            let offset = r.offset
+            let tag = try r.u8()
+            guard tag > last else {
+                throw BinaryReader.Malformed(description: "trailing bytes at offset \(offset) (section \(tag) after section \(last))")
+            }
+            last = tag
+            switch tag {
+            case cloudInitTag:
+                let user = try r.string()
+                let keyCount = try r.count()
+                var keys: [String] = []
+                keys.reserveCapacity(min(keyCount, 64))
+                for _ in 0..<keyCount { keys.append(try r.string()) }
+                vm.cloudInit = CloudInit(userName: user, authorizedKeys: keys, userData: try r.optionalString(), instanceID: try r.optionalString())
+            default:
+                throw BinaryReader.Malformed(description: "unknown section \(tag) at offset \(offset) (trailing bytes, or a newer spin's record: upgrade spin)")
+            }
         }
     }
 

@@ -5,7 +5,7 @@ import Foundation
 /// JSON keys: `id`, `name`, `cpus`, `memoryMiB`, `ports` (``PortForward``), `storage`
 /// (``StorageAttachment``, index = position), `kernel` (``DirectBoot``, absent when the VM
 /// boots from a drive), `labels`, `stopTimeoutSeconds`, `accelerator` (absent = auto),
-/// `autostart` (absent = false), `createdAt`, `updatedAt`.
+/// `autostart` (absent = false), `cloudInit` (``CloudInit``, absent = no seed), `createdAt`, `updatedAt`.
 public struct VM: Sendable, Codable, Equatable {
     /// The VM's id, handed out by the registry from a sequence; never reused.
     public var id: UInt64
@@ -30,6 +30,8 @@ public struct VM: Sendable, Codable, Equatable {
     /// Whether the VM starts by itself when the host (its systemd manager, or a direct-mode
     /// `spin-server`) starts.
     public var autostart: Bool
+    /// The VM's cloud-init settings; nil: the VM gets no seed.
+    public var cloudInit: CloudInit?
     /// When the VM was created.
     public var createdAt: Date
     /// When the VM was last changed.
@@ -40,7 +42,7 @@ public struct VM: Sendable, Codable, Equatable {
         id: UInt64, name: String, cpus: Int = VMSpec.defaultCPUs, memoryMiB: Int = VMSpec.defaultMemoryMiB,
         ports: [PortForward] = [], storage: [StorageAttachment] = [], kernel: DirectBoot? = nil,
         labels: [String: String] = [:], stopTimeoutSeconds: Int = VMSpec.defaultStopTimeoutSeconds,
-        accelerator: String? = nil, autostart: Bool = false, createdAt: Date = Date(), updatedAt: Date? = nil
+        accelerator: String? = nil, autostart: Bool = false, cloudInit: CloudInit? = nil, createdAt: Date = Date(), updatedAt: Date? = nil
     ) {
         self.id = id
         self.name = name
@@ -53,6 +55,7 @@ public struct VM: Sendable, Codable, Equatable {
         self.stopTimeoutSeconds = stopTimeoutSeconds
         self.accelerator = accelerator
         self.autostart = autostart
+        self.cloudInit = cloudInit
         self.createdAt = createdAt
         self.updatedAt = updatedAt ?? createdAt
     }
@@ -63,7 +66,7 @@ public struct VM: Sendable, Codable, Equatable {
             id: id, name: spec.name, cpus: spec.cpus, memoryMiB: spec.memoryMiB, ports: spec.ports,
             storage: spec.storage, kernel: spec.kernel, labels: spec.labels,
             stopTimeoutSeconds: spec.stopTimeoutSeconds, accelerator: spec.accelerator, autostart: spec.autostart,
-            createdAt: createdAt)
+            cloudInit: spec.cloudInit, createdAt: createdAt)
     }
 
     /// Every problem with this VM, each naming its field and the fix.
@@ -71,7 +74,7 @@ public struct VM: Sendable, Codable, Equatable {
         var validator = Validator()
         validator.vmFields(
             name: name, cpus: cpus, memoryMiB: memoryMiB, ports: ports, storage: storage, kernel: kernel,
-            labels: labels, stopTimeoutSeconds: stopTimeoutSeconds, accelerator: accelerator)
+            labels: labels, stopTimeoutSeconds: stopTimeoutSeconds, accelerator: accelerator, cloudInit: cloudInit)
         return validator.problems
     }
 
@@ -87,10 +90,10 @@ public struct VM: Sendable, Codable, Equatable {
 extension VM {
     private enum CodingKeys: String, CodingKey {
         case id, name, cpus, memoryMiB, ports, storage, kernel, labels, stopTimeoutSeconds, accelerator, autostart
-        case createdAt, updatedAt
+        case cloudInit, createdAt, updatedAt
     }
 
-    /// Decodes a VM; `autostart` may be absent (records written before it existed).
+    /// Decodes a VM; `autostart` and `cloudInit` may be absent (records written before they existed).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -103,6 +106,7 @@ extension VM {
             stopTimeoutSeconds: try c.decode(Int.self, forKey: .stopTimeoutSeconds),
             accelerator: try c.decodeIfPresent(String.self, forKey: .accelerator),
             autostart: try c.decodeIfPresent(Bool.self, forKey: .autostart) ?? false,
+            cloudInit: try c.decodeIfPresent(CloudInit.self, forKey: .cloudInit),
             createdAt: try c.decode(Date.self, forKey: .createdAt), updatedAt: try c.decode(Date.self, forKey: .updatedAt))
     }
 }

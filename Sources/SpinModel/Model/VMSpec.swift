@@ -3,7 +3,8 @@
 ///
 /// JSON keys: `name`, `cpus` (default 1), `memoryMiB` (default 512), `ports`, `storage`,
 /// `kernel`, `labels`, `stopTimeoutSeconds` (default 30), `accelerator`, `autostart` (default
-/// false), `newImages`; every
+/// false), `cloudInit` (``CloudInit``: give the VM a cloud-init seed, an SSH key pair's key and
+/// an SSH port forward), `newImages`; every
 /// key but `name` may be left out.
 public struct VMSpec: Sendable, Codable, Equatable {
     /// The VM's unique name.
@@ -26,6 +27,9 @@ public struct VMSpec: Sendable, Codable, Equatable {
     public var accelerator: String?
     /// Whether the VM starts when the host (its systemd manager or a direct-mode server) starts.
     public var autostart: Bool
+    /// cloud-init settings: the VM gets a seed (and the data root's SSH key and a forward of a
+    /// free 127.0.0.1 port to its port 22, unless `ports` forwards 22 already). nil: no seed.
+    public var cloudInit: CloudInit?
     /// Images to create together with the VM. Each must also appear in ``storage`` as a disk.
     public var newImages: [ImageSpec]
 
@@ -41,7 +45,7 @@ public struct VMSpec: Sendable, Codable, Equatable {
         name: String, cpus: Int = defaultCPUs, memoryMiB: Int = defaultMemoryMiB, ports: [PortForward] = [],
         storage: [StorageAttachment] = [], kernel: DirectBoot? = nil, labels: [String: String] = [:],
         stopTimeoutSeconds: Int = defaultStopTimeoutSeconds, accelerator: String? = nil, autostart: Bool = false,
-        newImages: [ImageSpec] = []
+        cloudInit: CloudInit? = nil, newImages: [ImageSpec] = []
     ) {
         self.name = name
         self.cpus = cpus
@@ -53,6 +57,7 @@ public struct VMSpec: Sendable, Codable, Equatable {
         self.stopTimeoutSeconds = stopTimeoutSeconds
         self.accelerator = accelerator
         self.autostart = autostart
+        self.cloudInit = cloudInit
         self.newImages = newImages
     }
 
@@ -61,7 +66,7 @@ public struct VMSpec: Sendable, Codable, Equatable {
         var validator = Validator()
         validator.vmFields(
             name: name, cpus: cpus, memoryMiB: memoryMiB, ports: ports, storage: storage, kernel: kernel,
-            labels: labels, stopTimeoutSeconds: stopTimeoutSeconds, accelerator: accelerator)
+            labels: labels, stopTimeoutSeconds: stopTimeoutSeconds, accelerator: accelerator, cloudInit: cloudInit)
         validator.count(newImages.count, at: Validator.maxDrives, field: "newImages")
         for (index, image) in newImages.enumerated() {
             validator.merge(image.validate(), prefix: "newImages[\(index)].")
@@ -77,7 +82,7 @@ public struct VMSpec: Sendable, Codable, Equatable {
 
 extension VMSpec {
     private enum CodingKeys: String, CodingKey {
-        case name, cpus, memoryMiB, ports, storage, kernel, labels, stopTimeoutSeconds, accelerator, autostart, newImages
+        case name, cpus, memoryMiB, ports, storage, kernel, labels, stopTimeoutSeconds, accelerator, autostart, cloudInit, newImages
     }
 
     /// Decodes a spec, filling absent keys with the defaults.
@@ -94,6 +99,7 @@ extension VMSpec {
             stopTimeoutSeconds: try c.decodeIfPresent(Int.self, forKey: .stopTimeoutSeconds) ?? Self.defaultStopTimeoutSeconds,
             accelerator: try c.decodeIfPresent(String.self, forKey: .accelerator),
             autostart: try c.decodeIfPresent(Bool.self, forKey: .autostart) ?? false,
+            cloudInit: try c.decodeIfPresent(CloudInit.self, forKey: .cloudInit),
             newImages: try c.decodeIfPresent([ImageSpec].self, forKey: .newImages) ?? [])
     }
 }

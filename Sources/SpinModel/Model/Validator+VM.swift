@@ -6,7 +6,7 @@ extension Validator {
     /// given twice).
     package mutating func vmFields(
         name: String, cpus: Int, memoryMiB: Int, ports: [PortForward], storage: [StorageAttachment],
-        kernel: DirectBoot?, labels: [String: String], stopTimeoutSeconds: Int, accelerator: String?
+        kernel: DirectBoot?, labels: [String: String], stopTimeoutSeconds: Int, accelerator: String?, cloudInit: CloudInit? = nil
     ) {
         self.name(name)
         count(ports.count, at: Self.maxPorts, field: "ports")
@@ -34,6 +34,7 @@ extension Validator {
         if let accelerator, !Self.accelerators.contains(accelerator) {
             add("accelerator", "\(quoted(accelerator)) is not known; use auto, kvm or tcg")
         }
+        if let cloudInit { merge(cloudInit.validate(), prefix: "cloudInit.") }
     }
 
     /// The most port forwards, drives and labels a VM may have.

@@ -10,9 +10,14 @@ extension QMPClient {
     /// and would otherwise sit out the whole timeout before being forced. A guest already
     /// shutting down ignores the extra presses.
     ///
+    /// A guest that ignores the button (no ACPI handling) can be asked another way: with
+    /// `fallback`, once `fallback.after` has passed without a power-off, its `action` runs
+    /// once (e.g. the guest agent's `guest-shutdown`) while the wait goes on to `timeout`; the
+    /// button is still pressed meanwhile.
+    ///
     /// - Returns: `true` if the guest powered off (or QEMU was already gone), `false` if the
     ///   timeout passed first — the caller then decides whether to `quit` or kill.
-    public func shutdown(timeout: Duration, pressEvery: Duration = QMPClient.powerButtonRepeat) async throws -> Bool {
+    public func shutdown(timeout: Duration, pressEvery: Duration = QMPClient.powerButtonRepeat, fallback: ShutdownFallback? = nil) async throws -> Bool {
         let events = self.events()
         do {
             try await systemPowerdown()
@@ -30,8 +35,20 @@ extension QMPClient {
                         return true  // the stream ended: the connection closed.
                     }
                     group.addTask {
+                        let stopwatch = Stopwatch(clock: clock)
+                        var pending = fallback
+                        var lastPress = Duration.zero
                         while true {
-                            try await clock.sleep(for: pressEvery)
+                            let nextPress = lastPress + pressEvery
+                            let wake = pending.map { min($0.after, nextPress) } ?? nextPress
+                            let elapsed = stopwatch.elapsed
+                            if wake > elapsed { try await clock.sleep(for: wake - elapsed) }
+                            if let due = pending, stopwatch.elapsed >= due.after {
+                                pending = nil
+                                await due.action()
+                                continue
+                            }
+                            lastPress = stopwatch.elapsed
                             do {
                                 try await self.systemPowerdown()
                             } catch QMPError.disconnected {
@@ -48,5 +65,20 @@ extension QMPClient {
         } catch QMPError.timeout {
             return false
         }
+    }
+}
+
+/// What ``QMPClient/shutdown(timeout:pressEvery:fallback:)`` does for a guest that has not
+/// powered off after the ACPI button: run `action` once, `after` the first press.
+public struct ShutdownFallback: Sendable {
+    /// How long after the first press.
+    public var after: Duration
+    /// What to do (it should not take long; the wait goes on meanwhile only after it returns).
+    public var action: @Sendable () async -> Void
+
+    /// Creates a fallback.
+    public init(after: Duration, action: @escaping @Sendable () async -> Void) {
+        self.after = after
+        self.action = action
     }
 }

@@ -15,11 +15,12 @@ extension APIHandler {
     }
 
     func getVM(_ input: Operations.GetVM.Input) async throws -> Operations.GetVM.Output {
-        let (vm, status) = try await call {
-            let vm = try spin.vm(input.path.ref)
-            return (vm, try await spin.status(String(vm.id)))
+        // The cache middleware computed it already for this request (one agent query, not two).
+        if let computed = VMGetComputed.current {
+            return .ok(.init(body: .json(.init(computed.vm, status: computed.status, guest: computed.guest))))
         }
-        return .ok(.init(body: .json(.init(vm, status: status))))
+        let result = try await call { try await spin.vmWithStatus(input.path.ref) }
+        return .ok(.init(body: .json(.init(result.vm, status: result.status, guest: result.guest))))
     }
 
     func updateVM(_ input: Operations.UpdateVM.Input) async throws -> Operations.UpdateVM.Output {

@@ -7,11 +7,12 @@ import Synchronization
 
 /// Answers `GET /v1/vms/{ref}` from bytes encoded before when nothing they show can have
 /// changed: the store has committed nothing since (LMDB's last transaction id) and the VM's
-/// live status — computed afresh for every request, never cached — is the same as then.
-/// What is saved is the JSON encoding of the record and status (most of the request's CPU).
+/// live status and guest agent report — computed afresh for every request, never cached —
+/// are the same as then. What is saved is the JSON encoding of the record, status and report
+/// (most of the request's CPU).
 ///
-/// On a miss the generated handler answers as usual; its body is kept only when the status it
-/// shows is the one computed here, so a status that changed in between is never served later.
+/// On a miss the generated handler answers with what was computed here (``VMGetComputed``,
+/// so the guest agent is asked once per request), and the body is kept.
 struct VMGetCacheMiddleware<Context: RequestContext>: RouterMiddleware {
     let spin: Spin
     let cache = Cache()
@@ -20,6 +21,7 @@ struct VMGetCacheMiddleware<Context: RequestContext>: RouterMiddleware {
     final class Cache: Sendable {
         struct Entry {
             var status: Components.Schemas.VMStatus
+            var guest: Components.Schemas.GuestInfo?
             var headers: HTTPFields
             var body: ByteBuffer
         }
@@ -31,9 +33,9 @@ struct VMGetCacheMiddleware<Context: RequestContext>: RouterMiddleware {
         /// More refs than this in one transaction: start over (bounds memory under scans).
         static var capacity: Int { 4096 }
 
-        func lookup(_ ref: String, _ transactionID: Int, _ status: Components.Schemas.VMStatus) -> Entry? {
+        func lookup(_ ref: String, _ transactionID: Int, _ status: Components.Schemas.VMStatus, _ guest: Components.Schemas.GuestInfo?) -> Entry? {
             state.withLock { state in
-                guard state.transactionID == transactionID, let entry = state.entries[ref], entry.status == status else { return nil }
+                guard state.transactionID == transactionID, let entry = state.entries[ref], entry.status == status, entry.guest == guest else { return nil }
                 return entry
             }
         }
@@ -48,11 +50,6 @@ struct VMGetCacheMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    /// Only the status of a VM document, to check what the handler answered.
-    private struct StatusField: Decodable {
-        var status: Components.Schemas.VMStatus?
-    }
-
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let parts = request.uri.path.split(separator: "/", omittingEmptySubsequences: false)
         guard request.method == .get, parts.count == 4, parts[0].isEmpty, parts[1] == "v1", parts[2] == "vms", !parts[3].isEmpty,
@@ -62,19 +59,24 @@ struct VMGetCacheMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         let ref = String(parts[3])
         let transactionID = spin.store.lastTransactionID
-        guard let vm = try? spin.vm(ref.removingPercentEncoding ?? ref), let live = try? await spin.status(String(vm.id)) else {
+        guard let computed = try? await spin.vmWithStatus(ref.removingPercentEncoding ?? ref), let live = computed.status else {
             return try await next(request, context)  // errors: the handler words them
         }
         let status = Components.Schemas.VMStatus(live)
-        if let hit = cache.lookup(ref, transactionID, status) {
+        let guest = computed.guest.map(Components.Schemas.GuestInfo.init)
+        if let hit = cache.lookup(ref, transactionID, status, guest) {
             return Response(status: .ok, headers: hit.headers, body: ResponseBody(byteBuffer: hit.body))
         }
-        var response = try await next(request, context)
+        var response = try await VMGetComputed.$current.withValue(computed) { try await next(request, context) }
         guard response.status == .ok else { return response }
         let body = try await response.collectBody()
-        if let shown = try? JSONDecoder().decode(StatusField.self, from: Data(buffer: body)).status, shown == status {
-            cache.store(ref, transactionID, .init(status: status, headers: response.headers, body: body))
-        }
+        cache.store(ref, transactionID, .init(status: status, guest: guest, headers: response.headers, body: body))
         return response
     }
+}
+
+/// The record, status and guest report the cache middleware computed for the request being
+/// answered; the `getVM` handler answers with it instead of asking again.
+enum VMGetComputed {
+    @TaskLocal static var current: VMWithStatus?
 }

@@ -6,7 +6,11 @@ struct VMShutdown: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shutdown",
         abstract: "Ask the guest to power off (ACPI) and wait; never forces it (see spin stop).",
-        discussion: "Example: spin shutdown web"
+        discussion: """
+            A guest that has not powered off a third of the timeout after the ACPI button (1 to \
+            10 s) is asked again through its guest agent (guest-shutdown), when one runs.
+            Example: spin shutdown web
+            """
     )
 
     @OptionGroup var global: GlobalOptions

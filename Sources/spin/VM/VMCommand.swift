@@ -22,8 +22,9 @@ enum VMText {
     /// The state column: `running`, or `unknown` when the status could not be read.
     static func state(_ status: VMStatus?) -> String { status?.state.rawValue ?? "unknown" }
 
-    /// One VM as `key: value` lines (the text of `spin vm get`).
-    static func detail(_ vm: VM, _ status: VMStatus?) -> String {
+    /// One VM as `key: value` lines (the text of `spin vm get`), with what its guest agent
+    /// says when it runs.
+    static func detail(_ vm: VM, _ status: VMStatus?, guest: GuestInfo? = nil) -> String {
         var pairs: [(String, String)] = [
             ("id", String(vm.id)), ("name", vm.name), ("state", state(status)), ("cpus", String(vm.cpus)),
             ("memory", "\(vm.memoryMiB) MiB"), ("ports", ports(vm)), ("autostart", vm.autostart ? "yes" : "no"),
@@ -38,6 +39,20 @@ enum VMText {
             pairs.append(("kernel", kernel.kernel))
             if let initrd = kernel.initrd { pairs.append(("initrd", initrd)) }
             if let append = kernel.append { pairs.append(("append", append)) }
+        }
+        if let settings = vm.cloudInit {
+            let keys = settings.authorizedKeys.count == 1 ? "1 SSH key" : "\(settings.authorizedKeys.count) SSH keys"
+            let data = settings.userData == nil ? "" : ", own user-data"
+            pairs.append(("cloud-init", "user \(settings.userName), \(keys)\(data), instance \(settings.instanceID ?? "-")"))
+        }
+        if let forward = vm.sshForward { pairs.append(("ssh", "spin ssh \(vm.name) (\(forward.hostAddress):\(forward.hostPort))")) }
+        if let guest {
+            let agent = guest.agent.rawValue.replacingOccurrences(of: "-", with: " ")
+            pairs.append(("agent", agent + (guest.detail.map { " (\($0))" } ?? "")))
+            if let hostname = guest.hostname { pairs.append(("hostname", hostname)) }
+            if !guest.addresses.isEmpty {
+                pairs.append(("addresses", guest.addresses.map { "\($0.address) (\($0.interface), agent)" }.joined(separator: ", ")))
+            }
         }
         if let status {
             pairs.append(("process", status.process.detail))

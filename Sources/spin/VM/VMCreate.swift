@@ -10,7 +10,14 @@ struct VMCreate: AsyncParsableCommand {
         discussion: """
             The disk is a qcow2 image named NAME.qcow2 inside VOLUME, which must exist \
             (spin volume create). If any step fails, nothing is left behind.
+            cloud-init: with --cloud-init (or --user-data, --ssh-key, --user) the VM gets a \
+            NoCloud seed on a read-only drive: its name as host name, a user (--user, default \
+            spin: passwordless sudo, SSH keys only) with the spin root's own SSH key (made at \
+            first use in ROOT/ssh) and each --ssh-key, or your own --user-data; and a forward \
+            of a free 127.0.0.1 port to its port 22, so spin ssh NAME logs in. Without these \
+            options the VM gets no seed. Every VM gets the guest agent's channel (spin exec).
             Example: spin vm create web vol1 --cdrom /srv/iso/debian.iso -p 80:127.0.0.1:8080
+            Example: spin vm create web vol1 --cloud-init --ssh-key ~/.ssh/id_ed25519.pub
             """
     )
 
@@ -26,6 +33,10 @@ struct VMCreate: AsyncParsableCommand {
     @Option(help: "The initrd for --kernel.") var initrd: String?
     @Option(help: "The kernel command line for --kernel.") var append: String?
     @Flag(help: "Start the VM when the host starts (systemd: its unit is enabled; direct: spin-server starts it).") var autostart = false
+    @Flag(help: "Give the VM a cloud-init seed, the spin root's SSH key and an SSH port forward.") var cloudInit = false
+    @Option(help: "cloud-init user-data of your own (e.g. a #cloud-config file), used instead of spin's; implies --cloud-init.") var userData: String?
+    @Option(help: "An SSH public key file (.pub) whose keys the VM's user accepts too; repeatable; implies --cloud-init.") var sshKey: [String] = []
+    @Option(help: "The user cloud-init makes and spin ssh logs in as (default spin); implies --cloud-init.") var user: String?
 
     func validate() throws {
         if kernel == nil && (initrd != nil || append != nil) {
@@ -40,7 +51,7 @@ struct VMCreate: AsyncParsableCommand {
         if let cdrom { storage.append(.cdrom(path: Paths.absolute(cdrom))) }
         let boot = kernel.map { DirectBoot(kernel: Paths.absolute($0), initrd: initrd.map(Paths.absolute), append: append) }
         let spec = VMSpec(name: name, cpus: cpus, memoryMiB: memory, ports: ports, storage: storage, kernel: boot,
-                          autostart: autostart, newImages: [image])
+                          autostart: autostart, cloudInit: try cloudInitSettings(), newImages: [image])
         try Paths.requireFiles([cdrom, kernel, initrd].compactMap { $0 }, global)
         let problems = spec.validate()
         if !problems.isEmpty {
@@ -51,5 +62,33 @@ struct VMCreate: AsyncParsableCommand {
             return try await Progress.during("creating VM \(name)", global) { _ in try await backend.createVM(spec) }
         }
         try Output.emit(global, vm) { String(vm.id) }
+    }
+
+    /// The cloud-init settings the options ask for, with the files read here (they are on
+    /// this machine, whichever host runs the VM); nil when none is asked for.
+    func cloudInitSettings() throws -> CloudInit? {
+        guard cloudInit || userData != nil || !sshKey.isEmpty || user != nil else { return nil }
+        var settings = CloudInit(userName: user ?? CloudInit.defaultUserName)
+        for file in sshKey { settings.authorizedKeys += try Self.publicKeys(in: file) }
+        if let userData {
+            guard let data = FileManager.default.contents(atPath: userData), let text = String(data: data, encoding: .utf8) else {
+                throw SpinError(.invalidArgument, "cannot read --user-data \(userData) as UTF-8 text; give a readable #cloud-config file")
+            }
+            settings.userData = text
+        }
+        return settings
+    }
+
+    /// The key lines of an OpenSSH public key file (blank and `#` lines skipped).
+    static func publicKeys(in file: String) throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+            throw SpinError(.invalidArgument, "cannot read the SSH public key file \(file); give a .pub file such as ~/.ssh/id_ed25519.pub")
+        }
+        if text.contains("PRIVATE KEY") {
+            throw SpinError(.invalidArgument, "\(file) is a private key; give its public half (\(file).pub)")
+        }
+        let keys = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        if keys.isEmpty { throw SpinError(.invalidArgument, "\(file) holds no SSH public key; give a .pub file such as ~/.ssh/id_ed25519.pub") }
+        return keys
     }
 }

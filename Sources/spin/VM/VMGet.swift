@@ -7,7 +7,10 @@ struct VMGet: AsyncParsableCommand {
         commandName: "get",
         abstract: "Show a VM's record and its live status; --watch follows its state changes.",
         discussion: """
-            JSON: {"vm": {…the record…}, "status": {…live status…}}. With --watch, the VM is \
+            JSON: {"vm": {…the record…}, "status": {…live status…}, "guest": {…}}; guest (a \
+            running VM only) is what its guest agent says: agent answering, not-answering, busy \
+            or no-channel, and when it answers the guest's hostname and addresses. spin vm list \
+            never asks agents. With --watch, the VM is \
             printed, then a line for each state change until Ctrl-C (with --format json: the VM \
             on one line, then one vm.state event object per line, as spin events prints them).
             Example: spin vm get web --format json
@@ -22,7 +25,7 @@ struct VMGet: AsyncParsableCommand {
     func run() async throws {
         guard watch else {
             let result = try await global.withReader { backend in try await backend.vmWithStatus(vm) }
-            return try Output.emit(global, result) { VMText.detail(result.vm, result.status) }
+            return try Output.emit(global, result) { VMText.detail(result.vm, result.status, guest: result.guest) }
         }
         try await global.withBackend(agents: false) { backend in
             // Subscribe first, so no change between the snapshot and the stream is lost.
@@ -31,7 +34,7 @@ struct VMGet: AsyncParsableCommand {
             if global.json {
                 Output.line(String(decoding: try Output.encoder(pretty: false).encode(current), as: UTF8.self))
             } else {
-                Output.line(VMText.detail(current.vm, current.status))
+                Output.line(VMText.detail(current.vm, current.status, guest: current.guest))
             }
             try await EventLines.follow(events, global) { $0.kind == .vmState && $0.vmID == current.vm.id }
         }
