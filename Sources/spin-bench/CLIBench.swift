@@ -32,8 +32,8 @@ struct CLIBench: AsyncParsableCommand {
                 name: "vm\(index)", cpus: 1, memoryMiB: 128, storage: [],
                 kernel: DirectBoot(kernel: guests.kernel, initrd: guests.initrd, append: BenchGuests.append)))
         }
-        let guest = try await spin.createVM(Self.startSpec("guest", guests))
-        let raw = try await spin.createVM(Self.startSpec("raw", guests))
+        let guest = try await spin.createVM(ManyStartBench.spec("guest", guests, memoryMiB: 128))
+        let raw = try await spin.createVM(ManyStartBench.spec("raw", guests, memoryMiB: 128))
         let rawPlan = try await spin.emulation.planner.plan(
             for: raw, volumes: ["vol": spin.volume("vol")], images: ["vol/raw.raw": spin.image(volume: "vol", name: "raw.raw")], daemonize: false)
         try RuntimePaths(root: root, vmID: raw.id).create()
@@ -85,15 +85,6 @@ struct CLIBench: AsyncParsableCommand {
                     formatMilliseconds(extra), "≤ 20 ms", extra <= 20 ? "yes" : "no"])
         print(starts.render(markdown: markdown))
         print("(medians; --version during the start rounds: \(formatMilliseconds(versionAtStart.median)) ms)")
-    }
-}
-
-extension CLIBench {
-    /// The started guest: a 16 MiB raw disk and the test guest's kernel, as `vm-many` uses.
-    static func startSpec(_ name: String, _ guests: BenchGuests) -> VMSpec {
-        VMSpec(name: name, cpus: 1, memoryMiB: 128, storage: [.disk(volume: "vol", image: name + ".raw")],
-               kernel: DirectBoot(kernel: guests.kernel, initrd: guests.initrd, append: BenchGuests.append),
-               stopTimeoutSeconds: 1, newImages: [ImageSpec(volume: "vol", name: name + ".raw", sizeBytes: 16 << 20, format: .raw)])
     }
 }
 

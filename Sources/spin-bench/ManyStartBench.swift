@@ -31,8 +31,8 @@ struct ManyStartBench: AsyncParsableCommand {
         var spinVMs: [VM] = []
         var rawPlans: [LaunchPlan] = []
         for index in 0..<vms {
-            spinVMs.append(try await spin.createVM(spec("s\(index)", guests)))
-            let raw = try await spin.createVM(spec("r\(index)", guests))
+            spinVMs.append(try await spin.createVM(Self.spec("s\(index)", guests, memoryMiB: memory)))
+            let raw = try await spin.createVM(Self.spec("r\(index)", guests, memoryMiB: memory))
             let plan = try await spin.emulation.planner.plan(
                 for: raw, volumes: ["vol": spin.volume("vol")], images: ["vol/r\(index).raw": spin.image(volume: "vol", name: "r\(index).raw")], daemonize: false)
             try RuntimePaths(root: root, vmID: raw.id).create()
@@ -61,8 +61,9 @@ struct ManyStartBench: AsyncParsableCommand {
         print("| one VM (`spin start` vs one exec) | \(formatMilliseconds(spinOne.median)) ms | \(formatMilliseconds(rawOne.median)) ms | \(String(format: "%.2f", spinOne.median / rawOne.median)) |")
     }
 
-    func spec(_ name: String, _ guests: BenchGuests) -> VMSpec {
-        VMSpec(name: name, cpus: 1, memoryMiB: memory, storage: [.disk(volume: "vol", image: name + ".raw")],
+    /// A started guest: a 16 MiB raw disk and the test guest's kernel (also `spin-bench cli`'s).
+    static func spec(_ name: String, _ guests: BenchGuests, memoryMiB: Int) -> VMSpec {
+        VMSpec(name: name, cpus: 1, memoryMiB: memoryMiB, storage: [.disk(volume: "vol", image: name + ".raw")],
                kernel: DirectBoot(kernel: guests.kernel, initrd: guests.initrd, append: BenchGuests.append),
                stopTimeoutSeconds: 1, newImages: [ImageSpec(volume: "vol", name: name + ".raw", sizeBytes: 16 << 20, format: .raw)])
     }
