@@ -12,7 +12,8 @@ struct VMRecordCodecTests {
         storage: [.disk(volume: "vol1", image: "web.qcow2"), .cdrom(path: "/iso/x y.iso")],
         kernel: DirectBoot(kernel: "/boot/vmlinuz", initrd: "/boot/initrd", append: "console=ttyS0 ü"),
         labels: ["team": "core", "env": "prod"], stopTimeoutSeconds: 90, accelerator: "tcg", autostart: true,
-        createdAt: Date(timeIntervalSinceReferenceDate: 123.456), updatedAt: Date(timeIntervalSinceReferenceDate: 789.5))
+        createdAt: Date(timeIntervalSinceReferenceDate: 123.456), updatedAt: Date(timeIntervalSinceReferenceDate: 789.5),
+        macAddress: "52:54:00:ab:cd:ef")
 
     private func decode(_ bytes: [UInt8]) throws -> VM {
         try bytes.withUnsafeBytes { try VMRecordCodec.decode($0, key: 42) }
@@ -55,14 +56,29 @@ struct VMRecordCodecTests {
     func formatOneRecord() throws {
         var old = Self.full
         old.autostart = false
-        // Format 1 is format 2 without its last byte (autostart).
+        old.macAddress = nil
+        // Format 1 is format 3 without its last two bytes (autostart, and no MAC address).
         var bytes = VMRecordCodec.encode(old)
-        #expect(bytes.first == 2)
+        #expect(bytes.first == 3)
         bytes[0] = 1
-        bytes.removeLast()
+        bytes.removeLast(2)
         let decoded = try decode(bytes)
         #expect(decoded == old)
         #expect(!decoded.autostart)
+    }
+
+    @Test("a format 2 record, written before MAC addresses were kept, loads without one")
+    func formatTwoRecord() throws {
+        var old = Self.full
+        old.macAddress = nil
+        // Format 2 is format 3 without its last byte (no MAC address).
+        var bytes = VMRecordCodec.encode(old)
+        bytes[0] = 2
+        bytes.removeLast()
+        let decoded = try decode(bytes)
+        #expect(decoded == old)
+        #expect(decoded.macAddress == nil)
+        #expect(decoded.autostart)
     }
 
     @Test("a JSON record or spec without autostart loads with autostart off")

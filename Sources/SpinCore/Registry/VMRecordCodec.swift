@@ -6,12 +6,12 @@ import Foundation
 /// The first byte names the format. Format 1: id, name, cpus, memoryMiB, ports, storage,
 /// kernel, labels (sorted by key, so equal VMs give equal bytes), stopTimeoutSeconds,
 /// accelerator, createdAt, updatedAt — numbers little-endian, strings as a 32-bit length and
-/// UTF-8. Format 2 (written today) appends autostart (one byte); format 1 records, written
-/// before it existed, still load with autostart off. A record starting with `{` is read as
-/// JSON, so hand-written records still load.
+/// UTF-8. Format 2 appends autostart (one byte); format 3 (written today) then the MAC address
+/// (an optional string). Older records still load, with autostart off and no MAC address. A
+/// record starting with `{` is read as JSON, so hand-written records still load.
 enum VMRecordCodec {
     /// The format byte written today.
-    static let currentFormat: UInt8 = 2
+    static let currentFormat: UInt8 = 3
 
     static func encode(_ vm: VM) -> [UInt8] {
         var w = BinaryWriter()
@@ -55,6 +55,7 @@ enum VMRecordCodec {
         w.double(vm.createdAt.timeIntervalSinceReferenceDate)
         w.double(vm.updatedAt.timeIntervalSinceReferenceDate)
         w.bool(vm.autostart)
+        w.optionalString(vm.macAddress)
         return w.bytes
     }
 
@@ -70,13 +71,14 @@ enum VMRecordCodec {
                 throw SpinError(.internal, "VM record \(key) in the store is unreadable JSON: \(error)")
             }
         }
-        guard format == 1 || format == currentFormat else {
+        guard (1...currentFormat).contains(format) else {
             throw SpinError(.internal, "VM record \(key) has format \(format), which this spin does not know; upgrade spin")
         }
         do {
             var r = BinaryReader(bytes, offset: 1)
             var vm = try decodeFormat1(&r)
             if format >= 2 { vm.autostart = try r.bool() }
+            if format >= 3 { vm.macAddress = try r.optionalString() }
             guard r.isAtEnd else { throw BinaryReader.Malformed(description: "trailing bytes at offset \(r.offset)") }
             return vm
         } catch let error as BinaryReader.Malformed {
