@@ -34,6 +34,9 @@ public protocol SpinService: Sendable {
     func attachStorage(vm ref: String, _ attachment: StorageAttachment, newImage: ImageSpec?) async throws -> VM
     /// Detaches the drive at `index`.
     func detachStorage(vm ref: String, index: Int) async throws -> VM
+    /// Clones a stopped VM as `name`: its disks as new overlays on the same bases (or, with
+    /// `full`, whole copies), a MAC address of its own, no port forwards.
+    func cloneVM(_ ref: String, name: String, full: Bool) async throws -> VM
 
     // MARK: Lifecycle
 
@@ -80,6 +83,11 @@ public protocol SpinService: Sendable {
     func resizeImage(volume: String, name: String, sizeBytes: UInt64, force: Bool) async throws -> Image
     /// Moves or renames an image.
     func moveImage(volume: String, name: String, toVolume: String, toName: String) async throws -> Image
+    /// Imports the host file `path` (raw or qcow2, read from its header) as a new image,
+    /// checking its SHA-256 when given, and records it as a base image with `base`.
+    func importImage(volume: String, name: String, path: String, sha256: String?, base: Bool) async throws -> Image
+    /// Marks an image as a base image: read-only, the backing file of overlays.
+    func markBaseImage(volume: String, name: String) async throws -> Image
 
     // MARK: Packages
 

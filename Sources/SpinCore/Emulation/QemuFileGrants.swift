@@ -5,7 +5,7 @@ import Glibc
 
 /// Gives the qemu user exactly one VM's files before it starts, then checks, as that user,
 /// that qemu can open every file it will: the disk images and the serial log get an ACL entry
-/// (read and write) for the user, and the directories spin made on the way to them (the data
+/// (read and write; an overlay's base read only) for the user, and the directories spin made on the way to them (the data
 /// root and below, the images' volume directories) one that lets it pass through (search, not
 /// list). Owners and mode bits stay as they were. Files the caller named — CD-ROMs, kernels,
 /// initrds — get nothing: they must already be readable by the user, or the start fails here,
@@ -30,9 +30,11 @@ struct QemuFileGrants {
                     try Self.createIfMissing(file.path)
                     try Self.giveAway(file.path, to: other)
                 } else {
-                    try Self.grant(file.path, user: other, PosixACL.read | PosixACL.write)
+                    // A base image is only read (through its overlay's backing chain).
+                    try Self.grant(file.path, user: other, file.access == .read ? PosixACL.read : PosixACL.read | PosixACL.write)
                 }
-                directories.formUnion(grantableDirectories(above: file.path, isDisk: file.what == LaunchFile.diskImage))
+                let isImage = file.what == LaunchFile.diskImage || file.what == LaunchFile.baseImage
+                directories.formUnion(grantableDirectories(above: file.path, isDisk: isImage))
             }
             for directory in directories.sorted() {
                 try Self.grant(directory, user: other, PosixACL.execute)
