@@ -30,8 +30,7 @@ struct QemuFileGrants {
                     try Self.createIfMissing(file.path)
                     try Self.giveAway(file.path, to: other)
                 } else {
-                    // A base image is only read (through its overlay's backing chain).
-                    try Self.grant(file.path, user: other, file.access == .read ? PosixACL.read : PosixACL.read | PosixACL.write)
+                    try Self.grant(file.path, user: other, Self.permissions(for: file))
                 }
                 let isImage = file.what == LaunchFile.diskImage || file.what == LaunchFile.baseImage
                 directories.formUnion(grantableDirectories(above: file.path, isDisk: isImage))
@@ -45,6 +44,12 @@ struct QemuFileGrants {
         }
         requirements.append(.init(what: "runtime directory", path: paths.runtimeDirectory, need: .createIn))
         try QemuFileAccess.check(requirements, as: user, vm: plan.name)
+    }
+
+    /// The ACL permissions the qemu user gets on a file spin grants: read and write, but only
+    /// read on what qemu only reads (an overlay's base, opened through the backing chain).
+    static func permissions(for file: LaunchFile) -> UInt16 {
+        file.access == .read ? PosixACL.read : PosixACL.read | PosixACL.write
     }
 
     /// The directories above `path` that spin may open for passing through: the data root and
