@@ -66,4 +66,17 @@ extension SpinRemote {
         let body = Components.Schemas.ImageMove(toVolume: toVolume, toName: toName)
         return try await call { try await client.moveImage(path: .init(volume: volume, name: name), body: .json(body)).ok.body.json.model() }
     }
+
+    /// Imports a host file of the server's host as a new image (``Spin/importImage(volume:name:path:sha256:base:)``).
+    @discardableResult
+    public func importImage(volume: String, name: String, path: String, sha256: String? = nil, base: Bool = false) async throws -> Image {
+        let body = Components.Schemas.ImageImport(path: path, sha256: sha256, base: base)
+        return try await call { try await client.importImage(path: .init(volume: volume, name: name), body: .json(body)).created.body.json.model() }
+    }
+
+    /// Marks an image as a base image (``Spin/markBaseImage(volume:name:)``).
+    @discardableResult
+    public func markBaseImage(volume: String, name: String) async throws -> Image {
+        try await call { try await client.markBaseImage(path: .init(volume: volume, name: name)).ok.body.json.model() }
+    }
 }

@@ -61,6 +61,13 @@ extension SpinRemote {
         try await call { try await client.detachVMImage(path: .init(ref: ref, index: index)).ok.body.json.model() }
     }
 
+    /// Clones a stopped VM (``Spin/cloneVM(_:name:full:)``).
+    @discardableResult
+    public func cloneVM(_ ref: String, name: String, full: Bool = false) async throws -> VM {
+        let body = Components.Schemas.VMClone(name: name, full: full)
+        return try await call { try await client.cloneVM(path: .init(ref: ref), body: .json(body)).created.body.json.model() }
+    }
+
     /// A VM's drives in order.
     public func listStorage(vm ref: String) async throws -> [StorageAttachment] {
         try await call { try await client.listVMImages(path: .init(ref: ref)).ok.body.json.map { try $0.model() } }

@@ -37,6 +37,10 @@ public protocol SpinService: Sendable {
     /// Runs a command in a running VM's guest through its agent and returns what it did
     /// (``ServiceLimits/checkGuestCommand(_:)`` bounds it).
     func exec(_ ref: String, _ command: GuestCommand) async throws -> GuestCommandResult
+    /// Clones a stopped VM as `name`: its disks as new overlays on the same bases (or, with
+    /// `full`, whole copies), a MAC address and cloud-init instance id of its own, no port
+    /// forwards but its own SSH forward when it has cloud-init settings.
+    func cloneVM(_ ref: String, name: String, full: Bool) async throws -> VM
 
     // MARK: Lifecycle
 
@@ -83,6 +87,11 @@ public protocol SpinService: Sendable {
     func resizeImage(volume: String, name: String, sizeBytes: UInt64, force: Bool) async throws -> Image
     /// Moves or renames an image.
     func moveImage(volume: String, name: String, toVolume: String, toName: String) async throws -> Image
+    /// Imports the host file `path` (raw or qcow2, read from its header) as a new image,
+    /// checking its SHA-256 when given, and records it as a base image with `base`.
+    func importImage(volume: String, name: String, path: String, sha256: String?, base: Bool) async throws -> Image
+    /// Marks an image as a base image: read-only, the backing file of overlays.
+    func markBaseImage(volume: String, name: String) async throws -> Image
 
     // MARK: Packages
 

@@ -24,7 +24,7 @@ struct DebianGuestCLITests {
             }
             try cli.ok(["volume", "create", "vol"])
             try cli.ok(["vm", "create", "web", "vol", "-c", "2", "-m", "1024", "-s", "3G", "--kernel", guest.kernel, "--initrd", guest.initrd,
-                        "--append", DebianTestGuest.append, "--cloud-init"])
+                        "--append", DebianTestGuest.append, "--seed"])
             // Until vm create --from exists: spin's new, empty qcow2 becomes an overlay of the
             // guest's root disk by rewriting its header's backing file (its data is empty).
             _ = try await ProcessRunner.run("qemu-img", ["rebase", "-u", "-f", "qcow2", "-b", guest.rootDisk, "-F", "qcow2", cli.root + "/images/vol/web.qcow2"])

@@ -5,7 +5,7 @@ import Testing
 /// The cloud-init, ssh and exec commands without a guest: what is recorded, and the errors.
 @Suite("spin vm create --cloud-init, spin ssh and spin exec without a guest")
 struct GuestCLITests {
-    @Test("--cloud-init records the settings, the root's key (0600) and an SSH forward; --ssh-key and --user-data add theirs; vm get shows them")
+    @Test("--seed records the settings, the root's key (0600) and an SSH forward; --ssh-key and --cloud-init FILE add theirs; vm get shows them")
     func createWithCloudInit() async throws {
         try await CLI.with { cli in
             try cli.ok(["volume", "create", "vol"])
@@ -13,7 +13,7 @@ struct GuestCLITests {
             try "# mine\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOwn me@laptop\n".write(toFile: key, atomically: true, encoding: .utf8)
             let data = cli.directory + "/user-data"
             try "#cloud-config\nruncmd: [touch, /tmp/x]\n".write(toFile: data, atomically: true, encoding: .utf8)
-            try cli.ok(["vm", "create", "web", "vol", "-s", "64M", "--ssh-key", key, "--user-data", data, "--user", "ops"])
+            try cli.ok(["vm", "create", "web", "vol", "-s", "64M", "--ssh-key", key, "--cloud-init", data, "--user", "ops"])
             let record = try #require(try cli.json(["vm", "get", "web"]) as? [String: Any])
             let vm = try #require(record["vm"] as? [String: Any])
             let settings = try #require(vm["cloudInit"] as? [String: Any])
@@ -30,7 +30,7 @@ struct GuestCLITests {
             #expect(text.contains("ssh:         spin ssh web (127.0.0.1:\(forward["hostPort"] as? Int ?? 0))"), "\(text)")
 
             // A second VM gets another port and the same root key; a VM without the options has neither.
-            try cli.ok(["vm", "create", "db", "vol", "-s", "64M", "--cloud-init"])
+            try cli.ok(["vm", "create", "db", "vol", "-s", "64M", "--seed"])
             let db = try #require((try cli.json(["vm", "get", "db"]) as? [String: Any])?["vm"] as? [String: Any])
             #expect((db["ports"] as? [[String: Any]])?.first?["hostPort"] as? Int != forward["hostPort"] as? Int)
             #expect(((db["cloudInit"] as? [String: Any])?["authorizedKeys"] as? [String]) == [own])
@@ -58,14 +58,14 @@ struct GuestCLITests {
     func errors() async throws {
         try await CLI.with { cli in
             try cli.ok(["volume", "create", "vol"])
-            try cli.ok(["vm", "create", "web", "vol", "-s", "64M", "--cloud-init"])
+            try cli.ok(["vm", "create", "web", "vol", "-s", "64M", "--seed"])
             try cli.ok(["vm", "create", "plain", "vol", "-s", "64M"])
             let exec = try cli.run(cli.rooted(["exec", "web", "--", "true"]), root: false)
             #expect(exec.status == 5 && exec.stderr.contains("spin start"), "\(exec)")
             let ssh = try cli.run(cli.rooted(["ssh", "web", "--", "true"]), root: false)
             #expect(ssh.status == 5 && ssh.stderr.contains("spin start"), "\(ssh)")
             let noForward = try cli.run(cli.rooted(["ssh", "plain"]), root: false)
-            #expect(noForward.status == 5 && noForward.stderr.contains("--cloud-init"), "\(noForward)")
+            #expect(noForward.status == 5 && noForward.stderr.contains("--seed"), "\(noForward)")
             let remote = try cli.run(cli.rooted(["ssh", "web", "--host", cli.directory + "/none.sock"]), root: false)
             #expect(remote.status == 69 && remote.stderr.contains("run spin ssh web there"), "\(remote)")
             #expect(try cli.fails(["exec", "web"], 64).contains("after --"))

@@ -46,6 +46,16 @@ struct QemuFileAccessTests {
         #expect(QemuFileAccess.firstDenied(need, as: user) == nil)
     }
 
+    @Test("an overlay's base is granted read only, a disk image read and write; both open the volume directory for passing through")
+    func baseImageGrant() {
+        let base = LaunchFile(what: LaunchFile.baseImage, path: "/srv/vol/debian", access: .read, granted: true)
+        let disk = LaunchFile(what: LaunchFile.diskImage, path: "/srv/vol/web.qcow2", access: .readWrite, granted: true)
+        #expect(QemuFileGrants.permissions(for: base) == PosixACL.read)
+        #expect(QemuFileGrants.permissions(for: disk) == PosixACL.read | PosixACL.write)
+        let grants = QemuFileGrants(root: SpinRoot(explicit: "/var/lib/spin"))
+        #expect(grants.grantableDirectories(above: base.path, isDisk: true) == ["/srv/vol"])
+    }
+
     @Test("the check names the file and the user, and tells the operator how to allow it")
     func message() throws {
         try #require(geteuid() == 0, "needs root")

@@ -13,12 +13,12 @@ struct StorageBrokerTests {
                           options: BrokerOptions(idleRecheck: .milliseconds(200)))
     }
 
-    @Test("the catalog lists the seven storage actions and refuses bad parameters")
+    @Test("the catalog lists the eight storage actions and refuses bad parameters")
     func catalog() throws {
         let catalog = ActionCatalog.with(StorageAgent.actionTypes)
         #expect(catalog.actionNames == [
             "storage.add_volume", "storage.copy_image", "storage.create_image", "storage.delete_image",
-            "storage.move_image", "storage.remove_volume", "storage.resize_image",
+            "storage.import_image", "storage.move_image", "storage.remove_volume", "storage.resize_image",
         ])
         let error = #expect(throws: SpinError.self) {
             try catalog.validate(resource: "storage", action: "create_image",

@@ -149,6 +149,27 @@ struct StorageConfinementTests {
         #expect(FileManager.default.fileExists(atPath: allowed + "/vol"))
     }
 
+    @Test("a remote agent imports only files inside its roots, by their real path; a link is refused, not followed")
+    func remoteImportConfined() async throws {
+        let host = try await Host()
+        let allowed = try host.sandbox.volume("allowed")
+        let volume = try host.sandbox.volume("allowed/vol")
+        let agent = StorageAgent(scope: AllowedRoots([allowed]))
+        try Data(repeating: 3, count: 4096).write(to: URL(fileURLWithPath: allowed + "/disk.img"))
+        try FileManager.default.createSymbolicLink(atPath: allowed + "/link.img", withDestinationPath: allowed + "/disk.img")
+        let outside = await spinError {
+            try await agent.importImage(.init(sourcePath: host.outside + "/b.raw", volumePath: volume, image: "x", format: .raw, sizeBytes: 1 << 20))
+        }
+        #expect(outside?.code == .forbidden && outside?.message.contains("file to import") == true, "\(outside?.message ?? "")")
+        let link = await spinError {
+            try await agent.importImage(.init(sourcePath: allowed + "/link.img", volumePath: volume, image: "x", format: .raw, sizeBytes: 4096))
+        }
+        #expect(link?.code == .forbidden && link?.message.contains("link") == true, "\(link?.message ?? "")")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: volume).isEmpty)
+        try await agent.importImage(.init(sourcePath: allowed + "/disk.img", volumePath: volume, image: "x", format: .raw, sizeBytes: 4096))
+        #expect(FileManager.default.contents(atPath: volume + "/x") == Data(repeating: 3, count: 4096))
+    }
+
     @Test("the registry check costs little next to the action it guards")
     func checkCost() async throws {
         let host = try await Host()

@@ -92,16 +92,27 @@ struct StorageGuestDataTests {
         }
     }
 
-    @Test("a backing file inside the volume is refused as not standalone; a relative one escaping with .. counts as outside")
+    @Test("a backing file inside the volume is accepted only as an overlay's base spin made; a relative one escaping with .. counts as outside")
     func backingInsideRefused() async throws {
         let sandbox = try StorageSandbox()
         let volume = try sandbox.volume("vol")
         let inspector = ImageInspector(qemuImg: QemuImg())
         try await sandbox.makeImage(volume + "/base.raw")
         try await QemuImgForTests.overlay(volume + "/inside.qcow2", backing: "base.raw")
-        let inside = await spinError { _ = try await inspector.state(of: try VolumePath(volume).image("inside.qcow2"), format: .qcow2) }
-        #expect(inside?.code == .failedPrecondition)
-        #expect(inside?.message.contains("standalone") == true)
+        let overlay = try await inspector.state(of: try VolumePath(volume).image("inside.qcow2"), format: .qcow2)
+        #expect(overlay?.backing == ImageBacking(name: "base.raw", format: .raw))
+        // A base spin did not make, a path instead of a bare name, or an overlay as a base: refused.
+        try await sandbox.makeImage(volume + "/foreign.raw", marked: false)
+        try await QemuImgForTests.overlay(volume + "/on-foreign.qcow2", backing: "foreign.raw")
+        try await QemuImgForTests.overlay(volume + "/absolute.qcow2", backing: volume + "/base.raw")
+        try await QemuImgForTests.overlay(volume + "/chain.qcow2", backing: "inside.qcow2")
+        for name in ["on-foreign.qcow2", "absolute.qcow2"] {
+            let inside = await spinError { _ = try await inspector.state(of: try VolumePath(volume).image(name), format: .qcow2) }
+            #expect(inside?.code == .failedPrecondition, "\(name)")
+            #expect(inside?.message.contains("standalone") == true, "\(name)")
+        }
+        // chain.qcow2 names inside.qcow2 as raw: read as raw it is plain data, so the chain ends there.
+        #expect(try await inspector.state(of: try VolumePath(volume).image("chain.qcow2"), format: .qcow2)?.backing?.name == "inside.qcow2")
         _ = try sandbox.volume("other")
         try await sandbox.makeImage(sandbox.root + "/other/base.raw")
         try await QemuImgForTests.overlay(volume + "/escape.qcow2", backing: "../other/base.raw")

@@ -14,6 +14,9 @@ struct TestStorageScope: StorageScope {
         }
     }
 
+    /// Files to import anywhere: the tests write them.
+    func checkSource(_ path: String) {}
+
     func recordedFormat(of image: ImageLocation) async throws -> QemuDisk.Format? {
         try checkVolume(image.volume)
         var info = stat()

@@ -12,7 +12,8 @@ struct VMRecordCodecTests {
         storage: [.disk(volume: "vol1", image: "web.qcow2"), .cdrom(path: "/iso/x y.iso")],
         kernel: DirectBoot(kernel: "/boot/vmlinuz", initrd: "/boot/initrd", append: "console=ttyS0 ü"),
         labels: ["team": "core", "env": "prod"], stopTimeoutSeconds: 90, accelerator: "tcg", autostart: true,
-        createdAt: Date(timeIntervalSinceReferenceDate: 123.456), updatedAt: Date(timeIntervalSinceReferenceDate: 789.5))
+        createdAt: Date(timeIntervalSinceReferenceDate: 123.456), updatedAt: Date(timeIntervalSinceReferenceDate: 789.5),
+        macAddress: "52:54:00:ab:cd:ef")
 
     private func decode(_ bytes: [UInt8]) throws -> VM {
         try bytes.withUnsafeBytes { try VMRecordCodec.decode($0, key: 42) }
@@ -55,6 +56,7 @@ struct VMRecordCodecTests {
     func formatOneRecord() throws {
         var old = Self.full
         old.autostart = false
+        old.macAddress = nil
         // Format 1 is format 2 without its last byte (autostart); format 2 is format 3 without sections.
         var bytes = VMRecordCodec.encode(old)
         #expect(bytes.first == 3)
@@ -65,6 +67,19 @@ struct VMRecordCodecTests {
         let decoded = try decode(bytes)
         #expect(decoded == old)
         #expect(!decoded.autostart)
+    }
+
+    @Test("a format 2 record, written before MAC addresses were kept, loads without one")
+    func formatTwoRecord() throws {
+        var old = Self.full
+        old.macAddress = nil
+        // Format 2 is format 3 without sections (no MAC address).
+        var bytes = VMRecordCodec.encode(old)
+        bytes[0] = 2
+        let decoded = try decode(bytes)
+        #expect(decoded == old)
+        #expect(decoded.macAddress == nil)
+        #expect(decoded.autostart)
     }
 
     @Test("a JSON record or spec without autostart loads with autostart off")
@@ -82,19 +97,28 @@ struct VMRecordCodecTests {
 
     @Test("cloud-init settings survive a round trip; a record cut inside them or with sections out of order is damaged")
     func cloudInitSection() throws {
-        var vm = Self.full
+        var bare = Self.full
+        bare.macAddress = nil
+        var vm = bare
         vm.cloudInit = CloudInit(userName: "ops", authorizedKeys: ["ssh-ed25519 AAAAC3Nza one", "ssh-rsa AAAAB3 two"], userData: "#cloud-config\nruncmd: [true]\n", instanceID: "spin-0123456789abcdef")
         let bytes = VMRecordCodec.encode(vm)
         #expect(try decode(bytes) == vm)
         var minimal = Self.full
         minimal.cloudInit = CloudInit(instanceID: nil)
         #expect(try decode(VMRecordCodec.encode(minimal)) == minimal)
-        let plain = VMRecordCodec.encode(Self.full)
+        let plain = VMRecordCodec.encode(bare)
         for length in (plain.count + 1)..<bytes.count {
             #expect(spinError { _ = try decode(Array(bytes.prefix(length))) }?.code == .internal)
         }
         #expect(spinError { _ = try decode(plain + [7]) }?.message.contains("unknown section 7") == true)
-        #expect(try decode(plain) == Self.full)
+        #expect(try decode(plain) == bare)
+        var both = vm
+        both.macAddress = "52:54:00:00:00:01"
+        #expect(try decode(VMRecordCodec.encode(both)) == both)
+        var swapped = VMRecordCodec.encode(both)
+        let macSection = Array(swapped.suffix(1 + 4 + 17))
+        swapped.removeLast(macSection.count)
+        #expect(spinError { _ = try decode(plain + macSection + Array(swapped[plain.count...])) }?.message.contains("after section 2") == true)
     }
 
     @Test("a JSON record with cloud-init settings is read, and one without has none")

@@ -95,6 +95,34 @@ struct RouterAllowedPathsTests {
         }
     }
 
+    @Test("a file to import outside the roots, or reached through a link out of them, is 403 with nothing recorded; one inside is imported")
+    func importOutside() async throws {
+        try await ServerFixture.with(configure: Self.confined) { fixture in
+            let allowed = try Self.allowedDirectory(fixture)
+            try FileManager.default.createSymbolicLink(atPath: allowed + "/passwd.img", withDestinationPath: "/etc/passwd")
+            try Data(repeating: 1, count: 4096).write(to: URL(fileURLWithPath: allowed + "/disk.img"))
+            try await fixture.withRouter { client in
+                #expect(try await client.send(.post, "/v1/volumes", json: ["name": "vol1", "path": allowed + "/vol1"]).status == 201)
+                for path in ["/etc/passwd", allowed + "/passwd.img", allowed + "/../disk.img"] {
+                    let reply = try await client.send(.post, "/v1/images/vol1/copy.raw/import", json: ["path": path])
+                    #expect(reply.status == 403 && reply.errorCode == "forbidden", "\(path): \(reply.text)")
+                    #expect(reply.text.contains("file to import") && reply.text.contains("--allow-path DIR"), "\(reply.text)")
+                }
+                #expect(try await client.send(.get, "/v1/images").array.isEmpty)
+                let raw = try await client.send(.post, "/v1/packages", json: nil)
+                let package = try #require(raw.object["id"] as? Int)
+                let command = try await client.send(.post, "/v1/packages/\(package)/commands", json: [
+                    "resource": "storage", "action": "import_image",
+                    "parameters": ["sourcePath": "/etc/passwd", "volumePath": allowed + "/vol1", "image": "p", "format": "raw", "sizeBytes": 4096],
+                ])
+                #expect(command.status == 403 && command.text.contains("sourcePath"), "\(command.text)")
+                let imported = try await client.send(.post, "/v1/images/vol1/disk.raw/import", json: ["path": allowed + "/disk.img", "base": true])
+                #expect(imported.status == 201, "\(imported.text)")
+                #expect(imported.object["base"] as? Bool == true && imported.object["format"] as? String == "raw")
+            }
+        }
+    }
+
     @Test("the embedded SDK (no allowed roots) accepts its user's paths")
     func unconfined() async throws {
         try await ServerFixture.with { fixture in

@@ -70,7 +70,8 @@ extension Components.Schemas.Image {
     public init(_ image: Image) {
         self.init(
             volume: image.volume, name: image.name, sizeBytes: Convert.signed(image.sizeBytes),
-            format: image.format == .raw ? .raw : .qcow2, attachedTo: image.attachedTo.map(Convert.signed), createdAt: image.createdAt)
+            format: image.format == .raw ? .raw : .qcow2, attachedTo: image.attachedTo.map(Convert.signed), createdAt: image.createdAt,
+            base: image.base ? true : nil, backingImage: image.backingImage)
     }
 
     /// The SDK's image.
@@ -78,19 +79,23 @@ extension Components.Schemas.Image {
         Image(
             volume: volume, name: name, sizeBytes: try Convert.unsigned(sizeBytes, field: "sizeBytes"),
             format: format == .raw ? .raw : .qcow2, attachedTo: try attachedTo.map { try Convert.unsigned($0, field: "attachedTo") },
-            createdAt: createdAt)
+            createdAt: createdAt, base: base ?? false, backingImage: backingImage)
     }
 }
 
 extension Components.Schemas.ImageSpec {
     /// The wire form of an image spec.
     public init(_ spec: ImageSpec) {
-        self.init(volume: spec.volume, name: spec.name, sizeBytes: Convert.signed(spec.sizeBytes), format: spec.format == .raw ? .raw : .qcow2)
+        self.init(
+            volume: spec.volume, name: spec.name, sizeBytes: Convert.signed(spec.sizeBytes), format: spec.format == .raw ? .raw : .qcow2,
+            backingImage: spec.backingImage)
     }
 
     /// The SDK's image spec (qcow2 when the format is absent).
     public func model() throws -> ImageSpec {
-        ImageSpec(volume: volume, name: name, sizeBytes: try Convert.unsigned(sizeBytes, field: "sizeBytes"), format: ImageFormat.from(format))
+        ImageSpec(
+            volume: volume, name: name, sizeBytes: try Convert.unsigned(sizeBytes, field: "sizeBytes"), format: ImageFormat.from(format),
+            backingImage: backingImage)
     }
 }
 

@@ -9,7 +9,7 @@ extension Components.Schemas.Vm {
             ports: vm.ports.map(Components.Schemas.PortForward.init), storage: vm.storage.map(Components.Schemas.StorageAttachment.init),
             kernel: vm.kernel.map(Components.Schemas.DirectBoot.init), labels: .init(additionalProperties: vm.labels),
             stopTimeoutSeconds: vm.stopTimeoutSeconds, accelerator: vm.accelerator, autostart: vm.autostart,
-            cloudInit: vm.cloudInit.map(Components.Schemas.CloudInit.init), createdAt: vm.createdAt,
+            cloudInit: vm.cloudInit.map(Components.Schemas.CloudInit.init), macAddress: vm.macAddress, createdAt: vm.createdAt,
             updatedAt: vm.updatedAt, status: status.map(Components.Schemas.VMStatus.init), guest: guest.map(Components.Schemas.GuestInfo.init))
     }
 
@@ -19,7 +19,8 @@ extension Components.Schemas.Vm {
             id: try Convert.unsigned(id, field: "id"), name: name, cpus: cpus, memoryMiB: memoryMiB,
             ports: try ports.map { try $0.model() }, storage: try storage.map { try $0.model() },
             kernel: kernel?.model(), labels: labels.additionalProperties, stopTimeoutSeconds: stopTimeoutSeconds,
-            accelerator: accelerator, autostart: autostart ?? false, cloudInit: cloudInit?.model(), createdAt: createdAt, updatedAt: updatedAt)
+            accelerator: accelerator, autostart: autostart ?? false, cloudInit: cloudInit?.model(), createdAt: createdAt, updatedAt: updatedAt,
+            macAddress: macAddress)
     }
 }
 

@@ -9,18 +9,21 @@ public struct LaunchFile: Sendable, Equatable, Codable {
         case readWrite
     }
 
-    /// What the file is, for messages: "disk image", "CD-ROM", "kernel", "initrd", "serial log".
+    /// What the file is, for messages: "disk image", "base image", "CD-ROM", "kernel", "initrd",
+    /// "serial log".
     public var what: String
     /// Its absolute path.
     public var path: String
     /// What qemu does with it.
     public var access: Access
-    /// Whether spin made the file and gives the qemu user access to it (images, the serial
-    /// log); a file the caller named (a CD-ROM, a kernel) must already be readable by that user.
+    /// Whether spin made the file and gives the qemu user access to it (images — a base only to
+    /// read —, the serial log); a file the caller named (a CD-ROM, a kernel) must already be readable by that user.
     public var granted: Bool
 
     /// ``what`` of a disk image.
     public static let diskImage = "disk image"
+    /// ``what`` of an overlay's base, which qemu opens read-only through the backing chain.
+    public static let baseImage = "base image"
     /// ``what`` of the serial log.
     public static let serialLog = "serial log"
     /// ``what`` of the cloud-init seed image (spin writes it; qemu only reads it).

@@ -95,6 +95,10 @@ public struct LaunchPlanner: Sendable {
                 let format = images["\(volumeName)/\(imageName)"]?.format ?? .qcow2
                 config.disks.append(QemuDisk(path: volume.path + "/" + imageName, format: format == .raw ? .raw : .qcow2))
                 files.append(LaunchFile(what: LaunchFile.diskImage, path: volume.path + "/" + imageName, access: .readWrite, granted: true))
+                if let base = images["\(volumeName)/\(imageName)"]?.backingImage {
+                    // qemu opens an overlay's base itself, read-only, through the backing chain.
+                    files.append(LaunchFile(what: LaunchFile.baseImage, path: volume.path + "/" + base, access: .read, granted: true))
+                }
             case .cdrom(let path):
                 config.cdroms.append(QemuCDROM(path: path))
                 files.append(LaunchFile(what: "CD-ROM", path: path, access: .read, granted: false))
@@ -109,7 +113,7 @@ public struct LaunchPlanner: Sendable {
         }
         config.network = QemuNetwork(forwards: vm.ports.map {
             QemuPortForward(transport: $0.protocol == .udp ? .udp : .tcp, hostAddress: $0.hostAddress, hostPort: $0.hostPort, guestPort: $0.guestPort)
-        })
+        }, macAddress: vm.macAddress)
         if vm.cloudInit != nil {
             // Written by the emulation agent beside the config (``CloudInitSeedWriter``).
             config.seed = QemuSeedImage(path: paths.seedImage)

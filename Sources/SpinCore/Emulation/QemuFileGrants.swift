@@ -5,7 +5,7 @@ import Glibc
 
 /// Gives the qemu user exactly one VM's files before it starts, then checks, as that user,
 /// that qemu can open every file it will: the disk images and the serial log get an ACL entry
-/// (read and write) for the user, the cloud-init seed one for reading, and the directories spin made on the way to them (the data
+/// (read and write; an overlay's base and the cloud-init seed read only) for the user, and the directories spin made on the way to them (the data
 /// root and below, the images' volume directories) one that lets it pass through (search, not
 /// list). Owners and mode bits stay as they were. Files the caller named — CD-ROMs, kernels,
 /// initrds — get nothing: they must already be readable by the user, or the start fails here,
@@ -30,9 +30,10 @@ struct QemuFileGrants {
                     try Self.createIfMissing(file.path)
                     try Self.giveAway(file.path, to: other)
                 } else {
-                    try Self.grant(file.path, user: other, file.access == .read ? PosixACL.read : PosixACL.read | PosixACL.write)
+                    try Self.grant(file.path, user: other, Self.permissions(for: file))
                 }
-                directories.formUnion(grantableDirectories(above: file.path, isDisk: file.what == LaunchFile.diskImage))
+                let isImage = file.what == LaunchFile.diskImage || file.what == LaunchFile.baseImage
+                directories.formUnion(grantableDirectories(above: file.path, isDisk: isImage))
             }
             for directory in directories.sorted() {
                 try Self.grant(directory, user: other, PosixACL.execute)
@@ -43,6 +44,12 @@ struct QemuFileGrants {
         }
         requirements.append(.init(what: "runtime directory", path: paths.runtimeDirectory, need: .createIn))
         try QemuFileAccess.check(requirements, as: user, vm: plan.name)
+    }
+
+    /// The ACL permissions the qemu user gets on a file spin grants: read and write, but only
+    /// read on what qemu only reads (an overlay's base, opened through the backing chain).
+    static func permissions(for file: LaunchFile) -> UInt16 {
+        file.access == .read ? PosixACL.read : PosixACL.read | PosixACL.write
     }
 
     /// The directories above `path` that spin may open for passing through: the data root and

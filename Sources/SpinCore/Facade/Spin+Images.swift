@@ -29,13 +29,25 @@ extension Spin {
     /// One image.
     public func image(volume: String, name: String) throws -> Image { try registry.image(volume: volume, name: name) }
 
-    /// Deletes an image's file and record; refuses one attached to a VM.
+    /// Deletes an image's file and record; refuses one attached to a VM, and a base while
+    /// overlays use it (naming them).
+    ///
+    /// A base's record goes first, in a transaction that checks again that no overlay uses it,
+    /// then its file, in one package: a `vm create --from` racing the deletion either recorded
+    /// its overlay before (and the deletion is refused) or no longer finds the base.
     public func deleteImage(volume: String, name: String) async throws {
         let image = try registry.image(volume: volume, name: name)
         if let vm = image.attachedTo {
             throw SpinError(.failedPrecondition, "image \"\(name)\" is attached to VM \(vm); detach it with spin vm image detach \(vm) INDEX first")
         }
         let path = try registry.volume(volume).path
+        if image.base {
+            try registry.requireNoOverlays(volume: volume, name: name, verb: "deleted")
+            let forget = try CommandDraft(ForgetImageAction.self, .init(volume: volume, image: name))
+            let delete = try CommandDraft(DeleteImageAction.self, .init(volumePath: path, image: name), dependencies: [forget.id])
+            try await run([forget, delete])
+            return
+        }
         let forget: @Sendable () async -> Void = { [registry] in _ = try? registry.deleteImage(volume: volume, name: name) }
         try await run([CommandDraft(DeleteImageAction.self, .init(volumePath: path, image: name))], late: LateOutcome(succeeded: forget))
         _ = try registry.deleteImage(volume: volume, name: name)
@@ -68,6 +80,7 @@ extension Spin {
             throw SpinError(.invalidArgument, "sizeBytes \(sizeBytes) is out of range; give 1 to \(ImageSpec.maximumSizeBytes) (1 PiB)")
         }
         let image = try registry.image(volume: volume, name: name)
+        if image.base { try registry.requireNoOverlays(volume: volume, name: name, verb: "resized") }
         if sizeBytes < image.sizeBytes && !force {
             throw SpinError(.failedPrecondition, "shrinking image \"\(name)\" from \(image.sizeBytes) to \(sizeBytes) bytes loses data; pass --force to do it anyway")
         }
@@ -88,9 +101,15 @@ extension Spin {
         if let vm = source.attachedTo {
             throw SpinError(.failedPrecondition, "image \"\(name)\" is attached to VM \(vm); detach it first")
         }
+        if source.base { try registry.requireNoOverlays(volume: volume, name: name, verb: "moved") }
+        if let base = source.backingImage, toVolume != volume {
+            throw SpinError(.failedPrecondition, "image \"\(name)\" is an overlay on \"\(base)\", which it names relative to volume \"\(volume)\", so it stays in that volume; copy it in full (spin image copy) to another volume instead")
+        }
         let sourcePath = try registry.volume(volume).path
         let targetPath = try registry.volume(toVolume).path
-        let target = try registry.createImage(ImageSpec(volume: toVolume, name: toName, sizeBytes: source.sizeBytes, format: source.format))
+        let target = try registry.createImage(
+            ImageSpec(volume: toVolume, name: toName, sizeBytes: source.sizeBytes, format: source.format, backingImage: source.backingImage),
+            base: source.base)
         let undo: @Sendable () async -> Void = { [registry] in _ = try? registry.deleteImage(volume: toVolume, name: toName) }
         let forgetSource: @Sendable () async -> Void = { [registry] in _ = try? registry.deleteImage(volume: volume, name: name) }
         do {
@@ -112,8 +131,12 @@ extension Spin {
     }
 
     func createImageCommand(_ image: Image, volumePath path: String) throws -> CommandDraft {
-        try CommandDraft(CreateImageAction.self, .init(
+        // An overlay's base is read as its recorded format (a base that is not there yet fails
+        // when the registry records the overlay, with its own message).
+        let backingFormat = try image.backingImage.flatMap { try registry.imageIfPresent(volume: image.volume, name: $0)?.format }
+        return try CommandDraft(CreateImageAction.self, .init(
             volumePath: path, image: image.name, sizeBytes: image.sizeBytes,
-            format: QemuDisk.Format(rawValue: image.format.rawValue) ?? .qcow2))
+            format: QemuDisk.Format(rawValue: image.format.rawValue) ?? .qcow2,
+            backingImage: image.backingImage, backingFormat: backingFormat.flatMap { QemuDisk.Format(rawValue: $0.rawValue) }))
     }
 }

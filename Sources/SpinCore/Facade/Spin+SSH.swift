@@ -9,11 +9,11 @@ extension Spin {
     public func sshCommand(_ ref: String, user: String? = nil, command: [String] = []) throws -> SSHCommand {
         let vm = try registry.vm(ref)
         guard let forward = vm.sshForward else {
-            throw SpinError(.failedPrecondition, "VM \(vm.id) (\(quoted(vm.name))) forwards no host port to its port 22; create VMs with --cloud-init to get one, or add one with spin vm update \(vm.id) -p 22:127.0.0.1:PORT")
+            throw SpinError(.failedPrecondition, "VM \(vm.id) (\(quoted(vm.name))) forwards no host port to its port 22; create VMs with --seed (or --from a base) to get one, or add one with spin vm update \(vm.id) -p 22:127.0.0.1:PORT")
         }
         let keys = SSHKeyPair(root: root)
         guard FileManager.default.fileExists(atPath: keys.privateKey) else {
-            throw SpinError(.failedPrecondition, "the spin root has no SSH key pair (\(keys.privateKey)); it is made when a VM is created with --cloud-init")
+            throw SpinError(.failedPrecondition, "the spin root has no SSH key pair (\(keys.privateKey)); it is made when a VM with a cloud-init seed is created")
         }
         // A forward on every address is reached on loopback.
         let host = forward.hostAddress == "0.0.0.0" ? "127.0.0.1" : forward.hostAddress.hasPrefix("::") && forward.hostAddress.count == 2 ? "::1" : forward.hostAddress

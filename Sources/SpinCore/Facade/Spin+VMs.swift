@@ -39,7 +39,7 @@ extension Spin {
         return vm
     }
 
-    private func rollBackCreation(_ vm: VM, newImages: [ImageSpec]) async {
+    func rollBackCreation(_ vm: VM, newImages: [ImageSpec]) async {
         var cleanup: [CommandDraft] = []
         for new in newImages {
             if let path = try? registry.volume(new.volume).path,

@@ -3,18 +3,28 @@ import SpinStore
 
 extension Registry {
     /// Records a free (unattached) image in an existing volume. The file is the caller's business.
-    /// - Throws: ``SpinError`` `invalidArgument`, `notFound` (volume) or `conflict` (exists).
+    /// An overlay's base must be a base image of the same volume, no larger than it.
+    /// - Throws: ``SpinError`` `invalidArgument`, `notFound` (volume, base) or `conflict`
+    ///   (exists), `failedPrecondition` (the named base is not one).
+    /// - Parameter base: record it as a base image (an import with `--base`).
     @discardableResult
-    public func createImage(_ spec: ImageSpec) throws -> Image {
+    public func createImage(_ spec: ImageSpec, base: Bool = false) throws -> Image {
+        try createImage(spec, base: base) { _, _ in }.image
+    }
+
+    /// Records an image like ``createImage(_:base:)`` and runs `alongside` in the same write
+    /// transaction (to submit the package that makes its file), so both commit or neither.
+    public func createImage<R>(_ spec: ImageSpec, base: Bool = false, alongside: (Image, WriteTransaction) throws -> R) throws -> (image: Image, result: R) {
         try ValidationProblem.check(spec.validate())
-        let image = Image(spec)
+        let image = Image(spec, base: base)
         return try writing { txn, t in
             _ = try Self.requireVolume(spec.volume, txn, t)
             if try Self.loadImage(volume: spec.volume, name: spec.name, txn, t) != nil {
                 throw SpinError(.conflict, "image \(quoted(spec.name)) already exists in volume \(quoted(spec.volume)); pick another name")
             }
+            try Self.checkBacking(of: spec, txn, t)
             try Self.putImage(image, txn, t)
-            return image
+            return (image, try alongside(image, txn))
         }
     }
 
@@ -55,6 +65,9 @@ extension Registry {
             guard image.volume == previous.volume, image.name == previous.name else {
                 throw SpinError(.invalidArgument, "image \(quoted(name)) of volume \(quoted(volume)) cannot be renamed or moved; create a new image instead")
             }
+            guard image.base == previous.base, image.backingImage == previous.backingImage else {
+                throw SpinError(.invalidArgument, "image \(quoted(name)) of volume \(quoted(volume)) keeps its base flag and backing image; mark a base with spin image base")
+            }
             guard image.attachedTo == previous.attachedTo else {
                 throw SpinError(.invalidArgument, "image \(quoted(name)) of volume \(quoted(volume)) is attached and detached through its VM's storage, not by editing the image")
             }
@@ -67,7 +80,8 @@ extension Registry {
 
     /// Removes the image record `name` of `volume`. The file is the caller's business.
     /// - Returns: the image as it was.
-    /// - Throws: ``SpinError`` `notFound`, or `failedPrecondition` naming the VM it is attached to.
+    /// - Throws: ``SpinError`` `notFound`, or `failedPrecondition` naming the VM it is attached to
+    ///   or, for a base, the overlays that use it.
     @discardableResult
     public func deleteImage(volume: String, name: String) throws -> Image {
         try writing { txn, t in
@@ -75,6 +89,7 @@ extension Registry {
             if let owner = image.attachedTo {
                 throw SpinError(.failedPrecondition, "image \(quoted(name)) of volume \(quoted(volume)) is attached to \(Self.describeVM(id: owner, txn, t)); detach it from that VM first")
             }
+            if image.base { try Self.requireNoOverlays(image, verb: "deleted", txn, t) }
             try txn.delete(Tables.imageKey(volume: volume, name: name), in: t.images)
             return image
         }

@@ -75,11 +75,15 @@ extension Registry {
                 if existing != nil {
                     throw SpinError(.conflict, "image \(quoted(disk.image)) already exists in volume \(quoted(disk.volume)); attach it instead of creating it, or pick another name")
                 }
+                try checkBacking(of: spec, txn, t)
                 changes.append(Image(spec, attachedTo: vm.id, createdAt: vm.updatedAt))
                 continue
             }
             guard var image = existing else {
                 throw SpinError(.notFound, "image \(quoted(disk.image)) does not exist in volume \(quoted(disk.volume)); create it with spin image create \(disk.volume) \(disk.image) SIZE, or create it with the VM")
+            }
+            if image.base {
+                throw SpinError(.failedPrecondition, "image \(quoted(disk.image)) of volume \(quoted(disk.volume)) is a base image: read-only, never attached to a VM; create a VM on it with spin vm create NAME \(disk.volume) --from \(disk.volume)/\(disk.image)")
             }
             if let owner = image.attachedTo, owner != vm.id {
                 throw SpinError(.conflict, "image \(quoted(disk.image)) of volume \(quoted(disk.volume)) is attached to \(describeVM(id: owner, txn, t)); detach it there first")

@@ -4,6 +4,7 @@ import SpinStore
 extension Registry {
     /// Records a new VM and the images its spec asks to create, in one transaction.
     ///
+    /// The VM gets its MAC address here, from its new id (``VM/derivedMACAddress(id:salt:)``).
     /// Validation runs first, then every conflict is looked for before anything is written:
     /// a taken name, a host port another VM forwards, an image attached to another VM, a
     /// missing volume or image, an image to create that already exists.
@@ -23,6 +24,7 @@ extension Registry {
         return try writing { txn, t in
             var vm = VM(id: 0, spec: spec, createdAt: now)
             vm.id = (try txn.currentSequence(for: t.vms)) + 1
+            vm.macAddress = VM.derivedMACAddress(id: vm.id, salt: VM.macSalt(store.path))
             try Self.save(vm, previous: nil, newImages: spec.newImages, txn, t)
             let id = try txn.nextSequence(for: t.vms)
             guard id == vm.id else {

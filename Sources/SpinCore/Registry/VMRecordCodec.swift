@@ -9,15 +9,18 @@ import Foundation
 /// UTF-8. Format 2 appends autostart (one byte); format 1 records, written before it existed,
 /// still load with autostart off. Format 3 (written today) follows autostart with optional
 /// sections, each a tag byte then its fields, in tag order, until the end: tag 1 is the
-/// cloud-init settings (user name, keys, optional user-data, optional instance id). A new
-/// optional field is a new tag, so older records keep loading. A record starting with `{` is
-/// read as JSON, so hand-written records still load.
+/// cloud-init settings (user name, keys, optional user-data, optional instance id), tag 2 the
+/// NIC's MAC address (a string). A new optional field is a new tag, so older records keep
+/// loading. A record starting with `{` is read as JSON, so hand-written records still load.
 enum VMRecordCodec {
     /// The format byte written today.
     static let currentFormat: UInt8 = 3
 
     /// The tag of the cloud-init section (format 3).
     static let cloudInitTag: UInt8 = 1
+
+    /// The tag of the MAC address section (format 3).
+    static let macAddressTag: UInt8 = 2
 
     static func encode(_ vm: VM) -> [UInt8] {
         var w = BinaryWriter()
@@ -69,6 +72,10 @@ enum VMRecordCodec {
             w.optionalString(cloudInit.userData)
             w.optionalString(cloudInit.instanceID)
         }
+        if let macAddress = vm.macAddress {
+            w.u8(macAddressTag)
+            w.string(macAddress)
+        }
         return w.bytes
     }
 
@@ -117,6 +124,8 @@ enum VMRecordCodec {
                 keys.reserveCapacity(min(keyCount, 64))
                 for _ in 0..<keyCount { keys.append(try r.string()) }
                 vm.cloudInit = CloudInit(userName: user, authorizedKeys: keys, userData: try r.optionalString(), instanceID: try r.optionalString())
+            case macAddressTag:
+                vm.macAddress = try r.string()
             default:
                 throw BinaryReader.Malformed(description: "unknown section \(tag) at offset \(offset) (trailing bytes, or a newer spin's record: upgrade spin)")
             }

@@ -10,6 +10,11 @@ extension AllowedRoots: StorageScope {
         try check(volume.path, what: "volume directory", option: "spin-server agent --allow-path DIR")
     }
 
+    /// Throws unless the file to import lies inside one of the roots.
+    public func checkSource(_ path: String) throws {
+        try check(path, what: "file to import", option: "spin-server agent --allow-path DIR")
+    }
+
     /// Always nil: the roots record no images.
     public func recordedFormat(of image: ImageLocation) -> QemuDisk.Format? { nil }
 }

@@ -7,8 +7,20 @@ struct ImageState: Equatable, Sendable, CustomStringConvertible {
     var format: QemuDisk.Format
     /// The size the guest sees, in bytes.
     var virtualSize: UInt64
+    /// For an overlay: its base, a file of the same volume named in its header.
+    var backing: ImageBacking?
 
-    var description: String { "size \(virtualSize) bytes/format \(format.rawValue)" }
+    var description: String {
+        "size \(virtualSize) bytes/format \(format.rawValue)" + (backing.map { "/backing file \(VolumePath.quoted($0.name)) (\($0.format.rawValue))" } ?? "")
+    }
+}
+
+/// The base of an overlay: a file of the overlay's volume, named relative to it, and its format.
+struct ImageBacking: Equatable, Sendable {
+    /// The base's file name in the same volume.
+    var name: String
+    /// The base's format, written into the overlay.
+    var format: QemuDisk.Format
 }
 
 /// Reads images with `qemu-img` after checking, without following links, that they are regular
@@ -16,7 +28,9 @@ struct ImageState: Equatable, Sendable, CustomStringConvertible {
 /// guessed from its content: a guest can write any header into its disk. Images that would make
 /// qemu-img read other files are refused — a backing file outside the image's volume as
 /// `.forbidden`, any other backing file or an external qcow2 data file as `.failedPrecondition`
-/// (spin never creates either).
+/// (spin never creates either) — but for the one backing file spin makes: an overlay's base,
+/// named by its bare file name (relative to the overlay's directory), in the same volume, with
+/// its format written beside it, carrying spin's mark, and standalone itself.
 struct ImageInspector: Sendable {
     let qemuImg: QemuImg
 
@@ -39,40 +53,64 @@ struct ImageInspector: Sendable {
         case .regular: break
         }
         _ = try StorageFiles.checkRegular(image.path, what: "\(image)")
-        let format = try await resolve()
+        return try await inspect(image.path, what: "\(image)", volume: image.volume, name: image.name, format: try await resolve(), overlays: true)
+    }
+
+    /// Reads the regular file at `path` (in `volume`, named `name` there) as `format`.
+    /// - Parameter overlays: whether an overlay on a base of the volume is accepted; when
+    ///   false every backing file is refused.
+    func inspect(_ path: String, what: String, volume: VolumePath, name: String, format: QemuDisk.Format, overlays: Bool) async throws -> ImageState {
         let output: String
         do {
             output = try await ProcessRunner.run(
-                qemuImg.executable, ["info", "-f", format.rawValue, "--output=json", "-U", "--", image.path]
+                qemuImg.executable, ["info", "-f", format.rawValue, "--output=json", "-U", "--", path]
             ).standardOutputText
         } catch {
-            throw Self.failure(error, "qemu-img cannot read \(image) as \(format.rawValue)")
+            throw Self.failure(error, "qemu-img cannot read \(what) as \(format.rawValue)")
         }
         let info: Info
         do {
             info = try JSONDecoder().decode(Info.self, from: Data(output.utf8))
         } catch {
-            throw SpinError(.actionFailed, "cannot read qemu-img's description of \(image): \(output)")
+            throw SpinError(.actionFailed, "cannot read qemu-img's description of \(what): \(output)")
         }
-        if let backing = info.backingFilename {
-            try Self.checkBacking(backing, of: image)
+        var backing: ImageBacking?
+        if let file = info.backingFilename {
+            guard overlays, let base = try await overlayBase(file, format: info.backingFilenameFormat, of: name, in: volume) else {
+                try Self.checkBacking(file, what: what, volume: volume)
+            }
+            backing = base
         }
         if let dataFile = info.formatSpecific?.data?.dataFile {
-            throw SpinError(.failedPrecondition, "\(image) keeps its data in an external file (\(dataFile)); spin manages only self-contained images")
+            throw SpinError(.failedPrecondition, "\(what) keeps its data in an external file (\(dataFile)); spin manages only self-contained images")
         }
-        return ImageState(format: format, virtualSize: info.virtualSize)
+        return ImageState(format: format, virtualSize: info.virtualSize, backing: backing)
+    }
+
+    /// The base an overlay names, when it is one spin makes: a bare file name other than the
+    /// overlay's own in the same volume, its format (raw or qcow2) written beside it, a regular
+    /// file with spin's mark, standalone when read as that format. Nil otherwise.
+    func overlayBase(_ file: String, format: String?, of name: String, in volume: VolumePath) async throws -> ImageBacking? {
+        guard file != name, (try? VolumePath.checkImageName(file)) != nil,
+            let format = format.flatMap(QemuDisk.Format.init(rawValue:)),
+            try StorageFiles.kind(volume.child(file)) == .regular,
+            try ImageMark.read(atPath: volume.child(file)) != nil
+        else { return nil }
+        let base = try volume.image(file)
+        _ = try await inspect(base.path, what: "\(base), the base of \(VolumePath.quoted(name)),", volume: volume, name: file, format: format, overlays: false)
+        return ImageBacking(name: file, format: format)
     }
 
     /// Refuses an image with a backing file: as `.forbidden` when the file lies outside the
     /// image's volume (or is no plain path), else as `.failedPrecondition`.
-    static func checkBacking(_ backing: String, of image: ImageLocation) throws(SpinError) {
+    static func checkBacking(_ backing: String, what: String, volume: VolumePath) throws(SpinError) -> Never {
         let isPlainPath = !backing.isEmpty && !backing.hasPrefix("json:") && !backing.contains("://")
             && !(backing.firstIndex(of: ":").map { colon in !backing[..<colon].contains("/") } ?? false)
-        let absolute = backing.utf8.first == UInt8(ascii: "/") ? backing : image.volume.path + "/" + backing
-        guard isPlainPath, AllowedRoots([image.volume.path]).allows(absolute) else {
-            throw SpinError(.forbidden, "\(image) names a backing file (\(VolumePath.quoted(backing))) outside its volume \(image.volume.path); spin never lets qemu-img read a file outside an image's volume (a guest can write such a header into its disk), so it neither inspects, copies nor imports this image — if you trust it, flatten it yourself (qemu-img convert -f qcow2 -O qcow2) into a new image")
+        let absolute = backing.utf8.first == UInt8(ascii: "/") ? backing : volume.path + "/" + backing
+        guard isPlainPath, AllowedRoots([volume.path]).allows(absolute) else {
+            throw SpinError(.forbidden, "\(what) names a backing file (\(VolumePath.quoted(backing))) outside its volume \(volume.path); spin never lets qemu-img read a file outside an image's volume (a guest can write such a header into its disk), so it neither inspects, copies nor imports this image — if you trust it, flatten it yourself (qemu-img convert -f qcow2 -O qcow2) into a new image")
         }
-        throw SpinError(.failedPrecondition, "\(image) has a backing file (\(VolumePath.quoted(backing))); spin manages only standalone images, so flatten it with qemu-img convert first")
+        throw SpinError(.failedPrecondition, "\(what) has a backing file (\(VolumePath.quoted(backing))) that is not a base spin made in its volume; spin manages only standalone images and its own overlays, so flatten it with qemu-img convert first")
     }
 
     /// Whether two images, each read as its format, hold the same guest-visible data
@@ -115,6 +153,7 @@ struct ImageInspector: Sendable {
         var format: String
         var virtualSize: UInt64
         var backingFilename: String?
+        var backingFilenameFormat: String?
         var formatSpecific: FormatSpecific?
 
         struct FormatSpecific: Decodable {
@@ -127,7 +166,8 @@ struct ImageInspector: Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case format, virtualSize = "virtual-size", backingFilename = "backing-filename", formatSpecific = "format-specific"
+            case format, virtualSize = "virtual-size", backingFilename = "backing-filename",
+                 backingFilenameFormat = "backing-filename-format", formatSpecific = "format-specific"
         }
     }
 }

@@ -24,6 +24,11 @@ public struct RegisteredVolumes: StorageScope {
         return QemuDisk.Format(rawValue: record.format.rawValue)
     }
 
+    /// Allows any file: the facade beside this registry confines the paths callers name to its
+    /// allowed paths (``SpinOptions/allowedPaths``) before a command is recorded, and raw
+    /// commands' `…Path` parameters are confined when they are added.
+    public func checkSource(_ path: String) {}
+
     static func unregistered(_ volume: VolumePath) -> SpinError {
         SpinError(.forbidden, "\(volume.path) is not the directory of a registered volume; the storage agent acts only inside registered volumes, so register it first with spin volume create NAME \(volume.path)")
     }

@@ -32,9 +32,12 @@ public enum RemoveVolumeAction: BrokerAction {
     public typealias Parameters = AddVolumeAction.Parameters
 }
 
-/// Creates an empty image of `sizeBytes` in `format`.
+/// Creates an empty image of `sizeBytes` in `format` — or, with `backingImage`, a qcow2 overlay
+/// on that base image of the same volume (its bare file name is written into the overlay, so
+/// the path is relative to the overlay's directory, with the base's format).
 ///
-/// JSON: `{"volumePath":"/var/lib/spin/vol1","image":"web.qcow2","sizeBytes":10737418240,"format":"qcow2"}`.
+/// JSON: `{"volumePath":"/var/lib/spin/vol1","image":"web.qcow2","sizeBytes":10737418240,"format":"qcow2"}`,
+/// plus `"backingImage":"debian-12","backingFormat":"qcow2"` for an overlay.
 public enum CreateImageAction: BrokerAction {
     public static let resource = "storage"
     public static let action = "create_image"
@@ -48,12 +51,20 @@ public enum CreateImageAction: BrokerAction {
         public var sizeBytes: UInt64
         /// `raw` or `qcow2`.
         public var format: QemuDisk.Format
+        /// For an overlay: the base image's file name in the same volume.
+        public var backingImage: String?
+        /// For an overlay: the base's format, from its record. An agent with the registry reads
+        /// the record instead; one without (a remote agent) needs it.
+        public var backingFormat: QemuDisk.Format?
         /// Creates parameters.
-        public init(volumePath: String, image: String, sizeBytes: UInt64, format: QemuDisk.Format) {
+        public init(volumePath: String, image: String, sizeBytes: UInt64, format: QemuDisk.Format,
+                    backingImage: String? = nil, backingFormat: QemuDisk.Format? = nil) {
             self.volumePath = volumePath
             self.image = image
             self.sizeBytes = sizeBytes
             self.format = format
+            self.backingImage = backingImage
+            self.backingFormat = backingFormat
         }
     }
 }
@@ -82,7 +93,9 @@ public enum DeleteImageAction: BrokerAction {
 ///
 /// JSON: `{"volumePath":"/a","image":"base.raw","format":"raw","targetVolumePath":"/b","targetImage":"web.qcow2",
 /// "targetFormat":"qcow2","verify":true}` (`format` is the source's; `targetFormat` defaults to it;
-/// `verify` also compares contents when the target already exists).
+/// `verify` also compares contents when the target already exists). An overlay is copied in full
+/// (its base's data included) unless `keepBacking` is true: then the target, in the same volume,
+/// is an overlay on the same base holding only what the source holds above it.
 public enum CopyImageAction: BrokerAction {
     public static let resource = "storage"
     public static let action = "copy_image"
@@ -104,9 +117,13 @@ public enum CopyImageAction: BrokerAction {
         /// When the target already exists with the right size and format, also compare the
         /// contents (`qemu-img compare`) before calling the copy done.
         public var verify: Bool?
+        /// When the source is an overlay, make the target an overlay on the same base instead
+        /// of a full copy (the target must then be qcow2 in the same volume).
+        public var keepBacking: Bool?
         /// Creates parameters.
         public init(volumePath: String, image: String, targetVolumePath: String, targetImage: String,
-                    targetFormat: QemuDisk.Format? = nil, verify: Bool? = nil, format: QemuDisk.Format? = nil) {
+                    targetFormat: QemuDisk.Format? = nil, verify: Bool? = nil, format: QemuDisk.Format? = nil,
+                    keepBacking: Bool? = nil) {
             self.volumePath = volumePath
             self.image = image
             self.format = format
@@ -114,6 +131,7 @@ public enum CopyImageAction: BrokerAction {
             self.targetImage = targetImage
             self.targetFormat = targetFormat
             self.verify = verify
+            self.keepBacking = keepBacking
         }
     }
 }
@@ -174,6 +192,42 @@ public enum MoveImageAction: BrokerAction {
             self.format = format
             self.targetVolumePath = targetVolumePath
             self.targetImage = targetImage
+        }
+    }
+}
+
+/// Imports a host file into a volume as a new image: its bytes are copied (holes kept) into a
+/// marked temporary, whose SHA-256 is checked when `sha256` is given, then the temporary is
+/// read as `format` (which the facade found in the file's header) and must be standalone with
+/// `sizeBytes` before it is renamed into place. Nothing stays behind when any check fails.
+///
+/// JSON: `{"sourcePath":"/srv/debian-12.qcow2","volumePath":"/var/lib/spin/vol1","image":"debian-12",
+/// "format":"qcow2","sizeBytes":2147483648,"sha256":"…"}`.
+public enum ImportImageAction: BrokerAction {
+    public static let resource = "storage"
+    public static let action = "import_image"
+    /// The file and the image it becomes.
+    public struct Parameters: Codable, Sendable, Equatable {
+        /// The host file to import: absolute, links resolved (the facade resolves it).
+        public var sourcePath: String
+        /// The volume's absolute, normalized directory.
+        public var volumePath: String
+        /// The new image's file name inside the volume.
+        public var image: String
+        /// The file's format, read from its header once (`raw` or `qcow2`).
+        public var format: QemuDisk.Format
+        /// The size the guest sees, in bytes (a raw file's length rounded up to 512 bytes).
+        public var sizeBytes: UInt64
+        /// The SHA-256 of the file's bytes (64 hex digits), checked when given.
+        public var sha256: String?
+        /// Creates parameters.
+        public init(sourcePath: String, volumePath: String, image: String, format: QemuDisk.Format, sizeBytes: UInt64, sha256: String? = nil) {
+            self.sourcePath = sourcePath
+            self.volumePath = volumePath
+            self.image = image
+            self.format = format
+            self.sizeBytes = sizeBytes
+            self.sha256 = sha256
         }
     }
 }

@@ -3,7 +3,8 @@ import SpinQemu
 extension StorageAgent {
     /// Copies an image with `qemu-img convert` into a fresh, marked temporary in the target
     /// volume, flushes it and renames it into place right after checking the lease (the source
-    /// is only read, so it may be any image inside the agent's scope). The source is read as
+    /// is only read, so it may be any image inside the agent's scope; an overlay is read through
+    /// its base, or copied as an overlay on the same base with `keepBacking`). The source is read as
     /// its recorded format (else the command's `format`): a raw image is copied byte for byte
     /// whatever header its guest wrote into it; an image with a backing file outside its
     /// volume is refused before qemu-img reads anything but its header. A target already there with the same format and
@@ -36,20 +37,27 @@ extension StorageAgent {
             throw SpinError(.notFound, "\(source) does not exist; nothing to copy")
         }
         let targetFormat = try await scope.recordedFormat(of: target) ?? parameters.targetFormat ?? sourceState.format
-        if try await finishedCopy(of: source, sourceState, at: target, format: targetFormat, verify: parameters.verify == true) { return }
-        try await copyFresh(source, sourceState, to: target, format: targetFormat, progress: progress, renewLease: renewLease)
+        var backing: ImageBacking?
+        if parameters.keepBacking == true, let base = sourceState.backing {
+            guard target.volume == source.volume, targetFormat == .qcow2 else {
+                throw SpinError(.invalidArgument, "a copy of the overlay \(source) on its base \(VolumePath.quoted(base.name)) must be qcow2 in the same volume; copy it in full (without keepBacking) to go elsewhere")
+            }
+            backing = base
+        }
+        if try await finishedCopy(of: source, sourceState, at: target, format: targetFormat, backing: backing, verify: parameters.verify == true) { return }
+        try await copyFresh(source, sourceState, to: target, format: targetFormat, backing: backing, progress: progress, renewLease: renewLease)
     }
 
     /// Whether `target` already is a copy of `source` in `format`.
     /// - Throws: ``SpinError`` `.conflict` when something else, or a file spin did not make,
     ///   has the target's name.
     func finishedCopy(of source: ImageLocation, _ sourceState: ImageState, at target: ImageLocation,
-                      format: QemuDisk.Format, verify: Bool) async throws -> Bool {
+                      format: QemuDisk.Format, backing: ImageBacking? = nil, verify: Bool) async throws -> Bool {
         guard let existing = try await markedState(of: target, format: format, .occupied) else { return false }
         // qemu-img rounds a size that is not a multiple of 512 bytes up to the next sector.
         let rounded = (sourceState.virtualSize + 511) / 512 * 512
         let size = existing.virtualSize == rounded ? rounded : sourceState.virtualSize
-        try Self.requireMatch(existing, ImageState(format: format, virtualSize: size), target)
+        try Self.requireMatch(existing, ImageState(format: format, virtualSize: size, backing: backing), target)
         if verify, try await !inspector.sameContent(source, sourceState.format, target, format) {
             throw SpinError(.conflict, "\(target) exists with the right size and format but different content from \(source); delete it or choose another name")
         }
@@ -59,7 +67,7 @@ extension StorageAgent {
     /// Copies `source` into a new temporary and renames it to `target`.
     func copyFresh(
         _ source: ImageLocation, _ sourceState: ImageState, to target: ImageLocation, format: QemuDisk.Format,
-        progress: (@Sendable (Double) -> Void)?, renewLease: (@Sendable () async throws -> Void)?
+        backing: ImageBacking? = nil, progress: (@Sendable (Double) -> Void)?, renewLease: (@Sendable () async throws -> Void)?
     ) async throws {
         let staged = try StagedImage.create(for: target)
         let qemuImg = qemuImg
@@ -74,7 +82,7 @@ extension StorageAgent {
                 group.addTask {
                     try await qemuImg.convert(
                         from: source.path, to: staged.path, sourceFormat: sourceState.format, targetFormat: format,
-                        progress: onPercent)
+                        backingFile: backing?.name, backingFormat: backing?.format, progress: onPercent)
                 }
                 if let renewLease {
                     group.addTask {
@@ -94,7 +102,7 @@ extension StorageAgent {
             throw ImageInspector.failure(error, "cannot copy \(source) to \(target)")
         }
         if try await !staged.commit(renewLease: renewLease) {
-            guard try await finishedCopy(of: source, sourceState, at: target, format: format, verify: false) else {
+            guard try await finishedCopy(of: source, sourceState, at: target, format: format, backing: backing, verify: false) else {
                 throw SpinError(.actionFailed, "\(target) appeared and vanished while it was being copied; run the command again")
             }
         }

@@ -24,14 +24,18 @@ extension StorageAgent {
         if let recorded = try await scope.recordedFormat(of: image), recorded != format {
             throw SpinError(.conflict, "\(image) is recorded as \(recorded.rawValue), not \(format.rawValue) as the command asks; delete it or choose another name")
         }
-        let wanted = ImageState(format: format, virtualSize: parameters.sizeBytes)
+        let backing = try await overlayBacking(parameters, of: image)
+        let wanted = ImageState(format: format, virtualSize: parameters.sizeBytes, backing: backing)
         if let existing = try await markedState(of: image, format: format, .occupied) {
             try Self.requireMatch(existing, wanted, image)
             return
         }
         let staged = try StagedImage.create(for: image)
         do {
-            try await qemuImg.create(path: staged.path, format: format, sizeBytes: parameters.sizeBytes)
+            // The base's bare name: qemu resolves it against the overlay's own directory.
+            try await qemuImg.create(
+                path: staged.path, format: format, sizeBytes: parameters.sizeBytes,
+                backingFile: backing?.name, backingFormat: backing?.format)
         } catch {
             staged.discard()
             throw ImageInspector.failure(error, "cannot create \(image)")
@@ -43,6 +47,32 @@ extension StorageAgent {
             }
             try Self.requireMatch(existing, wanted, image)
         }
+    }
+
+    /// The base of an overlay to create, checked: an image spin made in the same volume, read
+    /// as its recorded format (else the command's `backingFormat`), standalone, and no larger
+    /// than the overlay. Nil when the command makes a plain image.
+    /// - Throws: ``SpinError`` `.invalidArgument` for a format other than qcow2, `.notFound`
+    ///   when the base is missing, `.conflict` for a base spin did not make,
+    ///   `.failedPrecondition` for a base that is an overlay itself or larger than the overlay.
+    func overlayBacking(_ parameters: CreateImageAction.Parameters, of image: ImageLocation) async throws -> ImageBacking? {
+        guard let name = parameters.backingImage else { return nil }
+        guard parameters.format == .qcow2 else {
+            throw SpinError(.invalidArgument, "\(image) can be an overlay on \(VolumePath.quoted(name)) only as qcow2, not \(parameters.format.rawValue)")
+        }
+        let base = try image.volume.image(name)
+        guard base != image else { throw SpinError(.invalidArgument, "\(image) cannot be its own base") }
+        let given = parameters.backingFormat
+        guard let state = try await markedState(of: base, format: { try await format(of: base, given: given) }, .base) else {
+            throw SpinError(.notFound, "the base \(base) does not exist; import it with spin image import \(image.volume.path) \(name) FILE --base")
+        }
+        guard state.backing == nil else {
+            throw SpinError(.failedPrecondition, "\(base) is an overlay itself; a base must be a standalone image")
+        }
+        guard parameters.sizeBytes >= state.virtualSize else {
+            throw SpinError(.failedPrecondition, "\(image) would be \(parameters.sizeBytes) bytes, smaller than its base \(base) (\(state.virtualSize) bytes); give at least the base's size")
+        }
+        return ImageBacking(name: name, format: state.format)
     }
 
     /// Deletes an image spin made; succeeds when it is already gone. The mark and then the

@@ -27,6 +27,9 @@ extension StorageAgent {
             return
         }
         if sourceState != nil { try ImageUse.requireUnused(source.path, what: "\(source)", verb: "move") }
+        if let base = sourceState?.backing, source.volume != target.volume {
+            throw SpinError(.failedPrecondition, "\(source) is an overlay on \(VolumePath.quoted(base.name)) and names it relative to its volume, so it cannot leave that volume; copy it in full instead (spin image copy)")
+        }
         // A move keeps formats: the target is read as the source is, or (the source already gone)
         // as its own record, the source's record or the command says.
         let sourceFormat = sourceState?.format
@@ -42,7 +45,7 @@ extension StorageAgent {
         case (nil, .some):
             return
         case (.some(let state), .some):
-            _ = try await finishedCopy(of: source, state, at: target, format: state.format, verify: true)
+            _ = try await finishedCopy(of: source, state, at: target, format: state.format, backing: state.backing, verify: true)
             try await removeMarked(source, .move, renewLease: renewLease)
         case (.some(let state), nil):
             try await renewLease?()
@@ -51,7 +54,7 @@ extension StorageAgent {
                 try StorageFiles.syncDirectory(target.volume.path)
                 if source.volume != target.volume { try StorageFiles.syncDirectory(source.volume.path) }
             case .targetExists:
-                _ = try await finishedCopy(of: source, state, at: target, format: state.format, verify: true)
+                _ = try await finishedCopy(of: source, state, at: target, format: state.format, backing: state.backing, verify: true)
                 try await removeMarked(source, .move, renewLease: renewLease)
             case .crossDevice:
                 try await copyFresh(source, state, to: target, format: state.format, progress: progress, renewLease: renewLease)

@@ -11,6 +11,8 @@ extension StorageAgent {
         case move
         /// Resizing it.
         case resize
+        /// Making an overlay on it.
+        case base
 
         var fix: String {
             switch self {
@@ -18,6 +20,7 @@ extension StorageAgent {
             case .delete: "spin deletes only files it made, so move or remove it yourself (then delete again to forget the image)"
             case .move: "spin moves only files it made, so move it yourself or copy it into a new image (spin image copy)"
             case .resize: "spin resizes only files it made, so copy it into a new image (spin image copy) and resize that"
+            case .base: "spin makes overlays only on images it made, so import the file as a base (spin image import VOLUME NAME FILE --base)"
             }
         }
     }

@@ -45,7 +45,7 @@ public struct StorageAgent: Agent {
     public static let actionTypes: [any BrokerAction.Type] = [
         AddVolumeAction.self, RemoveVolumeAction.self,
         CreateImageAction.self, DeleteImageAction.self, ResizeImageAction.self,
-        CopyImageAction.self, MoveImageAction.self,
+        CopyImageAction.self, MoveImageAction.self, ImportImageAction.self,
     ]
 
     /// Creates the agent.
@@ -76,6 +76,9 @@ public struct StorageAgent: Agent {
         table.on(ResizeImageAction.self) { parameters, context in try await agent.resizeImage(parameters, renewLease: context.renewLease) }
         table.on(CopyImageAction.self) { parameters, context in
             try await agent.copyImage(parameters, progress: agent.progressReporter(for: context.command.id), renewLease: context.renewLease)
+        }
+        table.on(ImportImageAction.self) { parameters, context in
+            try await agent.importImage(parameters, progress: agent.progressReporter(for: context.command.id), renewLease: context.renewLease)
         }
         table.on(MoveImageAction.self) { parameters, context in
             try await agent.moveImage(parameters, progress: agent.progressReporter(for: context.command.id), renewLease: context.renewLease)

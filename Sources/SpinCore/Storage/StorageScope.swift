@@ -19,4 +19,8 @@ public protocol StorageScope: Sendable {
     /// The format recorded for `image`, or nil when this scope keeps no records or none for
     /// it (the command's own format is used then). A recorded format wins over the command's.
     func recordedFormat(of image: ImageLocation) async throws -> QemuDisk.Format?
+
+    /// Throws unless the agent may read the host file `path` to import it.
+    /// - Throws: ``SpinError`` `.forbidden` naming the file and how to allow it.
+    func checkSource(_ path: String) async throws
 }

@@ -5,7 +5,8 @@ import Foundation
 /// JSON keys: `id`, `name`, `cpus`, `memoryMiB`, `ports` (``PortForward``), `storage`
 /// (``StorageAttachment``, index = position), `kernel` (``DirectBoot``, absent when the VM
 /// boots from a drive), `labels`, `stopTimeoutSeconds`, `accelerator` (absent = auto),
-/// `autostart` (absent = false), `cloudInit` (``CloudInit``, absent = no seed), `createdAt`, `updatedAt`.
+/// `autostart` (absent = false), `cloudInit` (``CloudInit``, absent = no seed), `macAddress`
+/// (absent in records made before it), `createdAt`, `updatedAt`.
 public struct VM: Sendable, Codable, Equatable {
     /// The VM's id, handed out by the registry from a sequence; never reused.
     public var id: UInt64
@@ -32,6 +33,9 @@ public struct VM: Sendable, Codable, Equatable {
     public var autostart: Bool
     /// The VM's cloud-init settings; nil: the VM gets no seed.
     public var cloudInit: CloudInit?
+    /// The NIC's MAC address (`52:54:00:xx:xx:xx`), given by the registry when the VM is
+    /// created (a clone gets its own); nil for VMs recorded before spin kept one (qemu's default).
+    public var macAddress: String?
     /// When the VM was created.
     public var createdAt: Date
     /// When the VM was last changed.
@@ -42,7 +46,8 @@ public struct VM: Sendable, Codable, Equatable {
         id: UInt64, name: String, cpus: Int = VMSpec.defaultCPUs, memoryMiB: Int = VMSpec.defaultMemoryMiB,
         ports: [PortForward] = [], storage: [StorageAttachment] = [], kernel: DirectBoot? = nil,
         labels: [String: String] = [:], stopTimeoutSeconds: Int = VMSpec.defaultStopTimeoutSeconds,
-        accelerator: String? = nil, autostart: Bool = false, cloudInit: CloudInit? = nil, createdAt: Date = Date(), updatedAt: Date? = nil
+        accelerator: String? = nil, autostart: Bool = false, cloudInit: CloudInit? = nil, createdAt: Date = Date(),
+        updatedAt: Date? = nil, macAddress: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -56,6 +61,7 @@ public struct VM: Sendable, Codable, Equatable {
         self.accelerator = accelerator
         self.autostart = autostart
         self.cloudInit = cloudInit
+        self.macAddress = macAddress
         self.createdAt = createdAt
         self.updatedAt = updatedAt ?? createdAt
     }
@@ -75,6 +81,9 @@ public struct VM: Sendable, Codable, Equatable {
         validator.vmFields(
             name: name, cpus: cpus, memoryMiB: memoryMiB, ports: ports, storage: storage, kernel: kernel,
             labels: labels, stopTimeoutSeconds: stopTimeoutSeconds, accelerator: accelerator, cloudInit: cloudInit)
+        if let macAddress, !Self.isMACAddress(macAddress) {
+            validator.add("macAddress", "\(quoted(macAddress)) is not a unicast MAC address; give six lower-case hex pairs such as 52:54:00:12:34:56")
+        }
         return validator.problems
     }
 
@@ -90,10 +99,11 @@ public struct VM: Sendable, Codable, Equatable {
 extension VM {
     private enum CodingKeys: String, CodingKey {
         case id, name, cpus, memoryMiB, ports, storage, kernel, labels, stopTimeoutSeconds, accelerator, autostart
-        case cloudInit, createdAt, updatedAt
+        case cloudInit, macAddress, createdAt, updatedAt
     }
 
-    /// Decodes a VM; `autostart` and `cloudInit` may be absent (records written before they existed).
+    /// Decodes a VM; `autostart`, `cloudInit` and `macAddress` may be absent (records written
+    /// before they existed).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -107,6 +117,7 @@ extension VM {
             accelerator: try c.decodeIfPresent(String.self, forKey: .accelerator),
             autostart: try c.decodeIfPresent(Bool.self, forKey: .autostart) ?? false,
             cloudInit: try c.decodeIfPresent(CloudInit.self, forKey: .cloudInit),
-            createdAt: try c.decode(Date.self, forKey: .createdAt), updatedAt: try c.decode(Date.self, forKey: .updatedAt))
+            createdAt: try c.decode(Date.self, forKey: .createdAt), updatedAt: try c.decode(Date.self, forKey: .updatedAt),
+            macAddress: try c.decodeIfPresent(String.self, forKey: .macAddress))
     }
 }

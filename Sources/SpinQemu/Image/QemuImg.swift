@@ -62,14 +62,30 @@ public struct QemuImg: Sendable {
     /// Copies `source`, read as `sourceFormat`, into a new `destination` image of
     /// `targetFormat`, reporting progress (0…100) from the reader thread as `qemu-img -p`
     /// prints it. A raw source is copied byte for byte whatever its content looks like.
+    ///
+    /// With `backingFile` (qcow2 targets only, its format `backingFormat` given as for
+    /// ``create(path:format:sizeBytes:backingFile:backingFormat:)``) the copy is an overlay on
+    /// that file (`-B`, `-F`): only what `source` holds above its own backing file, which must
+    /// be the same image, is written.
+    /// - Throws: ``Error/invalidArgument(_:)`` for a backing file without its format or on a
+    ///   target that is not qcow2.
     public func convert(
         from source: String, to destination: String,
         sourceFormat: QemuDisk.Format, targetFormat: QemuDisk.Format,
+        backingFile: String? = nil, backingFormat: QemuDisk.Format? = nil,
         progress: (@Sendable (Double) -> Void)? = nil
     ) async throws(Error) {
         var arguments = ["convert"]
         if progress != nil { arguments.append("-p") }
-        arguments += ["-f", sourceFormat.rawValue, "-O", targetFormat.rawValue, "--", source, destination]
+        arguments += ["-f", sourceFormat.rawValue, "-O", targetFormat.rawValue]
+        if let backingFile {
+            guard targetFormat == .qcow2 else { throw .invalidArgument("a backing file needs the qcow2 format") }
+            guard let backingFormat else {
+                throw .invalidArgument("give the format of backing file \(backingFile) (backingFormat); qemu-img must not guess it")
+            }
+            arguments += ["-B", backingFile, "-F", backingFormat.rawValue]
+        }
+        arguments += ["--", source, destination]
         _ = try await run(arguments) { stream, line in
             guard stream == .standardOutput, let progress, let value = Self.parseProgress(line) else { return }
             progress(value)

@@ -12,7 +12,7 @@ struct SSH: AsyncParsableCommand {
         abstract: "Log in to a VM over SSH (or run a command there) with the spin root's key.",
         discussion: """
             Runs ssh (replacing spin) to the VM's forward of a 127.0.0.1 port to its port 22 \
-            (made by vm create --cloud-init), as its cloud-init user, with the key pair in \
+            (made by vm create --from or --seed), as its cloud-init user, with the key pair in \
             ROOT/ssh, a known-hosts file of the VM's own (ROOT/vms/ID/known_hosts, the host \
             key accepted at the first login and checked after) and only that key. Works on the \
             VM's host only: with --host, log in to that host and run spin ssh there.

@@ -6,9 +6,9 @@ import SpinCore
 struct VMCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vm",
-        abstract: "Create, list, inspect, change and delete virtual machines.",
+        abstract: "Create, clone, list, inspect, change and delete virtual machines.",
         discussion: "Example: spin vm list",
-        subcommands: [VMCreate.self, VMList.self, VMGet.self, VMUpdate.self, VMDelete.self, VMImageCommand.self]
+        subcommands: [VMCreate.self, VMClone.self, VMList.self, VMGet.self, VMUpdate.self, VMDelete.self, VMImageCommand.self]
     )
 }
 
@@ -29,6 +29,7 @@ enum VMText {
             ("id", String(vm.id)), ("name", vm.name), ("state", state(status)), ("cpus", String(vm.cpus)),
             ("memory", "\(vm.memoryMiB) MiB"), ("ports", ports(vm)), ("autostart", vm.autostart ? "yes" : "no"),
         ]
+        if let mac = vm.macAddress { pairs.append(("mac", mac)) }
         for (index, attachment) in vm.storage.enumerated() {
             switch attachment {
             case .disk(let volume, let image): pairs.append(("drive \(index)", "disk \(volume)/\(image)"))
