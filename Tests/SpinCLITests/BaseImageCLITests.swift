@@ -80,7 +80,7 @@ struct BaseImageCLITests {
         }
     }
 
-    @Test("vm clone: an overlay on the same base holding the source's data, or with --full a whole copy; a new MAC, no port forwards")
+    @Test("vm clone: an overlay on the same base holding the source's data, or with --full a whole copy; a new MAC and instance id, only its own SSH forward")
     func clones() async throws {
         try await CLI.with { cli in
             try cli.ok(["volume", "create", "vol"])
@@ -104,10 +104,21 @@ struct BaseImageCLITests {
             #expect(vms.map { $0["name"] as? String } == ["web", "web2", "web3"])
             let macs = Set(vms.compactMap { $0["macAddress"] as? String })
             #expect(macs.count == 3, "\(vms)")
-            for clone in vms.dropFirst() {
-                #expect((clone["ports"] as? [Any])?.isEmpty == true)
-                #expect(clone["cpus"] as? Int == 1 && clone["memoryMiB"] as? Int == 300)
+            // --from gave web a cloud-init seed; each clone gets a new instance id and an SSH
+            // forward of its own, but none of web's other forwards.
+            var sshPorts: Set<Int> = []
+            var instanceIDs: Set<String> = []
+            for vm in vms {
+                let ports = try #require(vm["ports"] as? [[String: Any]])
+                let ssh = try #require(ports.first { $0["guestPort"] as? Int == 22 })
+                sshPorts.insert(ssh["hostPort"] as? Int ?? 0)
+                instanceIDs.insert(((vm["cloudInit"] as? [String: Any])?["instanceID"] as? String) ?? "")
+                if vm["name"] as? String != "web" {
+                    #expect(ports.count == 1, "\(ports)")
+                    #expect(vm["cpus"] as? Int == 1 && vm["memoryMiB"] as? Int == 300)
+                }
             }
+            #expect(sshPorts.count == 3 && instanceIDs.count == 3 && !instanceIDs.contains(""), "\(vms)")
             try cli.fails(["vm", "clone", "web", "web2"], 4)
             try cli.fails(["vm", "clone", "nope", "x"], 3)
             #expect(try cli.fails(["image", "delete", "vol", "base.raw"], 5).contains("web2.qcow2"))
