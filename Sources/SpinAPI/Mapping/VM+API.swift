@@ -9,7 +9,9 @@ extension Components.Schemas.Vm {
             ports: vm.ports.map(Components.Schemas.PortForward.init), storage: vm.storage.map(Components.Schemas.StorageAttachment.init),
             kernel: vm.kernel.map(Components.Schemas.DirectBoot.init), labels: .init(additionalProperties: vm.labels),
             stopTimeoutSeconds: vm.stopTimeoutSeconds, accelerator: vm.accelerator, autostart: vm.autostart,
-            cloudInit: vm.cloudInit.map(Components.Schemas.CloudInit.init), macAddress: vm.macAddress, createdAt: vm.createdAt,
+            cloudInit: vm.cloudInit.map(Components.Schemas.CloudInit.init),
+            mounts: vm.mounts.isEmpty ? nil : vm.mounts.map(Components.Schemas.SharedFolder.init),
+            firmware: vm.firmware == .bios ? nil : .init(vm.firmware), macAddress: vm.macAddress, createdAt: vm.createdAt,
             updatedAt: vm.updatedAt, status: status.map(Components.Schemas.VMStatus.init), guest: guest.map(Components.Schemas.GuestInfo.init))
     }
 
@@ -19,7 +21,8 @@ extension Components.Schemas.Vm {
             id: try Convert.unsigned(id, field: "id"), name: name, cpus: cpus, memoryMiB: memoryMiB,
             ports: try ports.map { try $0.model() }, storage: try storage.map { try $0.model() },
             kernel: kernel?.model(), labels: labels.additionalProperties, stopTimeoutSeconds: stopTimeoutSeconds,
-            accelerator: accelerator, autostart: autostart ?? false, cloudInit: cloudInit?.model(), createdAt: createdAt, updatedAt: updatedAt,
+            accelerator: accelerator, autostart: autostart ?? false, cloudInit: cloudInit?.model(),
+            mounts: (mounts ?? []).map { $0.model() }, firmware: firmware?.model() ?? .bios, createdAt: createdAt, updatedAt: updatedAt,
             macAddress: macAddress)
     }
 }
@@ -32,7 +35,9 @@ extension Components.Schemas.VMSpec {
             ports: spec.ports.map(Components.Schemas.PortForward.init), storage: spec.storage.map(Components.Schemas.StorageAttachment.init),
             kernel: spec.kernel.map(Components.Schemas.DirectBoot.init), labels: .init(additionalProperties: spec.labels),
             stopTimeoutSeconds: spec.stopTimeoutSeconds, accelerator: spec.accelerator, autostart: spec.autostart,
-            cloudInit: spec.cloudInit.map(Components.Schemas.CloudInit.init), newImages: spec.newImages.map(Components.Schemas.ImageSpec.init))
+            cloudInit: spec.cloudInit.map(Components.Schemas.CloudInit.init),
+            mounts: spec.mounts.isEmpty ? nil : spec.mounts.map(Components.Schemas.SharedFolder.init),
+            firmware: spec.firmware == .bios ? nil : .init(spec.firmware), newImages: spec.newImages.map(Components.Schemas.ImageSpec.init))
     }
 
     /// The SDK's spec, absent keys filled with the SDK's defaults.
@@ -42,7 +47,8 @@ extension Components.Schemas.VMSpec {
             ports: try (ports ?? []).map { try $0.model() }, storage: try (storage ?? []).map { try $0.model() },
             kernel: kernel?.model(), labels: labels?.additionalProperties ?? [:],
             stopTimeoutSeconds: stopTimeoutSeconds ?? VMSpec.defaultStopTimeoutSeconds, accelerator: accelerator,
-            autostart: autostart ?? false, cloudInit: cloudInit?.model(), newImages: try (newImages ?? []).map { try $0.model() })
+            autostart: autostart ?? false, cloudInit: cloudInit?.model(), mounts: (mounts ?? []).map { $0.model() },
+            firmware: firmware?.model() ?? .bios, newImages: try (newImages ?? []).map { try $0.model() })
     }
 }
 
@@ -64,6 +70,8 @@ extension Components.Schemas.VMUpdate {
         if after.cloudInit != before.cloudInit {
             if let settings = after.cloudInit { cloudInit = .init(settings) } else { removeCloudInit = true }
         }
+        if after.mounts != before.mounts { mounts = after.mounts.map(Components.Schemas.SharedFolder.init) }
+        if after.firmware != before.firmware { firmware = .init(after.firmware) }
     }
 
     /// Applies these changes to a VM record (the registry validates the result).
@@ -84,6 +92,38 @@ extension Components.Schemas.VMUpdate {
             var settings = cloudInit.model()
             if settings.instanceID == nil { settings.instanceID = vm.cloudInit?.instanceID ?? CloudInit.newInstanceID() }
             vm.cloudInit = settings
+        }
+        if let mounts { vm.mounts = mounts.map { $0.model() } }
+        if let firmware { vm.firmware = firmware.model() }
+    }
+}
+
+extension Components.Schemas.SharedFolder {
+    /// The wire form of a shared folder.
+    public init(_ share: SharedFolder) {
+        self.init(hostPath: share.hostPath, guestPath: share.guestPath, readOnly: share.readOnly)
+    }
+
+    /// The SDK's shared folder.
+    public func model() -> SharedFolder {
+        SharedFolder(hostPath: hostPath, guestPath: guestPath, readOnly: readOnly ?? false)
+    }
+}
+
+extension Components.Schemas.Firmware {
+    /// The wire form of a firmware.
+    public init(_ firmware: Firmware) {
+        switch firmware {
+        case .bios: self = .bios
+        case .uefi: self = .uefi
+        }
+    }
+
+    /// The SDK's firmware.
+    public func model() -> Firmware {
+        switch self {
+        case .bios: .bios
+        case .uefi: .uefi
         }
     }
 }

@@ -29,10 +29,25 @@ extension CloudInitSeed {
         return text
     }
 
-    /// The files of the seed, in order: `meta-data`, `user-data`, then `network-config` if
-    /// there is one.
+    /// `vendor-data`, when there are shares to mount: a `#cloud-config` whose `bootcmd` makes
+    /// each guest directory and mounts its virtiofs tag there at every boot, before SSH starts.
+    /// (cloud-init's `mounts` module accepts only block devices, so it cannot take a tag.)
+    public var vendorDataFile: String? {
+        guard !mounts.isEmpty else { return nil }
+        var text = "#cloud-config\nbootcmd:\n"
+        for mount in mounts {
+            text += "  - [\"mkdir\", \"-p\", \(YAMLScalar.quoted(mount.path))]\n"
+            let options = mount.readOnly ? "ro,nodev,nosuid" : "nodev,nosuid"
+            text += "  - [\"mount\", \"-t\", \"virtiofs\", \"-o\", \"\(options)\", \(YAMLScalar.quoted(mount.tag)), \(YAMLScalar.quoted(mount.path))]\n"
+        }
+        return text
+    }
+
+    /// The files of the seed, in order: `meta-data`, `user-data`, then `vendor-data` and
+    /// `network-config` when there are.
     public var files: [(name: String, contents: String)] {
         var files = [(name: "meta-data", contents: metaDataFile), (name: "user-data", contents: userDataFile)]
+        if let vendorDataFile { files.append((name: "vendor-data", contents: vendorDataFile)) }
         if let networkConfig { files.append((name: "network-config", contents: networkConfig.rendered())) }
         return files
     }

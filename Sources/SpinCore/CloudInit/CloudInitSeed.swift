@@ -33,12 +33,33 @@ public struct CloudInitSeed: Sendable, Equatable, Codable {
     public var userData: String?
     /// The `network-config` file, if any.
     public var networkConfig: CloudInitNetworkConfig?
+    /// virtiofs shares the guest mounts at every boot (through `vendor-data`, so user-data of
+    /// the user's own keeps them unless it sets `bootcmd` itself).
+    public var mounts: [Mount] = []
+
+    /// One virtiofs share to mount: `mount -t virtiofs [-o ro] TAG PATH`.
+    public struct Mount: Sendable, Equatable, Codable {
+        /// The share's tag (``SharedFolder/tag(index:)``).
+        public var tag: String
+        /// The guest directory (made when missing).
+        public var path: String
+        /// Whether it is mounted read-only.
+        public var readOnly: Bool
+
+        /// Creates a mount.
+        public init(tag: String, path: String, readOnly: Bool) {
+            self.tag = tag
+            self.path = path
+            self.readOnly = readOnly
+        }
+    }
 
     /// Creates a seed after checking every field.
     /// - Throws: ``SpinError`` `.invalidArgument` naming the field and what it accepts.
     public init(
         instanceID: String, hostname: String, userName: String = CloudInitSeed.defaultUserName,
-        authorizedKeys: [String] = [], userData: String? = nil, networkConfig: CloudInitNetworkConfig? = nil
+        authorizedKeys: [String] = [], userData: String? = nil, networkConfig: CloudInitNetworkConfig? = nil,
+        mounts: [Mount] = []
     ) throws {
         self.instanceID = instanceID
         self.hostname = hostname
@@ -46,6 +67,7 @@ public struct CloudInitSeed: Sendable, Equatable, Codable {
         self.authorizedKeys = authorizedKeys
         self.userData = userData
         self.networkConfig = networkConfig
+        self.mounts = mounts
         try validate()
     }
 
@@ -67,6 +89,13 @@ public struct CloudInitSeed: Sendable, Equatable, Codable {
         }
         if let userData, userData.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw invalid("user-data is empty; give a file that starts with #cloud-config, or leave it out")
+        }
+        for mount in mounts {
+            let problems = SharedFolder(hostPath: "/", guestPath: mount.path).validate()
+            if let problem = problems.first { throw invalid("mount \(mount.tag): \(problem.message)") }
+            if !mount.tag.utf8.allSatisfy({ Self.isAlphanumeric($0) }) || !(1...36).contains(mount.tag.utf8.count) {
+                throw invalid("mount tag \"\(mount.tag)\" must be 1…36 letters and digits")
+            }
         }
         if case .custom(let text) = networkConfig, text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw invalid("network-config is empty; give a file with \"version: 2\", or leave it out")

@@ -66,8 +66,12 @@ public struct DirectSupervisor: Supervisor {
         try JSONEncoder().encode(ProcessIdentity(pid: 0, startTime: 0, bootID: BootID.current(file: bootIDFile))).write(to: URL(fileURLWithPath: identityFile(vmID)), options: .atomic)
         let arguments = plan.arguments + ["-qmp", "unix:\(watchSocket(vmID)),server=on,wait=off"]
         let command = try PrivilegeDrop(user: plan.qemuUser).command(plan.executable, arguments)
+        // Shared folders' daemons listen before qemu connects to them; they end with it.
+        let shares = FileShareDaemons(daemons: plan.fileShareDaemons)
+        try await shares.start()
         let result = try await ProcessRunner.run(command.executable, command.arguments, check: false)
         guard var identity = runningIdentity(vmID) else {
+            shares.stop()
             if result.termination != .exited(0) {
                 throw SpinError(.actionFailed, "qemu for VM \(plan.name) did not start: \(result.standardErrorText.trimmingCharacters(in: .whitespacesAndNewlines))")
             }
@@ -105,6 +109,10 @@ public struct DirectSupervisor: Supervisor {
             waitGone: { limit in await Self.waitForExit(identity, within: limit) },
             exitGrace: .seconds(2), termGrace: termGrace, leaseCheck: leaseCheck)
         try await ladder.run(timeout: timeout, vm: String(vmID))
+        // Each virtiofsd exits when its qemu disconnects; end any that has not yet.
+        if let data = FileManager.default.contents(atPath: paths(vmID).launchFile), let plan = try? JSONDecoder().decode(LaunchPlan.self, from: data) {
+            FileShareDaemons(daemons: plan.fileShareDaemons).stop()
+        }
     }
 
     public func markStopped(vmID: UInt64) async throws {

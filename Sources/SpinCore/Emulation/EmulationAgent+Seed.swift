@@ -21,6 +21,7 @@ extension EmulationAgent {
     static func seed(for vm: VM, _ settings: CloudInit) throws -> CloudInitSeed {
         try CloudInitSeed(
             instanceID: settings.instanceID ?? "spin-\(vm.id)", hostname: vm.hostname, userName: settings.userName,
-            authorizedKeys: settings.authorizedKeys, userData: settings.userData)
+            authorizedKeys: settings.authorizedKeys, userData: settings.userData,
+            mounts: vm.mounts.enumerated().map { .init(tag: SharedFolder.tag(index: $0.offset), path: $0.element.guestPath, readOnly: $0.element.readOnly) })
     }
 }

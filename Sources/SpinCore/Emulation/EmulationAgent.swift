@@ -82,7 +82,8 @@ public struct EmulationAgent: Agent {
         let plan = try await plan(for: vm)
         let configChanged = try await supervisor.writeConfig(plan)
         let seedChanged = try await writeSeed(for: vm)
-        return (plan, configChanged || seedChanged)
+        let variablesChanged = try await writeFirmwareVariables(for: vm)
+        return (plan, configChanged || seedChanged || variablesChanged)
     }
 
     /// Removes the VM's config and runtime files; refuses while the VM runs.

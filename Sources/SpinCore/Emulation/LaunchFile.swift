@@ -28,6 +28,8 @@ public struct LaunchFile: Sendable, Equatable, Codable {
     public static let serialLog = "serial log"
     /// ``what`` of the cloud-init seed image (spin writes it; qemu only reads it).
     public static let seedImage = "cloud-init seed"
+    /// ``what`` of the VM's UEFI variable store (spin makes it; qemu reads and writes it).
+    public static let efiVariables = "UEFI variables"
 
     /// Creates a description.
     public init(what: String, path: String, access: Access, granted: Bool) {

@@ -27,6 +27,8 @@ public struct LaunchPlan: Sendable, Equatable, Codable {
     public var qemuUser: QemuUser?
     /// Every host file qemu opens, and how.
     public var files: [LaunchFile]
+    /// The virtiofsd daemons of the VM's shared folders, started before qemu, as spin's user.
+    public var fileShareDaemons: [QemuVirtiofsd] = []
 
     /// `paths` in a Codable form.
     public struct RuntimePathsRecord: Sendable, Equatable, Codable {
@@ -111,6 +113,15 @@ public struct LaunchPlanner: Sendable {
         } else if !config.cdroms.isEmpty {
             config.bootOrder = [.cdrom, .disk]
         }
+        if vm.firmware == .uefi {
+            let ovmf = try OVMFFirmware.locate()
+            config.firmware = QemuFirmware(codePath: ovmf.code, variablesPath: paths.efiVariables)
+            files.append(LaunchFile(what: "UEFI firmware", path: ovmf.code, access: .read, granted: false))
+            // Made from OVMF's template by the emulation agent beside the config.
+            files.append(LaunchFile(what: LaunchFile.efiVariables, path: paths.efiVariables, access: .readWrite, granted: true))
+        }
+        let daemons = try fileShareDaemons(for: vm, paths: paths, qemuUser: qemuUser)
+        config.fileShares = daemons.enumerated().map { QemuFileShare(tag: SharedFolder.tag(index: $0.offset), socketPath: $0.element.socketPath) }
         config.network = QemuNetwork(forwards: vm.ports.map {
             QemuPortForward(transport: $0.protocol == .udp ? .udp : .tcp, hostAddress: $0.hostAddress, hostPort: $0.hostPort, guestPort: $0.guestPort)
         }, macAddress: vm.macAddress)
@@ -143,16 +154,17 @@ public struct LaunchPlanner: Sendable {
             stopTimeoutSeconds: vm.stopTimeoutSeconds, autostart: vm.autostart,
             paths: .init(vmDirectory: paths.vmDirectory, runtimeDirectory: paths.runtimeDirectory, qmpSocket: paths.qmpSocket,
                          serialSocket: paths.serialSocket, vncSocket: paths.vncSocket, serialLog: paths.serialLog),
-            qemuUser: qemuUser, files: files)
+            qemuUser: qemuUser, files: files, fileShareDaemons: daemons)
     }
 }
 
 extension LaunchPlan {
     private enum CodingKeys: String, CodingKey {
         case vmID, name, executable, arguments, accelerator, acceleratorReason, stopTimeoutSeconds, autostart, paths, qemuUser, files
+        case fileShareDaemons
     }
 
-    /// Decodes a plan; `autostart`, `qemuUser` and `files` may be absent (plans written before
+    /// Decodes a plan; `autostart`, `qemuUser`, `files` and `fileShareDaemons` may be absent (plans written before
     /// they existed).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -165,6 +177,7 @@ extension LaunchPlan {
             autostart: try c.decodeIfPresent(Bool.self, forKey: .autostart) ?? false,
             paths: try c.decode(RuntimePathsRecord.self, forKey: .paths),
             qemuUser: try c.decodeIfPresent(QemuUser.self, forKey: .qemuUser),
-            files: try c.decodeIfPresent([LaunchFile].self, forKey: .files) ?? [])
+            files: try c.decodeIfPresent([LaunchFile].self, forKey: .files) ?? [],
+            fileShareDaemons: try c.decodeIfPresent([QemuVirtiofsd].self, forKey: .fileShareDaemons) ?? [])
     }
 }

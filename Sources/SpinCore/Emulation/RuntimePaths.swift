@@ -58,6 +58,10 @@ public struct RuntimePaths: Sendable, Equatable {
     public var guestAgentSocket: String { runtimeDirectory + "/qga.sock" }
     /// The cloud-init seed image of a VM with cloud-init settings.
     public var seedImage: String { vmDirectory + "/seed.iso" }
+    /// The VM's UEFI variable store (qcow2, made from OVMF's template at its first start).
+    public var efiVariables: String { vmDirectory + "/efivars.qcow2" }
+    /// The vhost-user socket of the virtiofsd serving the VM's share number `index`.
+    public func fileShareSocket(_ index: Int) -> String { runtimeDirectory + "/fs\(index).sock" }
     /// The SSH known-hosts file `spin ssh` keeps for the VM.
     public var knownHosts: String { vmDirectory + "/known_hosts" }
     /// The serial console log (kept across runs).

@@ -76,6 +76,9 @@ public struct SystemdSupervisor: Supervisor {
                 readOnlyPaths: plan.files.filter { $0.access == .read }.map(\.path),
                 madeAtStart: [paths.runtimeDirectory, paths.serialLog])
         }
+        // Shared folders' daemons: started by spin's own ExecStartPre (outside the sandbox),
+        // they stay in the unit's cgroup and end with it (and each exits with its qemu).
+        prepare += plan.fileShareDaemons.map { [$0.executable] + $0.arguments(daemonize: true) }
         return UnitFile(
             name: unitName(plan.vmID), description: "spin VM \(plan.name) \(ownerTag(root))",
             execStart: [plan.executable] + plan.arguments,

@@ -13,11 +13,15 @@ extension Spin {
         try allowed.check(path, what: what)
     }
 
-    /// Checks the host paths of a VM's settings: CD-ROMs, the kernel and the initrd. Paths that
-    /// `previous` already named are not checked again (an operator may have set them).
-    func confineHostPaths(storage: [StorageAttachment], kernel: DirectBoot?, previous: VM? = nil) throws {
+    /// Checks the host paths of a VM's settings: CD-ROMs, the kernel and the initrd, shared
+    /// folders. Paths that `previous` already named are not checked again (an operator may
+    /// have set them).
+    func confineHostPaths(storage: [StorageAttachment], kernel: DirectBoot?, mounts: [SharedFolder] = [], previous: VM? = nil) throws {
         guard options.allowedPaths != nil else { return }
-        let known = Set(previous.map { Self.hostPaths(storage: $0.storage, kernel: $0.kernel) } ?? [])
+        let known = Set(previous.map { Self.hostPaths(storage: $0.storage, kernel: $0.kernel) + $0.mounts.map(\.hostPath) } ?? [])
+        for mount in mounts where !known.contains(mount.hostPath) {
+            try confine(mount.hostPath, what: "shared folder")
+        }
         for case .cdrom(let path) in storage where !known.contains(path) {
             try confine(path, what: "CD-ROM")
         }

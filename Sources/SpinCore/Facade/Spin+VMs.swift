@@ -13,7 +13,7 @@ extension Spin {
         if options.allowedPaths != nil {
             // Bad input is a 400 before a path outside the allowed roots is a 403.
             try ValidationProblem.check(request.validate())
-            try confineHostPaths(storage: request.storage, kernel: request.kernel)
+            try confineHostPaths(storage: request.storage, kernel: request.kernel, mounts: request.mounts)
         }
         if request.cloudInit != nil { try ValidationProblem.check(request.validate()) }
         let spec = try await withCloudInitDefaults(request)
@@ -75,7 +75,7 @@ extension Spin {
             // Inside the transaction: a refused path leaves the record as it was.
             if confined {
                 try ValidationProblem.check(vm.validate())
-                try confineHostPaths(storage: vm.storage, kernel: vm.kernel, previous: previous)
+                try confineHostPaths(storage: vm.storage, kernel: vm.kernel, mounts: vm.mounts, previous: previous)
             }
         }
         let undo: @Sendable () async -> Void = { [registry] in _ = try? registry.updateVM(String(before.id)) { $0 = before } }

@@ -10,7 +10,8 @@ import Foundation
 /// still load with autostart off. Format 3 (written today) follows autostart with optional
 /// sections, each a tag byte then its fields, in tag order, until the end: tag 1 is the
 /// cloud-init settings (user name, keys, optional user-data, optional instance id), tag 2 the
-/// NIC's MAC address (a string). A new optional field is a new tag, so older records keep
+/// NIC's MAC address (a string), tag 3 the shared folders (a count, then host path, guest path
+/// and read-only flag each), tag 4 the firmware (a string; absent = bios). A new optional field is a new tag, so older records keep
 /// loading. A record starting with `{` is read as JSON, so hand-written records still load.
 enum VMRecordCodec {
     /// The format byte written today.
@@ -21,6 +22,12 @@ enum VMRecordCodec {
 
     /// The tag of the MAC address section (format 3).
     static let macAddressTag: UInt8 = 2
+
+    /// The tag of the shared folders section (format 3).
+    static let mountsTag: UInt8 = 3
+
+    /// The tag of the firmware section (format 3).
+    static let firmwareTag: UInt8 = 4
 
     static func encode(_ vm: VM) -> [UInt8] {
         var w = BinaryWriter()
@@ -76,6 +83,19 @@ enum VMRecordCodec {
             w.u8(macAddressTag)
             w.string(macAddress)
         }
+        if !vm.mounts.isEmpty {
+            w.u8(mountsTag)
+            w.count(vm.mounts.count)
+            for mount in vm.mounts {
+                w.string(mount.hostPath)
+                w.string(mount.guestPath)
+                w.bool(mount.readOnly)
+            }
+        }
+        if vm.firmware != .bios {
+            w.u8(firmwareTag)
+            w.string(vm.firmware.rawValue)
+        }
         return w.bytes
     }
 
@@ -126,6 +146,20 @@ enum VMRecordCodec {
                 vm.cloudInit = CloudInit(userName: user, authorizedKeys: keys, userData: try r.optionalString(), instanceID: try r.optionalString())
             case macAddressTag:
                 vm.macAddress = try r.string()
+            case mountsTag:
+                let count = try r.count()
+                var mounts: [SharedFolder] = []
+                mounts.reserveCapacity(min(count, 64))
+                for _ in 0..<count {
+                    mounts.append(SharedFolder(hostPath: try r.string(), guestPath: try r.string(), readOnly: try r.bool()))
+                }
+                vm.mounts = mounts
+            case firmwareTag:
+                let name = try r.string()
+                guard let firmware = Firmware(rawValue: name) else {
+                    throw BinaryReader.Malformed(description: "unknown firmware \"\(name)\" at offset \(offset) (a newer spin's record: upgrade spin)")
+                }
+                vm.firmware = firmware
             default:
                 throw BinaryReader.Malformed(description: "unknown section \(tag) at offset \(offset) (trailing bytes, or a newer spin's record: upgrade spin)")
             }

@@ -11,7 +11,7 @@ extension VM {
         VMSpec(
             name: name, cpus: cpus, memoryMiB: memoryMiB, ports: [], storage: storage, kernel: kernel, labels: labels,
             stopTimeoutSeconds: stopTimeoutSeconds, accelerator: accelerator, autostart: autostart,
-            cloudInit: withNewInstanceID().cloudInit, newImages: newImages)
+            cloudInit: withNewInstanceID().cloudInit, mounts: mounts, firmware: firmware, newImages: newImages)
     }
 
     /// The name of a clone's copy of the image `image`: this VM's name at its start replaced by

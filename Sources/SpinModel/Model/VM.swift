@@ -5,7 +5,8 @@ import Foundation
 /// JSON keys: `id`, `name`, `cpus`, `memoryMiB`, `ports` (``PortForward``), `storage`
 /// (``StorageAttachment``, index = position), `kernel` (``DirectBoot``, absent when the VM
 /// boots from a drive), `labels`, `stopTimeoutSeconds`, `accelerator` (absent = auto),
-/// `autostart` (absent = false), `cloudInit` (``CloudInit``, absent = no seed), `macAddress`
+/// `autostart` (absent = false), `cloudInit` (``CloudInit``, absent = no seed), `mounts`
+/// (``SharedFolder``s, absent = none), `firmware` (absent = `bios`), `macAddress`
 /// (absent in records made before it), `createdAt`, `updatedAt`.
 public struct VM: Sendable, Codable, Equatable {
     /// The VM's id, handed out by the registry from a sequence; never reused.
@@ -33,6 +34,10 @@ public struct VM: Sendable, Codable, Equatable {
     public var autostart: Bool
     /// The VM's cloud-init settings; nil: the VM gets no seed.
     public var cloudInit: CloudInit?
+    /// Host directories shared with the guest (virtiofs).
+    public var mounts: [SharedFolder]
+    /// The firmware the VM boots with.
+    public var firmware: Firmware
     /// The NIC's MAC address (`52:54:00:xx:xx:xx`), given by the registry when the VM is
     /// created (a clone gets its own); nil for VMs recorded before spin kept one (qemu's default).
     public var macAddress: String?
@@ -46,8 +51,9 @@ public struct VM: Sendable, Codable, Equatable {
         id: UInt64, name: String, cpus: Int = VMSpec.defaultCPUs, memoryMiB: Int = VMSpec.defaultMemoryMiB,
         ports: [PortForward] = [], storage: [StorageAttachment] = [], kernel: DirectBoot? = nil,
         labels: [String: String] = [:], stopTimeoutSeconds: Int = VMSpec.defaultStopTimeoutSeconds,
-        accelerator: String? = nil, autostart: Bool = false, cloudInit: CloudInit? = nil, createdAt: Date = Date(),
-        updatedAt: Date? = nil, macAddress: String? = nil
+        accelerator: String? = nil, autostart: Bool = false, cloudInit: CloudInit? = nil,
+        mounts: [SharedFolder] = [], firmware: Firmware = .bios, createdAt: Date = Date(), updatedAt: Date? = nil,
+        macAddress: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -61,6 +67,8 @@ public struct VM: Sendable, Codable, Equatable {
         self.accelerator = accelerator
         self.autostart = autostart
         self.cloudInit = cloudInit
+        self.mounts = mounts
+        self.firmware = firmware
         self.macAddress = macAddress
         self.createdAt = createdAt
         self.updatedAt = updatedAt ?? createdAt
@@ -72,7 +80,7 @@ public struct VM: Sendable, Codable, Equatable {
             id: id, name: spec.name, cpus: spec.cpus, memoryMiB: spec.memoryMiB, ports: spec.ports,
             storage: spec.storage, kernel: spec.kernel, labels: spec.labels,
             stopTimeoutSeconds: spec.stopTimeoutSeconds, accelerator: spec.accelerator, autostart: spec.autostart,
-            cloudInit: spec.cloudInit, createdAt: createdAt)
+            cloudInit: spec.cloudInit, mounts: spec.mounts, firmware: spec.firmware, createdAt: createdAt)
     }
 
     /// Every problem with this VM, each naming its field and the fix.
@@ -80,7 +88,8 @@ public struct VM: Sendable, Codable, Equatable {
         var validator = Validator()
         validator.vmFields(
             name: name, cpus: cpus, memoryMiB: memoryMiB, ports: ports, storage: storage, kernel: kernel,
-            labels: labels, stopTimeoutSeconds: stopTimeoutSeconds, accelerator: accelerator, cloudInit: cloudInit)
+            labels: labels, stopTimeoutSeconds: stopTimeoutSeconds, accelerator: accelerator, cloudInit: cloudInit,
+            mounts: mounts)
         if let macAddress, !Self.isMACAddress(macAddress) {
             validator.add("macAddress", "\(quoted(macAddress)) is not a unicast MAC address; give six lower-case hex pairs such as 52:54:00:12:34:56")
         }
@@ -99,10 +108,10 @@ public struct VM: Sendable, Codable, Equatable {
 extension VM {
     private enum CodingKeys: String, CodingKey {
         case id, name, cpus, memoryMiB, ports, storage, kernel, labels, stopTimeoutSeconds, accelerator, autostart
-        case cloudInit, macAddress, createdAt, updatedAt
+        case cloudInit, mounts, firmware, macAddress, createdAt, updatedAt
     }
 
-    /// Decodes a VM; `autostart`, `cloudInit` and `macAddress` may be absent (records written
+    /// Decodes a VM; `autostart`, `cloudInit`, `mounts`, `firmware` and `macAddress` may be absent (records written
     /// before they existed).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -117,6 +126,8 @@ extension VM {
             accelerator: try c.decodeIfPresent(String.self, forKey: .accelerator),
             autostart: try c.decodeIfPresent(Bool.self, forKey: .autostart) ?? false,
             cloudInit: try c.decodeIfPresent(CloudInit.self, forKey: .cloudInit),
+            mounts: try c.decodeIfPresent([SharedFolder].self, forKey: .mounts) ?? [],
+            firmware: try c.decodeIfPresent(Firmware.self, forKey: .firmware) ?? .bios,
             createdAt: try c.decode(Date.self, forKey: .createdAt), updatedAt: try c.decode(Date.self, forKey: .updatedAt),
             macAddress: try c.decodeIfPresent(String.self, forKey: .macAddress))
     }

@@ -4,7 +4,8 @@
 /// JSON keys: `name`, `cpus` (default 1), `memoryMiB` (default 512), `ports`, `storage`,
 /// `kernel`, `labels`, `stopTimeoutSeconds` (default 30), `accelerator`, `autostart` (default
 /// false), `cloudInit` (``CloudInit``: give the VM a cloud-init seed, an SSH key pair's key and
-/// an SSH port forward), `newImages`; every
+/// an SSH port forward), `mounts` (``SharedFolder``s), `firmware` (`bios`, the default, or
+/// `uefi`), `newImages`; every
 /// key but `name` may be left out.
 public struct VMSpec: Sendable, Codable, Equatable {
     /// The VM's unique name.
@@ -30,6 +31,10 @@ public struct VMSpec: Sendable, Codable, Equatable {
     /// cloud-init settings: the VM gets a seed (and the data root's SSH key and a forward of a
     /// free 127.0.0.1 port to its port 22, unless `ports` forwards 22 already). nil: no seed.
     public var cloudInit: CloudInit?
+    /// Host directories shared with the guest (virtiofs), at most ``SharedFolder/maxPerVM``.
+    public var mounts: [SharedFolder]
+    /// The firmware the VM boots with.
+    public var firmware: Firmware
     /// Images to create together with the VM. Each must also appear in ``storage`` as a disk.
     public var newImages: [ImageSpec]
 
@@ -45,7 +50,7 @@ public struct VMSpec: Sendable, Codable, Equatable {
         name: String, cpus: Int = defaultCPUs, memoryMiB: Int = defaultMemoryMiB, ports: [PortForward] = [],
         storage: [StorageAttachment] = [], kernel: DirectBoot? = nil, labels: [String: String] = [:],
         stopTimeoutSeconds: Int = defaultStopTimeoutSeconds, accelerator: String? = nil, autostart: Bool = false,
-        cloudInit: CloudInit? = nil, newImages: [ImageSpec] = []
+        cloudInit: CloudInit? = nil, mounts: [SharedFolder] = [], firmware: Firmware = .bios, newImages: [ImageSpec] = []
     ) {
         self.name = name
         self.cpus = cpus
@@ -58,6 +63,8 @@ public struct VMSpec: Sendable, Codable, Equatable {
         self.accelerator = accelerator
         self.autostart = autostart
         self.cloudInit = cloudInit
+        self.mounts = mounts
+        self.firmware = firmware
         self.newImages = newImages
     }
 
@@ -66,7 +73,8 @@ public struct VMSpec: Sendable, Codable, Equatable {
         var validator = Validator()
         validator.vmFields(
             name: name, cpus: cpus, memoryMiB: memoryMiB, ports: ports, storage: storage, kernel: kernel,
-            labels: labels, stopTimeoutSeconds: stopTimeoutSeconds, accelerator: accelerator, cloudInit: cloudInit)
+            labels: labels, stopTimeoutSeconds: stopTimeoutSeconds, accelerator: accelerator, cloudInit: cloudInit,
+            mounts: mounts)
         validator.count(newImages.count, at: Validator.maxDrives, field: "newImages")
         for (index, image) in newImages.enumerated() {
             validator.merge(image.validate(), prefix: "newImages[\(index)].")
@@ -82,7 +90,7 @@ public struct VMSpec: Sendable, Codable, Equatable {
 
 extension VMSpec {
     private enum CodingKeys: String, CodingKey {
-        case name, cpus, memoryMiB, ports, storage, kernel, labels, stopTimeoutSeconds, accelerator, autostart, cloudInit, newImages
+        case name, cpus, memoryMiB, ports, storage, kernel, labels, stopTimeoutSeconds, accelerator, autostart, cloudInit, mounts, firmware, newImages
     }
 
     /// Decodes a spec, filling absent keys with the defaults.
@@ -100,6 +108,8 @@ extension VMSpec {
             accelerator: try c.decodeIfPresent(String.self, forKey: .accelerator),
             autostart: try c.decodeIfPresent(Bool.self, forKey: .autostart) ?? false,
             cloudInit: try c.decodeIfPresent(CloudInit.self, forKey: .cloudInit),
+            mounts: try c.decodeIfPresent([SharedFolder].self, forKey: .mounts) ?? [],
+            firmware: try c.decodeIfPresent(Firmware.self, forKey: .firmware) ?? .bios,
             newImages: try c.decodeIfPresent([ImageSpec].self, forKey: .newImages) ?? [])
     }
 }

@@ -6,7 +6,8 @@ extension Validator {
     /// given twice).
     package mutating func vmFields(
         name: String, cpus: Int, memoryMiB: Int, ports: [PortForward], storage: [StorageAttachment],
-        kernel: DirectBoot?, labels: [String: String], stopTimeoutSeconds: Int, accelerator: String?, cloudInit: CloudInit? = nil
+        kernel: DirectBoot?, labels: [String: String], stopTimeoutSeconds: Int, accelerator: String?, cloudInit: CloudInit? = nil,
+        mounts: [SharedFolder] = []
     ) {
         self.name(name)
         count(ports.count, at: Self.maxPorts, field: "ports")
@@ -35,6 +36,13 @@ extension Validator {
             add("accelerator", "\(quoted(accelerator)) is not known; use auto, kvm or tcg")
         }
         if let cloudInit { merge(cloudInit.validate(), prefix: "cloudInit.") }
+        count(mounts.count, at: SharedFolder.maxPerVM, field: "mounts")
+        for (index, mount) in mounts.enumerated() {
+            merge(mount.validate(), prefix: "mounts[\(index)].")
+            if let earlier = mounts[..<index].firstIndex(where: { $0.guestPath == mount.guestPath }) {
+                conflict("mounts[\(index)]", "mounts at \(quoted(mount.guestPath)) in the guest, as mounts[\(earlier)] does; give each share its own guest path")
+            }
+        }
     }
 
     /// The most port forwards, drives and labels a VM may have.

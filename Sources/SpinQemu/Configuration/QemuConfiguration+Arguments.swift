@@ -7,6 +7,7 @@ extension QemuConfiguration {
         var arguments = baseArguments()
         arguments += machineArguments()
         arguments += cpuArguments()
+        arguments += firmware?.qemuArguments() ?? []
         arguments += storageArguments()
         arguments += seed?.qemuArguments() ?? []
         arguments += bootOrder.qemuArguments()
@@ -14,6 +15,7 @@ extension QemuConfiguration {
         arguments += network?.qemuArguments(index: 0) ?? []
         arguments += serial?.qemuArguments() ?? []
         arguments += guestAgent?.qemuArguments() ?? []
+        for (index, share) in fileShares.enumerated() { arguments += share.qemuArguments(index: index) }
         arguments += controlArguments()
         arguments += sandboxArguments()
         return arguments + extraArguments
@@ -26,9 +28,16 @@ extension QemuConfiguration {
         return arguments
     }
 
-    /// `-machine q35 -accel tcg`.
+    /// `-machine q35 -accel tcg`; with file shares, the RAM is a shared memfd backend
+    /// (`-object memory-backend-memfd,share=on`) that vhost-user daemons can map.
     func machineArguments() -> [String] {
-        ["-machine", QemuOption.list([("type", machine)]), "-accel", accelerator.rawValue]
+        guard !fileShares.isEmpty else {
+            return ["-machine", QemuOption.list([("type", machine)]), "-accel", accelerator.rawValue]
+        }
+        return [
+            "-object", QemuOption.list("memory-backend-memfd", [("id", "ram0"), ("size", "\(memoryMiB)M"), ("share", "on")]),
+            "-machine", QemuOption.list([("type", machine), ("memory-backend", "ram0")]), "-accel", accelerator.rawValue,
+        ]
     }
 
     /// `-cpu max -smp N -m MiB`.

@@ -30,10 +30,17 @@ extension QemuConfiguration {
             throw fail("cdroms", "q35 has 6 AHCI ports for IDE disks and CD-ROMs together, got \(ideDevices); use virtio-blk disks")
         }
         if let seed, seed.path.isEmpty { throw fail("seed.path", "must not be empty") }
+        for (index, share) in fileShares.enumerated() {
+            if !(1...36).contains(share.tag.utf8.count) { throw fail("fileShares[\(index)].tag", "must be 1…36 bytes, got \(share.tag.utf8.count)") }
+            if fileShares[..<index].contains(where: { $0.tag == share.tag }) { throw fail("fileShares[\(index)].tag", "\(share.tag) is used twice; give each share its own tag") }
+        }
+        if let firmware, firmware.codePath.isEmpty || firmware.variablesPath.isEmpty {
+            throw fail("firmware", "the code and variables paths must not be empty")
+        }
         if let directBoot, directBoot.kernel.isEmpty { throw fail("directBoot.kernel", "must not be empty") }
         if let network { try network.validate() }
         let sockets = [("serial.socketPath", serial?.socketPath), ("qmpSocketPath", qmpSocketPath), ("vncSocketPath", vncSocketPath),
-                       ("guestAgent.socketPath", guestAgent?.socketPath)]
+                       ("guestAgent.socketPath", guestAgent?.socketPath)] + fileShares.enumerated().map { ("fileShares[\($0.offset)].socketPath", $0.element.socketPath) }
         for case (let field, let path?) in sockets {
             if path.isEmpty || path.utf8.count > 107 {
                 throw fail(field, "a unix socket path must be 1…107 bytes, got \(path.utf8.count); use a shorter runtime directory")

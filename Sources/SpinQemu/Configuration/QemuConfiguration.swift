@@ -29,6 +29,10 @@ public struct QemuConfiguration: Sendable, Equatable, Codable {
     public var seed: QemuSeedImage?
     /// The guest agent's virtio-serial channel, if any.
     public var guestAgent: QemuGuestAgentChannel?
+    /// Host directories shared over virtiofs; with any, guest RAM is a shared memfd.
+    public var fileShares: [QemuFileShare] = []
+    /// UEFI firmware; nil: SeaBIOS.
+    public var firmware: QemuFirmware? = nil
     /// Direct kernel boot, if any.
     public var directBoot: QemuDirectBoot?
     /// User-mode network, if any.

@@ -30,11 +30,15 @@ enum VMText {
             ("memory", "\(vm.memoryMiB) MiB"), ("ports", ports(vm)), ("autostart", vm.autostart ? "yes" : "no"),
         ]
         if let mac = vm.macAddress { pairs.append(("mac", mac)) }
+        if vm.firmware != .bios { pairs.append(("firmware", vm.firmware.rawValue)) }
         for (index, attachment) in vm.storage.enumerated() {
             switch attachment {
             case .disk(let volume, let image): pairs.append(("drive \(index)", "disk \(volume)/\(image)"))
             case .cdrom(let path): pairs.append(("drive \(index)", "cdrom \(path)"))
             }
+        }
+        for (index, mount) in vm.mounts.enumerated() {
+            pairs.append(("mount \(index)", "\(mount.hostPath) -> \(mount.guestPath)\(mount.readOnly ? " (read-only)" : "") virtiofs tag \(SharedFolder.tag(index: index))"))
         }
         if let kernel = vm.kernel {
             pairs.append(("kernel", kernel.kernel))

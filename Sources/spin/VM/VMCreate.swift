@@ -21,8 +21,14 @@ struct VMCreate: AsyncParsableCommand {
             in ROOT/ssh) and each --ssh-key, or runs your own user-data (--cloud-init FILE); the \
             VM also gets a forward of a free 127.0.0.1 port to its port 22, so spin ssh NAME logs \
             in. Every VM gets the guest agent's channel (spin exec).
+            --mount HOSTDIR[:GUESTPATH][:ro] shares a host directory over virtiofs (one \
+            virtiofsd per share, started and ended with the VM; spin must run as root); a VM \
+            with a seed mounts it at GUESTPATH (default: the same path) at every boot, another \
+            mounts it itself: mount -t virtiofs spin0 /src.
+            --firmware uefi boots with OVMF (Debian's ovmf package) and a variable store of the \
+            VM's own; bios (SeaBIOS) is the default.
             Example: spin vm create web vol1 --cdrom /srv/iso/debian.iso -p 80:127.0.0.1:8080
-            Example: spin vm create web --from vol1/debian-12 --disk-size 10G
+            Example: spin vm create web --from vol1/debian-12 --disk-size 10G --mount ~/src:/src
             Example: spin vm create web vol1 --seed --ssh-key ~/.ssh/id_ed25519.pub
             """
     )
@@ -46,6 +52,8 @@ struct VMCreate: AsyncParsableCommand {
             help: "cloud-init user-data of your own (e.g. a #cloud-config file), used instead of spin's; implies --seed.") var userData: String?
     @Option(help: "An SSH public key file (.pub) whose keys the VM's user accepts too; repeatable; implies --seed.") var sshKey: [String] = []
     @Option(help: "The user cloud-init makes and spin ssh logs in as (default spin); implies --seed.") var user: String?
+    @Option(help: "Share a host directory: HOSTDIR[:GUESTPATH][:ro]; repeatable.") var mount: [String] = []
+    @Option(help: "The firmware: bios or uefi.") var firmware: Firmware = .bios
 
     func validate() throws {
         if kernel == nil && (initrd != nil || append != nil) {
@@ -81,8 +89,13 @@ struct VMCreate: AsyncParsableCommand {
         var storage: [StorageAttachment] = [image.attachment]
         if let cdrom { storage.append(.cdrom(path: Paths.absolute(cdrom))) }
         let boot = kernel.map { DirectBoot(kernel: Paths.absolute($0), initrd: initrd.map(Paths.absolute), append: append) }
+        let mounts = try mount.map { text in
+            let parts = try SharedFolder.parse(text)
+            return SharedFolder(hostPath: Paths.absolute(parts.hostPath), guestPath: parts.guestPath, readOnly: parts.readOnly)
+        }
         var spec = VMSpec(name: name, cpus: cpus, memoryMiB: memory, ports: ports, storage: storage, kernel: boot,
-                          autostart: autostart, cloudInit: try cloudInitSettings(), newImages: [image])
+                          autostart: autostart, cloudInit: try cloudInitSettings(), mounts: mounts, firmware: firmware,
+                          newImages: [image])
         try Paths.requireFiles([cdrom, kernel, initrd].compactMap { $0 }, global)
         let problems = spec.validate()
         if !problems.isEmpty {
@@ -128,3 +141,4 @@ struct VMCreate: AsyncParsableCommand {
         return keys
     }
 }
+extension Firmware: ExpressibleByArgument {}
