@@ -68,7 +68,7 @@ public struct DirectSupervisor: Supervisor {
         let command = try PrivilegeDrop(user: plan.qemuUser).command(plan.executable, arguments)
         // Shared folders' daemons listen before qemu connects to them; they end with it.
         let shares = FileShareDaemons(daemons: plan.fileShareDaemons)
-        try await shares.start()
+        try await shares.start(logPath: { paths.vmDirectory + "/virtiofsd-\($0).log" })
         let result = try await ProcessRunner.run(command.executable, command.arguments, check: false)
         guard var identity = runningIdentity(vmID) else {
             shares.stop()

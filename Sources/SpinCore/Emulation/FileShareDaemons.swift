@@ -10,24 +10,43 @@ struct FileShareDaemons {
     /// The daemons, one per share.
     let daemons: [QemuVirtiofsd]
 
-    /// Starts every daemon (`--daemonize`). If one fails, those already started are ended
-    /// and the error names the share and the daemon's own message.
-    func start() async throws {
+    /// Starts every daemon in its own session (foreground mode: Debian 12's C virtiofsd waits
+    /// for qemu's connection before it would daemonize) with its output in `logPath(index)`,
+    /// and returns once each socket listens. If one fails, those already started are ended
+    /// and the error names the share and the daemon's last words.
+    func start(logPath: (Int) -> String) async throws {
         for (index, daemon) in daemons.enumerated() {
             end(daemon)
-            let result: ProcessResult
+            // The socket lies in the VM's private runtime directory: a leftover is spin's own.
+            try? FileManager.default.removeItem(atPath: daemon.socketPath)
+            try? FileManager.default.removeItem(atPath: logPath(index))
+            let pid: pid_t
             do {
-                result = try await ProcessRunner.run(daemon.executable, daemon.arguments(daemonize: true), check: false)
+                pid = try ProcessRunner.spawnDetached(daemon.executable, daemon.arguments(daemonize: false), logPath: logPath(index))
             } catch {
                 stop()
                 throw SpinError(.unavailable, "cannot run \(daemon.executable) for shared folder \(index) (\(daemon.sourceDirectory)): \(error); install Debian's qemu-system-common", cause: error)
             }
-            guard result.termination == .exited(0) else {
-                stop()
-                let message = result.standardErrorText.trimmingCharacters(in: .whitespacesAndNewlines)
-                throw SpinError(.actionFailed, "virtiofsd for shared folder \(index) (\(daemon.sourceDirectory)) did not start: \(message.isEmpty ? "\(result.termination)" : message)")
+            // Reaped in the background: a daemon outlives this call (and, for the CLI, spin).
+            Task.detached { _ = try? await ProcessRunner.waitForExit(pid: pid) }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !Self.isListening(daemon.socketPath) {
+                let alive = ProcessIdentity.current(pid: pid).map { _ in true } ?? false
+                if !alive || ContinuousClock.now >= deadline {
+                    stop()
+                    let log = (try? String(contentsOfFile: logPath(index), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+                    throw SpinError(.actionFailed, "virtiofsd for shared folder \(index) (\(daemon.sourceDirectory)) \(alive ? "did not listen within 10 s" : "exited"): \(log.isEmpty ? "no output" : String(log.suffix(600)))")
+                }
+                try await Task.sleep(for: .milliseconds(5))
             }
         }
+    }
+
+    /// Whether a unix socket exists at `path` (virtiofsd binds and listens in one step, then
+    /// waits in accept; qemu's connection is queued until then).
+    static func isListening(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFSOCK
     }
 
     /// Ends every daemon still running (SIGTERM; they hold no state worth a graceful exit).

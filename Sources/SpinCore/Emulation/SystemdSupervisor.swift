@@ -76,9 +76,14 @@ public struct SystemdSupervisor: Supervisor {
                 readOnlyPaths: plan.files.filter { $0.access == .read }.map(\.path),
                 madeAtStart: [paths.runtimeDirectory, paths.serialLog])
         }
-        // Shared folders' daemons: started by spin's own ExecStartPre (outside the sandbox),
-        // they stay in the unit's cgroup and end with it (and each exits with its qemu).
-        prepare += plan.fileShareDaemons.map { [$0.executable] + $0.arguments(daemonize: true) }
+        // Shared folders' daemons: started by spin's own ExecStartPre (outside the sandbox) in a
+        // session of their own (`setsid --fork` returns at once: Debian 12's C virtiofsd waits
+        // for qemu before it would daemonize); they stay in the unit's cgroup and end with it,
+        // and each exits with its qemu. The socket is bound within milliseconds, long before
+        // qemu, started next, gets to its devices.
+        prepare += plan.fileShareDaemons.flatMap { daemon in
+            [["/bin/rm", "-f", "--", daemon.socketPath], ["/usr/bin/setsid", "--fork", daemon.executable] + daemon.arguments(daemonize: false)]
+        }
         return UnitFile(
             name: unitName(plan.vmID), description: "spin VM \(plan.name) \(ownerTag(root))",
             execStart: [plan.executable] + plan.arguments,
