@@ -13,7 +13,7 @@ import Testing
     .enabled(if: DebianTestGuest.isBuilt, "the Debian test guest is not built; run scripts/build-debian-guest")
 )
 struct DebianGuestCLITests {
-    @Test("create --cloud-init, start, exec, ssh, addresses from the agent, exit codes, racing and killed clients, shutdown through the agent", .timeLimit(.minutes(25)))
+    @Test("import a base, create --from it with shared folders, start, exec, ssh, shares both ways and read-only, addresses from the agent, exit codes, racing and killed clients, shutdown through the agent", .timeLimit(.minutes(25)))
     func cloudInitSSHAndAgent() async throws {
         let guest = try DebianTestGuest.locate()
         try await CLI.with { cli in
@@ -23,11 +23,16 @@ struct DebianGuestCLITests {
                 try cli.run(cli.rooted(arguments), stdin: stdin, root: false)
             }
             try cli.ok(["volume", "create", "vol"])
-            try cli.ok(["vm", "create", "web", "vol", "-c", "2", "-m", "1024", "-s", "3G", "--kernel", guest.kernel, "--initrd", guest.initrd,
-                        "--append", DebianTestGuest.append, "--seed"])
-            // Until vm create --from exists: spin's new, empty qcow2 becomes an overlay of the
-            // guest's root disk by rewriting its header's backing file (its data is empty).
-            _ = try await ProcessRunner.run("qemu-img", ["rebase", "-u", "-f", "qcow2", "-b", guest.rootDisk, "-F", "qcow2", cli.root + "/images/vol/web.qcow2"])
+            let shares = cli.directory + "/shares"
+            try FileManager.default.createDirectory(atPath: shares + "/rw", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: shares + "/ro", withIntermediateDirectories: true)
+            try "from the host\n".write(toFile: shares + "/rw/host.txt", atomically: true, encoding: .utf8)
+            try "read only\n".write(toFile: shares + "/ro/fixed.txt", atomically: true, encoding: .utf8)
+            // The guest's root file system as a base; the VM's disk an overlay on it (--from
+            // gives it a cloud-init seed, the root's key and an SSH forward).
+            try cli.ok(["image", "import", "vol", "debian-12", guest.rootDisk, "--base"])
+            try cli.ok(["vm", "create", "web", "--from", "vol/debian-12", "-c", "2", "-m", "1024", "--kernel", guest.kernel, "--initrd", guest.initrd,
+                        "--append", DebianTestGuest.append, "--mount", shares + "/rw:/srv/rw", "--mount", shares + "/ro:/srv/ro:ro"])
             let record = try #require(try cli.json(["vm", "get", "web"]) as? [String: Any])
             let vm = try #require(record["vm"] as? [String: Any])
             let sshPort = try #require(((vm["ports"] as? [[String: Any]])?.first { $0["guestPort"] as? Int == 22 })?["hostPort"] as? Int)
@@ -43,6 +48,18 @@ struct DebianGuestCLITests {
             }
             try #require(answered, "spin exec web -- true never succeeded: \(last.map(String.init(describing:)) ?? "-")\n\(Self.serialTail(cli))")
             print("DebianGuestCLITests: spin exec answered \(started.duration(to: clock.now)) after spin start (ssh forward 127.0.0.1:\(sshPort))")
+
+            // Shared folders: mounted by cloud-init at boot; the host's file is read in the
+            // guest and the guest's in the host (rw); the read-only one refuses writes.
+            #expect(try spin(["exec", "web", "--", "cat", "/srv/rw/host.txt"]).stdout == "from the host\n")
+            let written = try spin(["exec", "web", "--", "sh", "-c", "echo from the guest > /srv/rw/guest.txt"])
+            #expect(written.status == 0, "\(written)")
+            #expect((try? String(contentsOfFile: shares + "/rw/guest.txt", encoding: .utf8)) == "from the guest\n")
+            #expect(try spin(["exec", "web", "--", "cat", "/srv/ro/fixed.txt"]).stdout == "read only\n")
+            let refused = try spin(["exec", "web", "--", "sh", "-c", "echo x > /srv/ro/new.txt"])
+            #expect(refused.status != 0 && refused.stderr.contains("Read-only"), "\(refused)")
+            #expect(!FileManager.default.fileExists(atPath: shares + "/ro/new.txt"))
+            #expect(FileShareProcesses.count(root: cli.root) == 2, "one virtiofsd per share runs beside qemu")
 
             // cloud-init writes the key a little after the agent starts; sshd starts late too.
             var login: CLI.Result?
@@ -111,8 +128,11 @@ struct DebianGuestCLITests {
             #expect(down.status == 0, "spin shutdown web: \(down)\n\(Self.serialTail(cli))")
             let state = ((try cli.json(["vm", "get", "web"]) as? [String: Any])?["status"] as? [String: Any])?["state"] as? String
             #expect(state == "stopped")
+            let ended = await Loopback.waitUntil(timeout: .seconds(10), every: .milliseconds(100)) { FileShareProcesses.count(root: cli.root) == 0 }
+            #expect(ended, "the virtiofsd daemons end with their qemu")
             print("DebianGuestCLITests: the whole flow took \(started.duration(to: clock.now)) after spin start")
             try cli.ok(["vm", "delete", "web"])
+            #expect(try HostTool.sha256(cli.root + "/images/vol/debian-12") == HostTool.sha256(guest.rootDisk), "the base is untouched")
         }
     }
 

@@ -74,5 +74,6 @@ struct LifecycleCLITests {
             if let pid, kill(Int32(pid), 0) == 0 { kill(Int32(pid), SIGKILL) }
             try? FileManager.default.removeItem(atPath: RuntimePaths(root: root, vmID: UInt64(id)).runtimeDirectory)
         }
+        FileShareProcesses.killAll(root: cli.root)
     }
 }

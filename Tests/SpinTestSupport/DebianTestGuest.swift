@@ -12,6 +12,8 @@ public struct DebianTestGuest: Sendable {
 
     /// The root disk (qcow2).
     public var rootDisk: String { directory + "/root.qcow2" }
+    /// The bootable disk (qcow2): GPT, grub for BIOS and UEFI, the same root on partition 3.
+    public var disk: String { directory + "/disk.qcow2" }
     /// The kernel.
     public var kernel: String { directory + "/vmlinuz" }
     /// The initramfs.
@@ -27,14 +29,14 @@ public struct DebianTestGuest: Sendable {
     /// Whether every file is there (the manifest is written last, so it marks a whole build).
     public static var isBuilt: Bool {
         let guest = DebianTestGuest(directory: defaultDirectory)
-        return [guest.rootDisk, guest.kernel, guest.initrd, guest.manifest].allSatisfy { FileManager.default.fileExists(atPath: $0) }
+        return [guest.rootDisk, guest.disk, guest.kernel, guest.initrd, guest.manifest].allSatisfy { FileManager.default.fileExists(atPath: $0) }
     }
 
     /// Finds the guest.
     /// - Throws: when it has not been built; run `scripts/build-debian-guest`.
     public static func locate() throws -> DebianTestGuest {
         let guest = DebianTestGuest(directory: defaultDirectory)
-        for file in [guest.rootDisk, guest.kernel, guest.initrd, guest.manifest] where !FileManager.default.fileExists(atPath: file) {
+        for file in [guest.rootDisk, guest.disk, guest.kernel, guest.initrd, guest.manifest] where !FileManager.default.fileExists(atPath: file) {
             throw HarnessError("Debian test guest \(file) is missing; run scripts/build-debian-guest")
         }
         return guest

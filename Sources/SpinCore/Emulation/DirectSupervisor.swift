@@ -89,6 +89,8 @@ public struct DirectSupervisor: Supervisor {
             // Not running. A crashed run is acknowledged as stopped; a VM that never ran (or
             // whose files are already gone) needs nothing.
             if FileManager.default.fileExists(atPath: identityFile(vmID)) { try await markStopped(vmID: vmID) }
+            // A start killed between its shared folders' daemons and qemu leaves them waiting.
+            endFileShareDaemons(vmID)
             return
         }
         // Asked to stop: whatever ends the process from here on is not a crash.
@@ -110,9 +112,15 @@ public struct DirectSupervisor: Supervisor {
             exitGrace: .seconds(2), termGrace: termGrace, leaseCheck: leaseCheck)
         try await ladder.run(timeout: timeout, vm: String(vmID))
         // Each virtiofsd exits when its qemu disconnects; end any that has not yet.
-        if let data = FileManager.default.contents(atPath: paths(vmID).launchFile), let plan = try? JSONDecoder().decode(LaunchPlan.self, from: data) {
-            FileShareDaemons(daemons: plan.fileShareDaemons).stop()
-        }
+        endFileShareDaemons(vmID)
+    }
+
+    /// Ends the virtiofsd daemons the VM's launch description names, if any still run.
+    private func endFileShareDaemons(_ vmID: UInt64) {
+        guard let data = FileManager.default.contents(atPath: paths(vmID).launchFile),
+            let plan = try? JSONDecoder().decode(LaunchPlan.self, from: data), !plan.fileShareDaemons.isEmpty
+        else { return }
+        FileShareDaemons(daemons: plan.fileShareDaemons).stop()
     }
 
     public func markStopped(vmID: UInt64) async throws {
