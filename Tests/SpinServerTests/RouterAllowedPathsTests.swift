@@ -68,6 +68,29 @@ struct RouterAllowedPathsTests {
         }
     }
 
+    @Test("a shared folder outside the roots, or through a link out of them, is 403 at create and update; one inside is kept with its guest path")
+    func sharedFolderOutside() async throws {
+        try await ServerFixture.with(configure: Self.confined) { fixture in
+            let allowed = try Self.allowedDirectory(fixture)
+            try FileManager.default.createSymbolicLink(atPath: allowed + "/etc", withDestinationPath: "/etc")
+            try FileManager.default.createDirectory(atPath: allowed + "/src", withIntermediateDirectories: true)
+            try await fixture.withRouter { client in
+                for path in ["/etc", "/root", allowed + "/etc"] {
+                    let create = try await client.send(.post, "/v1/vms", json: ["name": "web", "mounts": [["hostPath": path, "guestPath": "/src"]]])
+                    #expect(create.status == 403 && create.text.contains("shared folder"), "\(path): \(create.text)")
+                }
+                #expect(try await client.send(.get, "/v1/vms").array.isEmpty)
+                let inside = try await client.send(.post, "/v1/vms", json: ["name": "web", "mounts": [["hostPath": allowed + "/src", "guestPath": "/src", "readOnly": true]], "firmware": "uefi"])
+                #expect(inside.status == 201, "\(inside.text)")
+                let update = try await client.send(.patch, "/v1/vms/web", json: ["mounts": [["hostPath": "/etc", "guestPath": "/etc2"]]])
+                #expect(update.status == 403, "\(update.text)")
+                let vm = try fixture.spin.vm("web")
+                #expect(vm.mounts == [SharedFolder(hostPath: allowed + "/src", guestPath: "/src", readOnly: true)] && vm.firmware == .uefi)
+                #expect(try await client.send(.post, "/v1/vms", json: ["name": "web2", "mounts": [["hostPath": allowed + "/src", "guestPath": "/a b"]]]).status == 400)
+            }
+        }
+    }
+
     @Test("a raw broker command with a volume path outside the roots is 403 and not added")
     func rawCommand() async throws {
         try await ServerFixture.with(configure: Self.confined) { fixture in
