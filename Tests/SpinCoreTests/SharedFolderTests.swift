@@ -25,7 +25,7 @@ struct SharedFolderTests {
         #expect(SharedFolder(hostPath: "/srv/src", guestPath: "/src").validate().isEmpty)
         #expect(SharedFolder(hostPath: "src", guestPath: "/src").validate().map(\.field) == ["hostPath"])
         #expect(SharedFolder(hostPath: "/srv/../etc", guestPath: "/src").validate().map(\.field) == ["hostPath"])
-        for guest in ["src", "/", "/a b", "/a/../b", "/a'b", "/$(id)"] {
+        for guest in ["src", "/", "/a b", "/a/../b", "/a'b", "/$(id)", "/a//b", "/a/"] {
             #expect(SharedFolder(hostPath: "/srv/src", guestPath: guest).validate().map(\.field) == ["guestPath"], "\(guest)")
         }
         let spec = VMSpec(name: "web", mounts: [SharedFolder(hostPath: "/a", guestPath: "/x"), SharedFolder(hostPath: "/b", guestPath: "/x")])

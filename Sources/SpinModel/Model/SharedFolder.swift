@@ -38,11 +38,11 @@ public struct SharedFolder: Sendable, Codable, Equatable, Hashable {
                 || b == UInt8(ascii: "/") || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
                 || b == UInt8(ascii: "+") || b == UInt8(ascii: "@")
         }
-        let components = guestPath.split(separator: "/")
-        if guestPath.utf8.first != UInt8(ascii: "/") || components.isEmpty || guestPath.utf8.count > 1024 {
+        let components = guestPath.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        if guestPath.utf8.first != UInt8(ascii: "/") || guestPath.utf8.count < 2 || guestPath.utf8.count > 1024 {
             validator.add("guestPath", "\(quoted(guestPath)) is not an absolute guest directory below /; give one such as /src")
-        } else if !guestPath.utf8.allSatisfy(allowed) || components.contains(where: { $0 == ".." || $0 == "." }) {
-            validator.add("guestPath", "\(quoted(guestPath)) may hold only letters, digits and / . _ - + @, without . or .. parts; give a plain path such as /src")
+        } else if !guestPath.utf8.allSatisfy(allowed) || components.contains(where: { $0.isEmpty || $0 == ".." || $0 == "." }) {
+            validator.add("guestPath", "\(quoted(guestPath)) may hold only letters, digits and / . _ - + @, without empty, . or .. parts; give a plain path such as /src")
         }
         return validator.problems
     }
