@@ -70,7 +70,7 @@ struct GuestBootBench: AsyncParsableCommand {
             let spinPort = try await sshPort(of: name, runner: runner)
             let spinStart = ContinuousClock.now
             _ = try await runner.time(["start", name])
-            try await SSHBanner.wait(port: spinPort, timeout: .seconds(600))
+            try await waitForSSH(port: spinPort)
             spinBoot.add(milliseconds(since: spinStart))
             _ = try await runner.time(["stop", name, "--timeout", "0"])
             print("round \(round + 1): spin start → SSH \(formatMilliseconds(spinBoot.values.last ?? .nan)) ms")
@@ -86,6 +86,13 @@ struct GuestBootBench: AsyncParsableCommand {
         print("")
         print(table.render(markdown: markdown))
         print("goal: spin / raw ≤ 1.05 for the boot; overlay cost independent of the base's size")
+    }
+
+    /// Waits until the guest's SSH server answers on the forwarded port.
+    private func waitForSSH(port: Int) async throws {
+        guard await SSHReadiness.wait(port: port, timeout: .seconds(600)) else {
+            throw BenchError("no SSH banner on 127.0.0.1:\(port) within 600 s")
+        }
     }
 
     /// The host port forwarded to the VM's SSH port.
@@ -113,7 +120,7 @@ struct GuestBootBench: AsyncParsableCommand {
         let start = ContinuousClock.now
         let pid = try ProcessRunner.spawnDetached(plan.executable, plan.arguments, logPath: plan.paths.vmDirectory + "/qemu.log")
         defer { kill(pid, SIGKILL) }
-        try await SSHBanner.wait(port: port, timeout: .seconds(600))
+        try await waitForSSH(port: port)
         let elapsed = milliseconds(since: start)
         kill(pid, SIGKILL)
         _ = try? await ProcessRunner.waitForExit(pid: pid)

@@ -81,7 +81,12 @@ struct DebianGuestCLITests {
                 return report?["agent"] as? String == "answering" && addresses.contains("10.0.2.15")
             }
             #expect(addressed, "vm get --format json shows no 10.0.2.15 from the agent: \(addresses)")
-            let text = try cli.ok(["vm", "get", "web"])
+            // vm get gives the agent 300 ms; on a loaded host one answer may come late.
+            var text = ""
+            _ = await Loopback.waitUntil(timeout: .seconds(30), every: .milliseconds(500)) {
+                text = (try? cli.ok(["vm", "get", "web"])) ?? ""
+                return text.contains("agent:       answering")
+            }
             #expect(text.contains("10.0.2.15 (enp0s3, agent)"), "\(text)")
             #expect(text.contains("hostname:") && text.contains("agent:       answering"), "\(text)")
 

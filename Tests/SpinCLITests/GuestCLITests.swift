@@ -71,4 +71,20 @@ struct GuestCLITests {
             #expect(try cli.fails(["exec", "web"], 64).contains("after --"))
         }
     }
+
+    @Test("spin ssh waits for the guest's SSH server: a running VM with no sshd (nothing boots from its empty disk) times out after --wait with exit 6 and the fix")
+    func sshWaitsForTheServer() async throws {
+        try await CLI.with { cli in
+            defer { LifecycleCLITests.cleanUp(cli) }
+            try cli.ok(["volume", "create", "vol"])
+            try cli.ok(["vm", "create", "web", "vol", "-s", "16M", "-m", "128", "--seed"])
+            try cli.ok(["start", "web"])
+            let clock = ContinuousClock()
+            let started = clock.now
+            let ssh = try cli.run(cli.rooted(["ssh", "web", "--wait", "2", "--", "true"]), root: false)
+            #expect(ssh.status == 6 && ssh.stderr.contains("did not answer") && ssh.stderr.contains("spin console web --log"), "\(ssh)")
+            #expect(started.duration(to: clock.now) >= .seconds(2), "it waited")
+            try cli.ok(["stop", "web", "--timeout", "1"])
+        }
+    }
 }

@@ -15,7 +15,9 @@ struct SSH: AsyncParsableCommand {
             (made by vm create --from or --seed), as its cloud-init user, with the key pair in \
             ROOT/ssh, a known-hosts file of the VM's own (ROOT/vms/ID/known_hosts, the host \
             key accepted at the first login and checked after) and only that key. Works on the \
-            VM's host only: with --host, log in to that host and run spin ssh there.
+            VM's host only: with --host, log in to that host and run spin ssh there. It first \
+            waits (--wait, 300 s) until the guest's SSH server answers, so spin start web && \
+            spin ssh web works while the guest boots.
             Example: spin ssh web
             Example: spin ssh web -- uname -a
             """
@@ -24,6 +26,7 @@ struct SSH: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The VM's id or name.") var vm: String
     @Option(name: [.customShort("l"), .long], help: "Log in as this user (default: the VM's cloud-init user).") var user: String?
+    @Option(help: "Seconds to wait for the guest's SSH server to answer (a VM just started is still booting); 0: do not wait.") var wait = 300
     @Argument(parsing: .postTerminator, help: "A command to run instead of a login shell, after --.") var command: [String] = []
 
     func run() async throws {
@@ -35,6 +38,9 @@ struct SSH: AsyncParsableCommand {
         }
         guard state == .running else {
             throw SpinError(.failedPrecondition, "VM \(vm) is \(state.rawValue); start it with spin start \(vm)")
+        }
+        if wait > 0, !(await SSHReadiness.wait(host: ssh.host, port: ssh.port, timeout: .seconds(wait))) {
+            throw SpinError(.timeout, "VM \(vm)'s SSH server did not answer on \(ssh.host):\(ssh.port) within \(wait) s; is the guest still booting, or without sshd? See spin console \(vm) --log")
         }
         try Self.replaceProcess(with: ssh.arguments)
     }
