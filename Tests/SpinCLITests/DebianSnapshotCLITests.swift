@@ -86,9 +86,9 @@ struct DebianSnapshotCLITests {
             // Stopped: delete the memory snapshot (its space is freed), revert the disks.
             _ = try guestText("rm /root/keep.txt && sync")
             try cli.ok(["stop", "web"])
-            let sizeBefore = try #require(Self.actualSize(disk))
+            let sizeBefore = try #require(try Self.actualSize(disk))
             try cli.ok(["snapshot", "delete", "web", "mem"])
-            let sizeAfter = try #require(Self.actualSize(disk))
+            let sizeAfter = try #require(try Self.actualSize(disk))
             #expect(try !SnapshotCLITests.held(disk).contains("mem"))
             #expect(sizeAfter < sizeBefore, "deleting the memory snapshot frees space: \(sizeBefore) → \(sizeAfter) bytes")
             print("DebianSnapshotCLITests: deleting the memory snapshot freed \(sizeBefore - sizeAfter) bytes")
