@@ -68,6 +68,9 @@ struct DebianSnapshotCLITests {
             let listed = try #require(try cli.json(["snapshot", "list", "web"]) as? [[String: Any]])
             #expect(listed.map { $0["name"] as? String } == ["files", "mem"] && listed.allSatisfy { $0["state"] as? String == "ready" && $0["missingDisks"] == nil }, "\(listed)")
             #expect(listed.last?["memory"] as? Bool == true)
+            let memoryBytes = ((listed.last?["disks"] as? [[String: Any]]) ?? []).compactMap { $0["vmStateBytes"] as? Int }.reduce(0, +)
+            #expect(memoryBytes > 0, "the memory snapshot holds the guest's memory state: \(listed)")
+            print("DebianSnapshotCLITests: memory state of the 1 GiB guest: \(memoryBytes) bytes")
             #expect(try cli.ok(["snapshot", "list", "web"]).contains("memory"))
 
             // A disk-only snapshot cannot be loaded into a running guest.
