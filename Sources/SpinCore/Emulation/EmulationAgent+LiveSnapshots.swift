@@ -31,7 +31,7 @@ extension EmulationAgent {
             try await client.deleteSnapshot(tag: name, devices: holding.map(\.block.nodeName), jobID: jobID)
             nodes = try Self.nodes(of: targets, in: try await client.blockSnapshots())
         } else if !holding.isEmpty {
-            return try await describeLive(nodes, name: name)
+            return describeLive(nodes, name: name)
         }
         guard let first = nodes.first else {
             throw SpinError(.failedPrecondition, "VM \(id) has no writable qcow2 disk to snapshot; attach one first")
@@ -44,15 +44,14 @@ extension EmulationAgent {
                 try await client.snapshotDisks(name: name, devices: devices)
             }
         }
-        return try await describeLive(Self.nodes(of: targets, in: try await client.blockSnapshots()), name: name)
+        return describeLive(try Self.nodes(of: targets, in: try await client.blockSnapshots()), name: name)
     }
 
-    private func describeLive(_ nodes: [(target: SnapshotTarget, block: QMPBlockSnapshots)], name: String) async throws -> [SnapshotDisk] {
+    private func describeLive(_ nodes: [(target: SnapshotTarget, block: QMPBlockSnapshots)], name: String) -> [SnapshotDisk] {
         var disks: [SnapshotDisk] = []
         for (target, block) in nodes {
-            let size = (try? await QemuImg().info(path: target.path, format: .qcow2, forceShare: true).actualSize) ?? nil
             let vmState = block.snapshots.first { $0.name == name }?.vmStateSize ?? 0
-            disks.append(SnapshotDisk(name: target.label, diskBytes: size ?? 0, vmStateBytes: vmState))
+            disks.append(SnapshotDisk(name: target.label, diskBytes: Self.allocatedBytes(target.path), vmStateBytes: vmState))
         }
         return disks
     }

@@ -61,11 +61,12 @@ extension EmulationAgent {
         }
     }
 
-    /// qemu-img on every target: skips a target that already holds the snapshot (a redelivery).
+    /// qemu-img on every target, the disks at once (they are separate files): skips a target
+    /// that already holds the snapshot (a redelivery). Every target is tried before the first
+    /// failure is thrown, so the caller's undo sees what each one holds.
     private func createStopped(name: String, targets: [SnapshotTarget]) async throws -> [SnapshotDisk] {
-        let img = QemuImg()
-        var disks: [SnapshotDisk] = []
-        for target in targets {
+        try await Self.eachTarget(targets) { target in
+            let img = QemuImg()
             if try await !img.listSnapshots(path: target.path).contains(where: { $0.name == name }) {
                 do {
                     try await img.createSnapshot(path: target.path, name: name)
@@ -73,16 +74,33 @@ extension EmulationAgent {
                     throw SpinError(.actionFailed, "snapshot \(quoted(name)) could not be made on disk \(target.label): \(error)", cause: error)
                 }
             }
-            disks.append(try await Self.describe(target, name: name, img: img))
+            // A snapshot made with qemu-img holds no memory state.
+            return SnapshotDisk(name: target.label, diskBytes: Self.allocatedBytes(target.path))
         }
-        return disks
     }
 
-    /// What `target` holds of snapshot `name`: the file's allocated bytes and its memory state.
-    static func describe(_ target: SnapshotTarget, name: String, img: QemuImg = QemuImg()) async throws -> SnapshotDisk {
-        let info = try await img.info(path: target.path, format: .qcow2, forceShare: true)
-        let vmState = info.snapshots?.first { $0.name == name }?.vmStateSize ?? 0
-        return SnapshotDisk(name: target.label, diskBytes: info.actualSize ?? 0, vmStateBytes: vmState)
+    /// Runs `body` on every target concurrently and returns the results in target order; when
+    /// any fails, waits for all, then throws the first target's error (in target order).
+    static func eachTarget<R: Sendable>(_ targets: [SnapshotTarget], _ body: @escaping @Sendable (SnapshotTarget) async throws -> R) async throws -> [R] {
+        let outcomes = await withTaskGroup(of: (Int, Result<R, any Error>).self) { group in
+            for (index, target) in targets.enumerated() {
+                group.addTask {
+                    do { return (index, .success(try await body(target))) } catch { return (index, .failure(error)) }
+                }
+            }
+            var outcomes: [(Int, Result<R, any Error>)] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        return try outcomes.map { try $0.get() }
+    }
+
+    /// The bytes `path` occupies on the host (what qemu-img calls its actual size), from one
+    /// `stat`; 0 when it cannot be read.
+    static func allocatedBytes(_ path: String) -> UInt64 {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return 0 }
+        return UInt64(max(info.st_blocks, 0)) * 512
     }
 
     /// Removes snapshot `name` from every target that holds it and forgets the record; used
@@ -115,15 +133,15 @@ extension EmulationAgent {
             try await revertLive(id, name: name, targets: targets)
             return
         }
-        let img = QemuImg()
-        for target in targets {
-            guard try await img.listSnapshots(path: target.path).contains(where: { $0.name == name }) else {
-                throw SpinError(.failedPrecondition, "disk \(target.label) of VM \(quoted(vm.name)) does not hold snapshot \(quoted(name)) (attached after it was made?); detach that disk, or delete the snapshot")
-            }
+        let holding = try await Self.eachTarget(targets) { target in
+            try await QemuImg().listSnapshots(path: target.path).contains { $0.name == name }
         }
-        for target in targets {
+        if let missing = zip(targets, holding).first(where: { !$0.1 })?.0 {
+            throw SpinError(.failedPrecondition, "disk \(missing.label) of VM \(quoted(vm.name)) does not hold snapshot \(quoted(name)) (attached after it was made?); detach that disk, or delete the snapshot")
+        }
+        _ = try await Self.eachTarget(targets) { target in
             do {
-                try await img.applySnapshot(path: target.path, name: name)
+                try await QemuImg().applySnapshot(path: target.path, name: name)
             } catch {
                 throw SpinError(.actionFailed, "disk \(target.label) could not return to snapshot \(quoted(name)): \(error); revert again to finish", cause: error)
             }
@@ -145,8 +163,8 @@ extension EmulationAgent {
 
     /// qemu-img `snapshot -d` on every target that holds `name` (every copy of it).
     func deleteStopped(name: String, targets: [SnapshotTarget]) async throws {
-        let img = QemuImg()
-        for target in targets {
+        _ = try await Self.eachTarget(targets) { target in
+            let img = QemuImg()
             let count = try await img.listSnapshots(path: target.path).filter { $0.name == name }.count
             for _ in 0..<count {
                 do {
