@@ -50,6 +50,9 @@ struct DebianSnapshotCLITests {
             try cli.ok(["snapshot", "create", "web", "files"])
             print("DebianSnapshotCLITests: disk-only create while running took \(timer.duration(to: clock.now))")
             #expect(try guestText("echo still-writable > /root/after.txt && cat /root/after.txt") == "still-writable", "the guest was thawed")
+            // qemu-ga logs each freeze to the journal: the snapshot was taken with the filesystems frozen.
+            let journal = try spin(["exec", "web", "--", "journalctl", "-b", "--no-pager", "-q", "-t", "qemu-ga"]).stdout
+            #expect(journal.contains("guest-fsfreeze called"), "qemu-ga's journal: \(journal.suffix(800))")
 
             // A counter in memory only (/run is tmpfs), then a memory snapshot.
             _ = try guestText("setsid sh -c 'i=0; while true; do i=$((i+1)); echo $i > /run/counter; sleep 0.2; done' </dev/null >/dev/null 2>&1 &")

@@ -57,6 +57,28 @@ struct LiveSnapshotCLITests {
         }
     }
 
+    @Test("a running UEFI VM: disk-only and memory snapshots include the variable store (pflash), and a memory revert works")
+    func runningUEFI() async throws {
+        let guests = try TestGuests.locate()
+        try await CLI.with { cli in
+            defer { LifecycleCLITests.cleanUp(cli) }
+            try cli.ok(["volume", "create", "vol"])
+            try cli.ok(["vm", "create", "web", "vol", "--firmware", "uefi"] + guests.directBootOptions)
+            try cli.ok(["start", "web"])
+            let variables = cli.root + "/vms/1/efivars.qcow2"
+            try cli.ok(["snapshot", "create", "web", "disks"])
+            let memory = try #require(try cli.json(["snapshot", "create", "web", "mem", "--memory"]) as? [String: Any])
+            #expect(((memory["disks"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String } == ["vol/web.qcow2", "efivars"], "\(memory)")
+            #expect(try SnapshotCLITests.held(variables) == ["disks", "mem"])
+            try cli.ok(["snapshot", "revert", "web", "mem"])
+            #expect(try cli.ok(["snapshot", "list", "web"]).contains("mem"))
+            try cli.ok(["stop", "web", "--timeout", "0"])
+            try cli.ok(["snapshot", "revert", "web", "disks"])
+            try cli.ok(["snapshot", "delete", "web", "mem"])
+            #expect(try SnapshotCLITests.held(variables) == ["disks"])
+        }
+    }
+
     @Test("through --host: the same commands, output and exit codes as embedded")
     func remote() async throws {
         try await CLI.with { cli in
