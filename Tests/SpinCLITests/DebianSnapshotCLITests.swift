@@ -89,15 +89,21 @@ struct DebianSnapshotCLITests {
             try await Task.sleep(for: .seconds(2))
             #expect((Int(try guestText("cat /run/counter")) ?? -1) > reverted, "the counter process runs on")
 
-            // Stopped: delete the memory snapshot (its space is freed), revert the disks.
+            // A revert leaves the loaded memory state referenced by the disk's current state
+            // (qcow2 copies the snapshot's whole table); the next memory snapshot lets it go.
+            try cli.ok(["snapshot", "create", "web", "mem2", "--memory"])
+
+            // Stopped: delete the memory snapshots (their space is freed), revert the disks.
             _ = try guestText("rm /root/keep.txt && sync")
             try cli.ok(["stop", "web"])
-            let sizeBefore = try #require(try Self.actualSize(disk))
-            try cli.ok(["snapshot", "delete", "web", "mem"])
-            let sizeAfter = try #require(try Self.actualSize(disk))
-            #expect(try !SnapshotCLITests.held(disk).contains("mem"))
-            #expect(sizeAfter < sizeBefore, "deleting the memory snapshot frees space: \(sizeBefore) → \(sizeAfter) bytes")
-            print("DebianSnapshotCLITests: deleting the memory snapshot freed \(sizeBefore - sizeAfter) bytes")
+            for name in ["mem", "mem2"] {
+                let sizeBefore = try #require(try Self.actualSize(disk))
+                try cli.ok(["snapshot", "delete", "web", name])
+                let sizeAfter = try #require(try Self.actualSize(disk))
+                #expect(try !SnapshotCLITests.held(disk).contains(name))
+                #expect(sizeAfter + memoryBytes / 4 < sizeBefore, "deleting \(name) frees its memory state (\(memoryBytes) bytes for mem): \(sizeBefore) → \(sizeAfter) bytes")
+                print("DebianSnapshotCLITests: deleting \(name) freed \(sizeBefore - sizeAfter) bytes")
+            }
             try cli.ok(["snapshot", "revert", "web", "files"])
 
             try cli.ok(["start", "web"])
