@@ -23,10 +23,23 @@ struct SnapshotCommand: AsyncParsableCommand {
             var state = snapshot.state.rawValue
             if let missing = snapshot.missingDisks { state += " (missing on \(missing.joined(separator: ",")))" }
             let disks = snapshot.disks.map { disk in
-                disk.vmStateBytes > 0 ? "\(disk.name) \(Size(bytes: disk.diskBytes)) +\(Size(bytes: disk.vmStateBytes)) memory" : "\(disk.name) \(Size(bytes: disk.diskBytes))"
+                disk.vmStateBytes > 0 ? "\(disk.name) \(approximate(disk.diskBytes)) (\(approximate(disk.vmStateBytes)) memory)" : "\(disk.name) \(approximate(disk.diskBytes))"
             }
             return [snapshot.name, formatter.string(from: snapshot.createdAt), snapshot.memory ? "yes" : "no", state,
                     disks.isEmpty ? "-" : disks.joined(separator: ", ")]
         }).render()
+    }
+
+    /// `1.2 GiB`, `300 MiB`, `12 KiB`: a size for reading, one decimal below 10.
+    static func approximate(_ bytes: UInt64) -> String {
+        let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        if unit == 0 { return "\(bytes) bytes" }
+        return value < 10 ? String(format: "%.1f", value) + " " + units[unit] : "\(Int(value.rounded())) \(units[unit])"
     }
 }
