@@ -42,6 +42,19 @@ public protocol SpinService: Sendable {
     /// forwards but its own SSH forward when it has cloud-init settings.
     func cloneVM(_ ref: String, name: String, full: Bool) async throws -> VM
 
+    // MARK: Snapshots
+
+    /// Snapshots every writable disk of a VM (all or none) as `name`; with `memory` (a
+    /// running VM) its memory and device state too. Returns the `ready` record.
+    @discardableResult func createSnapshot(vm ref: String, name: String, memory: Bool) async throws -> Snapshot
+    /// A VM's snapshots, ordered by name, checked against what its disks hold; never fails
+    /// because the VM runs.
+    func listSnapshots(vm ref: String) async throws -> [Snapshot]
+    /// Returns a VM's disks (and, for a memory snapshot of a running VM, the guest) to `name`.
+    @discardableResult func revertSnapshot(vm ref: String, name: String) async throws -> Snapshot
+    /// Deletes snapshot `name` from every disk of a VM and forgets it.
+    func deleteSnapshot(vm ref: String, name: String) async throws
+
     // MARK: Lifecycle
 
     /// Starts a VM and waits until it runs; returns its status then.

@@ -20,7 +20,7 @@ struct SpinCommand: AsyncParsableCommand {
             """,
         version: SpinVersion.current,
         subcommands: [
-            VMCommand.self, VMStart.self, VMStop.self, VMShutdown.self, VMRestart.self, VMPause.self, VMResume.self,
+            VMCommand.self, SnapshotCommand.self, VMStart.self, VMStop.self, VMShutdown.self, VMRestart.self, VMPause.self, VMResume.self,
             Exec.self, SSH.self, Console.self, View.self, Events.self,
             VolumeCommand.self, ImageCommand.self, PackageCommand.self, QMPCommand.self,
             Doctor.self, StoreCommand.self, Serve.self,

@@ -17,6 +17,7 @@ public struct EmulationAgent: Agent {
     public static let actionTypes: [any BrokerAction.Type] = [
         WriteConfigAction.self, RemoveConfigAction.self, ForgetVMAction.self, ForgetImageAction.self, StartAction.self, StopAction.self,
         ShutdownAction.self, RestartAction.self, PauseAction.self, ResumeAction.self,
+        SnapshotCreateAction.self, SnapshotRevertAction.self, SnapshotDeleteAction.self,
     ]
 
     /// Creates the agent.
@@ -50,6 +51,9 @@ public struct EmulationAgent: Agent {
         }
         table.on(PauseAction.self) { p, c in try await agent.lifecycle(p.vmID, c) { try await agent.pause(p.vmID) } }
         table.on(ResumeAction.self) { p, c in try await agent.lifecycle(p.vmID, c) { try await agent.resume(p.vmID) } }
+        table.on(SnapshotCreateAction.self) { p, c in try await agent.serialized(p.vmID, c) { try await agent.createSnapshot(p.vmID, name: p.name) } }
+        table.on(SnapshotRevertAction.self) { p, c in try await agent.serialized(p.vmID, c) { try await agent.revertSnapshot(p.vmID, name: p.name) } }
+        table.on(SnapshotDeleteAction.self) { p, c in try await agent.serialized(p.vmID, c) { try await agent.deleteSnapshot(p.vmID, name: p.name) } }
         return table
     }
 

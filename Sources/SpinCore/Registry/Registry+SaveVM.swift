@@ -27,6 +27,7 @@ extension Registry {
         try txn.delete(vm.id, in: t.vms)
         try txn.delete(vm.name, in: t.vmNames)
         for port in vm.ports { try txn.delete(port.hostKey, in: t.vmPorts) }
+        try removeSnapshots(of: vm.id, txn, t)
         var kept = vm
         kept.storage = []
         try detachDropped(from: vm, keeping: kept, txn, t)

@@ -14,6 +14,7 @@ import SpinStore
 /// - `vm.ports`: `protocol/hostPort/hostAddress` (address canonical) → id
 /// - `volumes`: volume name → ``Volume`` (JSON); `volume.paths`: path → volume name
 /// - `images`: `volume` NUL `name` → ``Image`` (JSON), so one volume's images are a prefix scan
+/// - `vm.snapshots`: VM id (big-endian UInt64) + snapshot name → ``Snapshot`` (JSON)
 public final class Registry: Sendable {
     /// The store the registry keeps its records in.
     public let store: Store
@@ -22,7 +23,7 @@ public final class Registry: Sendable {
 
     /// The names of the registry's databases, for tools that inspect the store.
     public static let databaseNames = [
-        Tables.vms, Tables.vmNames, Tables.vmPorts, Tables.volumes, Tables.volumePaths, Tables.images,
+        Tables.vms, Tables.vmNames, Tables.vmPorts, Tables.volumes, Tables.volumePaths, Tables.images, Tables.snapshots,
     ]
 
     /// Opens the registry over `store`, creating its databases when missing.

@@ -8,6 +8,7 @@ struct Tables {
     static let volumes = "volumes"
     static let volumePaths = "volume.paths"
     static let images = "images"
+    static let snapshots = "vm.snapshots"
 
     let vms: Database
     let vmNames: Database
@@ -15,6 +16,8 @@ struct Tables {
     let volumes: Database
     let volumePaths: Database
     let images: Database
+    /// nil in a read transaction on a store prepared before snapshots existed.
+    let snapshots: Database?
 
     /// Opens (creating when missing) every database.
     init(_ txn: WriteTransaction) throws {
@@ -24,6 +27,7 @@ struct Tables {
         volumes = try txn.createDatabase(named: Self.volumes)
         volumePaths = try txn.createDatabase(named: Self.volumePaths)
         images = try txn.createDatabase(named: Self.images)
+        snapshots = try txn.createDatabase(named: Self.snapshots)
     }
 
     /// Opens every database; nil when one is missing (a store the registry never prepared).
@@ -41,6 +45,7 @@ struct Tables {
         self.volumes = volumes
         self.volumePaths = volumePaths
         self.images = images
+        self.snapshots = try txn.database(named: Self.snapshots)
     }
 
     /// The key of an image: its volume, a NUL byte, its name.
@@ -50,6 +55,14 @@ struct Tables {
 
     /// The key prefix of every image of `volume`.
     static func imagePrefix(volume: String) -> [UInt8] { Array(volume.utf8) + [0] }
+
+    /// The key of a snapshot: its VM's id (8 bytes, big-endian), then its name.
+    static func snapshotKey(vmID: UInt64, name: String) -> [UInt8] {
+        snapshotPrefix(vmID: vmID) + Array(name.utf8)
+    }
+
+    /// The key prefix of every snapshot of VM `vmID`.
+    static func snapshotPrefix(vmID: UInt64) -> [UInt8] { vmID.storeKeyBytes }
 
     /// The key prefix of every forward of `protocol` on host port `port`.
     static func portPrefix(_ proto: PortProtocol, _ port: Int) -> String { "\(proto.rawValue)/\(port)/" }

@@ -14,12 +14,14 @@ public struct QemuImageInfo: Sendable, Equatable, Decodable {
     public var backingFilenameFormat: String?
     /// Whether the image was not closed cleanly (qcow2 lazy refcounts).
     public var dirtyFlag: Bool?
+    /// The image's internal snapshots (qcow2), absent when it has none.
+    public var snapshots: [QemuImageSnapshot]?
 
     enum CodingKeys: String, CodingKey {
         case filename, format
         case virtualSize = "virtual-size", actualSize = "actual-size"
         case backingFilename = "backing-filename", backingFilenameFormat = "backing-filename-format"
-        case dirtyFlag = "dirty-flag"
+        case dirtyFlag = "dirty-flag", snapshots
     }
 }
 

@@ -67,6 +67,7 @@ enum ParameterRule: Sendable, Equatable {
         case "ref": .vmRef
         case "volume": .name
         case "name": template.hasPrefix("/v1/images/") ? .imageName : .name
+        case "snapshot": .imageName
         case "index": .integer(0...1000)
         case "id": template.hasPrefix("/v1/packages/") ? .integer(1...Int64.max) : .uuid
         case "resource": .resource
