@@ -8,6 +8,9 @@ struct Tables {
     static let volumes = "volumes"
     static let volumePaths = "volume.paths"
     static let images = "images"
+    static let networks = "networks"
+    static let networkBridges = "network.bridges"
+    static let networkAddresses = "network.addresses"
 
     let vms: Database
     let vmNames: Database
@@ -15,6 +18,8 @@ struct Tables {
     let volumes: Database
     let volumePaths: Database
     let images: Database
+    /// The network tables; nil only in a read of a store made before networks existed.
+    let network: NetworkTables?
 
     /// Opens (creating when missing) every database.
     init(_ txn: WriteTransaction) throws {
@@ -24,6 +29,7 @@ struct Tables {
         volumes = try txn.createDatabase(named: Self.volumes)
         volumePaths = try txn.createDatabase(named: Self.volumePaths)
         images = try txn.createDatabase(named: Self.images)
+        network = try NetworkTables(txn)
     }
 
     /// Opens every database; nil when one is missing (a store the registry never prepared).
@@ -41,6 +47,8 @@ struct Tables {
         self.volumes = volumes
         self.volumePaths = volumePaths
         self.images = images
+        // Optional: a store made before networks existed still reads (it has none).
+        self.network = try NetworkTables(txn)
     }
 
     /// The key of an image: its volume, a NUL byte, its name.
@@ -50,6 +58,14 @@ struct Tables {
 
     /// The key prefix of every image of `volume`.
     static func imagePrefix(volume: String) -> [UInt8] { Array(volume.utf8) + [0] }
+
+    /// The key of a reserved address: the network's name, a NUL byte, the address big-endian.
+    static func addressKey(network: String, address: UInt32) -> [UInt8] {
+        addressPrefix(network: network) + withUnsafeBytes(of: address.bigEndian) { Array($0) }
+    }
+
+    /// The key prefix of every reserved address of `network`.
+    static func addressPrefix(network: String) -> [UInt8] { Array(network.utf8) + [0] }
 
     /// The key prefix of every forward of `protocol` on host port `port`.
     static func portPrefix(_ proto: PortProtocol, _ port: Int) -> String { "\(proto.rawValue)/\(port)/" }
