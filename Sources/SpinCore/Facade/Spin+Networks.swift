@@ -24,13 +24,17 @@ extension Spin {
         // An automatic bridge name: the first spinbr<N> neither a link nor another network's;
         // a racing create that takes it first makes this one pick again.
         var attempts = 0
+        var staged: StagedSubmission
         while true {
             if spec.bridge == nil {
                 let used = links.union(try registry.networkBridges())
                 network.bridge = (0...).lazy.map { "spinbr\($0)" }.first { !used.contains($0) } ?? "spinbr0"
             }
             do {
-                network = try registry.createNetwork(network)
+                let candidate = network
+                (network, staged) = try registry.createNetwork(candidate) { txn in
+                    try broker.submit([CommandDraft(CreateNetworkAction.self, NetworkActionParameters(candidate))], in: txn)
+                }
                 break
             } catch let error as SpinError where spec.bridge == nil && error.code == .conflict && error.message.hasPrefix("bridge") && attempts < 8 {
                 attempts += 1
@@ -41,8 +45,9 @@ extension Spin {
             _ = try? await self.run([CommandDraft(DeleteNetworkAction.self, parameters)])
             _ = try? registry.deleteNetwork(parameters.name)
         }
+        broker.announce(staged)
         do {
-            try await run([CommandDraft(CreateNetworkAction.self, parameters)], late: LateOutcome(failed: undo))
+            try await finish(package: staged.package, late: LateOutcome(failed: undo))
         } catch where Self.mayUndo(after: error) {
             await undo()
             throw error

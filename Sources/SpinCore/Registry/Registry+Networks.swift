@@ -8,6 +8,12 @@ extension Registry {
     /// - Throws: ``SpinError`` `invalidArgument` or `conflict`; the store is then unchanged.
     @discardableResult
     public func createNetwork(_ network: Network) throws -> Network {
+        try createNetwork(network) { _ in }.network
+    }
+
+    /// Creates a network like ``createNetwork(_:)`` and runs `alongside` in the same write
+    /// transaction (to submit the package that makes it), so both commit or neither.
+    public func createNetwork<R>(_ network: Network, alongside: (WriteTransaction) throws -> R) throws -> (network: Network, result: R) {
         try ValidationProblem.check(network.validate())
         return try writing { txn, t in
             let n = try Self.networkTables(t)
@@ -23,7 +29,7 @@ extension Registry {
             }
             try txn.encode(network, forKey: network.name, in: n.networks)
             try txn.put(Array(network.name.utf8), forKey: network.bridge, in: n.bridges)
-            return network
+            return (network, try alongside(txn))
         }
     }
 
