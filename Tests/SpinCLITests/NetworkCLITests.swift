@@ -33,9 +33,10 @@ struct NetworkCLITests {
     /// Whether nothing of spin's is left in the namespace: only loopback (and `keep`), no
     /// dnsmasq of the root, an empty ruleset.
     static func expectNothingLeft(_ cli: CLI, _ ns: NetworkNamespace, keep: Set<String> = [], sourceLocation: SourceLocation = #_sourceLocation) throws {
-        #expect(Set(try ns.links()) == Set(["lo"]).union(keep), "links: \(try ns.links())", sourceLocation: sourceLocation)
+        let links = try ns.links(), ruleset = try ns.ruleset()
+        #expect(Set(links) == Set(["lo"]).union(keep), "links: \(links)", sourceLocation: sourceLocation)
         #expect(dnsmasqs(root: cli.root).isEmpty, "dnsmasq: \(ns.processes())", sourceLocation: sourceLocation)
-        #expect(!(try ns.ruleset()).contains("table"), "ruleset: \(try ns.ruleset())", sourceLocation: sourceLocation)
+        #expect(!ruleset.contains("table"), "ruleset: \(ruleset)", sourceLocation: sourceLocation)
     }
 
     @Test("create makes a marked bridge with the gateway, a dnsmasq found by its pidfile and a NAT table; bad input is refused naming the fix with nothing recorded; addresses are reserved uniquely; delete is refused while used and then leaves nothing")

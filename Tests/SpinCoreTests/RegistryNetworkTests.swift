@@ -13,8 +13,9 @@ struct RegistryNetworkTests {
     func subnets() throws {
         let a = try IPv4Subnet(parsing: "10.77.0.0/24")
         #expect(a.gateway == IPv4Subnet.parseAddress("10.77.0.1") && a.lastGuest == IPv4Subnet.parseAddress("10.77.0.254"))
-        #expect(a.overlaps(try IPv4Subnet(parsing: "10.77.0.128/25")) && a.overlaps(try IPv4Subnet(parsing: "10.0.0.0/8")))
-        #expect(!a.overlaps(try IPv4Subnet(parsing: "10.77.1.0/24")))
+        let half = try IPv4Subnet(parsing: "10.77.0.128/25"), wide = try IPv4Subnet(parsing: "10.0.0.0/8"), next = try IPv4Subnet(parsing: "10.77.1.0/24")
+        #expect(a.overlaps(half) && a.overlaps(wide) && half.overlaps(a))
+        #expect(!a.overlaps(next))
         for bad in ["10.77.0.1/24", "10.77.0.0", "10.77.0.0/31", "10.077.0.0/24", "10.77.0.0/024", "300.1.1.0/24", "a.b.c.d/8"] {
             #expect(throws: SpinError.self, "\(bad)") { try IPv4Subnet(parsing: bad) }
         }
