@@ -62,7 +62,8 @@ struct NetworkCLITests {
 
                 // Bad input: each refused with the fix named, nothing recorded.
                 #expect(try cli.fails(["network", "create", "b", "--subnet", "10.77.0.128/25"], 4).contains("overlaps network \"lan\""))
-                try ns.ip(["link", "add", "dummy0", "type", "dummy"])
+                // A host route of the namespace's own (a veth pair: this kernel has no dummy links).
+                try ns.ip(["link", "add", "dummy0", "type", "veth", "peer", "name", "dummy1"])
                 try ns.ip(["addr", "add", "10.99.0.1/16", "dev", "dummy0"])
                 try ns.ip(["link", "set", "dummy0", "up"])
                 #expect(try cli.fails(["network", "create", "c", "--subnet", "10.99.4.0/24"], 4).contains("host route"))
@@ -106,7 +107,7 @@ struct NetworkCLITests {
                 for vm in ["web2", "db", "fixed"] { try cli.ok(["vm", "delete", vm]) }
                 try cli.ok(["network", "delete", "lan"])
                 #expect(try cli.fails(["network", "get", "lan"], 3).contains("does not exist"))
-                try Self.expectNothingLeft(cli, ns, keep: ["dummy0"])
+                try Self.expectNothingLeft(cli, ns, keep: ["dummy0", "dummy1"])
                 #expect(!FileManager.default.fileExists(atPath: cli.root + "/networks/lan"))
 
                 // Without NAT: no table, and dnsmasq hands out no router.
@@ -115,7 +116,7 @@ struct NetworkCLITests {
                 let config = try String(contentsOfFile: cli.root + "/networks/iso/dnsmasq.conf", encoding: .utf8)
                 #expect(config.contains("dhcp-option=option:router\n") && !config.contains("option:router,"))
                 try cli.ok(["network", "delete", "iso"])
-                try Self.expectNothingLeft(cli, ns, keep: ["dummy0"])
+                try Self.expectNothingLeft(cli, ns, keep: ["dummy0", "dummy1"])
             }
         }
     }

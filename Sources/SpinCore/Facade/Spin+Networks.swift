@@ -13,6 +13,12 @@ extension Spin {
         guard getuid() == 0 else {
             throw SpinError(.failedPrecondition, "managed networks need root (spin creates a bridge, runs dnsmasq and sets nftables rules); run spin as root, e.g. with sudo")
         }
+        // Other networks first (their bridges' routes would clash too, less clearly); the
+        // registry decides again in its write transaction.
+        let others = try registry.listNetworks()
+        if let other = others.first(where: { $0.subnet.overlaps(subnet) }) {
+            throw SpinError(.conflict, "subnet \(subnet) overlaps network \(quoted(other.name))'s subnet \(other.subnet); pick a subnet that shares no address with it")
+        }
         let host = self.network.host
         if let route = try await host.clashingRoute(subnet) {
             throw SpinError(.conflict, "subnet \(subnet) clashes with the host route to \(route.destination)\(route.device.map { " (dev \($0))" } ?? ""); pick a subnet no host route covers (see ip route)")
