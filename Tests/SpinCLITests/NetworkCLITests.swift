@@ -153,12 +153,24 @@ struct NetworkCLITests {
                 let cli = Self.cli(base, ns)
                 defer { Self.cleanUp(cli) }
                 try cli.ok(["volume", "create", "vol"])
-                for delay in [5, 40, 90, 150, 250, 400] {
+                var outcomes: [String] = []
+                for delay in [5, 20, 35, 50, 65, 80, 100, 130, 170, 250, 400] {
                     let creator = try cli.spawn(["network", "create", "lan", "--subnet", "10.77.0.0/24", "--nat", "--dns-domain", "lan.test"])
                     try await Task.sleep(for: .milliseconds(delay))
                     creator.kill()
                     _ = creator.wait()
-                    if try cli.run(["network", "get", "lan"]).status == 0 {
+                    let recorded = try cli.run(["network", "get", "lan"]).status == 0
+                    let links = try ns.links(), running = Self.dnsmasqs(root: cli.root).count
+                    outcomes.append("\(delay) ms: \(recorded ? "recorded" : "not recorded"), links \(links.joined(separator: ",")), \(running) dnsmasq")
+                    if recorded && delay % 2 == 1 {
+                        // Another command's agents take the killed create first (the oldest ready
+                        // command; its holder is dead) and finish it.
+                        try cli.ok(["network", "create", "other", "--subnet", "10.88.0.0/24"])
+                        #expect(Self.dnsmasqs(root: cli.root).count == 2, "killed after \(delay) ms, then another create")
+                        #expect(try ns.ruleset().contains("spin_spinbr0"), "killed after \(delay) ms: the NAT table was made on redelivery")
+                        try cli.ok(["network", "delete", "other"])
+                    }
+                    if recorded {
                         // Recorded: the create command is redelivered (its holder is dead) before
                         // the delete; the delete then removes all of it.
                         let deletion = try cli.run(["network", "delete", "lan"])
@@ -167,6 +179,7 @@ struct NetworkCLITests {
                     try Self.expectNothingLeft(cli, ns)
                     #expect(!FileManager.default.fileExists(atPath: cli.root + "/networks/lan"), "killed after \(delay) ms")
                 }
+                print("NetworkCLITests killed create:\n" + outcomes.joined(separator: "\n"))
             }
         }
     }

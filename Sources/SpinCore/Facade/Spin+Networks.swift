@@ -47,9 +47,10 @@ extension Spin {
             }
         }
         let parameters = NetworkActionParameters(network)
+        // Forget first: a create redelivered later finds no record and does nothing.
         let undo: @Sendable () async -> Void = { [registry] in
-            _ = try? await self.run([CommandDraft(DeleteNetworkAction.self, parameters)])
             _ = try? registry.deleteNetwork(parameters.name)
+            _ = try? await self.run([CommandDraft(DeleteNetworkAction.self, parameters)])
         }
         broker.announce(staged)
         do {
@@ -67,16 +68,17 @@ extension Spin {
     /// One managed network.
     public func network(_ name: String) throws -> Network { try registry.network(name) }
 
-    /// Deletes a managed network: refused while a VM has a NIC on it; else stops its dnsmasq,
-    /// removes its NAT table, bridge and files (`network.delete`), then forgets it.
+    /// Deletes a managed network: refused while a VM has a NIC on it (decided in the
+    /// registry's write transaction); else forgets it — so a create still pending for it does
+    /// nothing — then stops its dnsmasq and removes its NAT table, bridge and files
+    /// (`network.delete`). When that fails the record is put back, so the delete can be retried.
     public func deleteNetwork(_ name: String) async throws {
-        let network = try registry.network(name)
-        let users = try registry.networkUsers(name)
-        if !users.isEmpty {
-            let names = users.prefix(5).map { id in (try? registry.vm(id: id)).map { "VM \(id) (\(quoted($0.name)))" } ?? "VM \(id)" }
-            throw SpinError(.failedPrecondition, "network \(quoted(name)) is used by \(names.joined(separator: ", ")); delete those VMs or detach them from the network first")
+        let network = try registry.deleteNetwork(name)
+        do {
+            try await run([CommandDraft(DeleteNetworkAction.self, NetworkActionParameters(network))])
+        } catch where Self.mayUndo(after: error) {
+            _ = try? registry.createNetwork(network)
+            throw error
         }
-        try await run([CommandDraft(DeleteNetworkAction.self, NetworkActionParameters(network))])
-        _ = try registry.deleteNetwork(name)
     }
 }

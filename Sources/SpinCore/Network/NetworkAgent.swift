@@ -39,14 +39,30 @@ public struct NetworkAgent: Agent {
         var table = ActionTable()
         let agent = self
         table.on(CreateNetworkAction.self) { parameters, context in
-            try await agent.create(try parameters.network(), renewLease: context.renewLease)
+            let network = try parameters.network()
+            try await agent.lock(network.name).withLock {
+                // A create whose network was forgotten meanwhile (deleted, or its creation
+                // undone) is superseded: making it now would leave what no record names.
+                guard let recorded = try? agent.registry.network(network.name), recorded.subnet == network.subnet,
+                    recorded.bridge == network.bridge, recorded.nat == network.nat, recorded.dnsDomain == network.dnsDomain
+                else { return }
+                try await agent.create(network, renewLease: context.renewLease)
+            }
         }
         table.on(DeleteNetworkAction.self) { parameters, context in
-            try await agent.delete(try parameters.network(), renewLease: context.renewLease)
+            let network = try parameters.network()
+            try await agent.lock(network.name).withLock { try await agent.delete(network, renewLease: context.renewLease) }
         }
-        table.on(SyncNetworkHostsAction.self) { parameters, _ in try await agent.syncHosts(try parameters.network()) }
+        table.on(SyncNetworkHostsAction.self) { parameters, _ in
+            let network = try parameters.network()
+            try await agent.lock(network.name).withLock { try await agent.syncHosts(network) }
+        }
         return table
     }
+
+    /// The lock that serializes the actions on network `name` across processes and runners
+    /// (`ROOT/locks/network-<name>`): a create and a delete of one network never interleave.
+    func lock(_ name: String) -> VMLock { VMLock(path: root.path + "/locks/network-" + name) }
 
     /// The interface alias that marks a bridge as this root's network `name`.
     public func mark(for name: String) -> String {
