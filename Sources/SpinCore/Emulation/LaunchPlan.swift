@@ -129,6 +129,9 @@ public struct LaunchPlanner: Sendable {
         }, macAddress: vm.macAddress)
         let taps = try taps(for: vm, networks: networks)
         config.taps = taps.map { QemuTap(ifname: $0.name, macAddress: $0.macAddress) }
+        if !taps.isEmpty {
+            files.append(LaunchFile(what: LaunchFile.tunDevice, path: Self.tunDevice, access: .readWrite, granted: qemuUser != nil))
+        }
         if vm.cloudInit != nil {
             // Written by the emulation agent beside the config (``CloudInitSeedWriter``).
             config.seed = QemuSeedImage(path: paths.seedImage)

@@ -1,6 +1,10 @@
 import Foundation
 
 extension LaunchPlanner {
+    /// The tun device qemu opens to attach to its taps: the qemu user needs read-write access
+    /// (Debian makes it 0666; a host where it is 0600 gets an ACL entry for the qemu user).
+    static let tunDevice = "/dev/net/tun"
+
     /// The taps of `vm`'s NICs on managed networks. Needs spin to run as root (it makes the
     /// taps); an ordinary user is refused, pointed to qemu-bridge-helper.
     func taps(for vm: VM, networks: [String: Network]) throws -> [LaunchTap] {

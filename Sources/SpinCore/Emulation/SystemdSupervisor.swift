@@ -72,7 +72,7 @@ public struct SystemdSupervisor: Supervisor {
             ]
             sandbox = UnitSandbox(
                 user: user.name, group: String(user.gid),
-                writablePaths: plan.files.filter { $0.access == .readWrite }.map(\.path) + [paths.runtimeDirectory],
+                writablePaths: plan.files.filter { $0.access == .readWrite && $0.what != LaunchFile.tunDevice }.map(\.path) + [paths.runtimeDirectory],
                 readOnlyPaths: plan.files.filter { $0.access == .read }.map(\.path),
                 madeAtStart: [paths.runtimeDirectory, paths.serialLog],
                 devices: ["/dev/kvm rw"] + (plan.taps.isEmpty ? [] : ["/dev/net/tun rw"]))
