@@ -36,7 +36,7 @@ struct NetworkGuestCLITests {
                 let clock = ContinuousClock()
                 let started = clock.now
                 let starts = try cli.concurrently([["start", "alpha"], ["start", "beta"]])
-                #expect(starts.allSatisfy { $0.status == 0 }, "\(starts)")
+                try #require(starts.allSatisfy { $0.status == 0 }, "\(starts)")
                 let links = try ns.links()
                 #expect(Set(links).isSuperset(of: ["spinbr0", "spt1n0", "spt2n0"]), "\(links)")
                 try #require(await waitForExec(["alpha", "beta"]), "the guests never answered spin exec\n\(DebianGuestCLITests.serialTail(cli))")
