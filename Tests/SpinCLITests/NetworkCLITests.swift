@@ -39,6 +39,19 @@ struct NetworkCLITests {
         #expect(!ruleset.contains("table"), "ruleset: \(ruleset)", sourceLocation: sourceLocation)
     }
 
+    /// The A record dnsmasq on `server` gives for `name`, asked from inside the namespace
+    /// (a one-packet DNS query in Python: the test needs no DNS tools).
+    static func lookUp(_ name: String, server: String, in ns: NetworkNamespace) throws -> String {
+        let script = """
+            import socket, struct, sys
+            q = struct.pack(">HHHHHH", 0x1234, 0x0100, 1, 0, 0, 0) + b"".join(bytes([len(p)]) + p.encode() for p in sys.argv[1].split(".")) + b"\\0" + struct.pack(">HH", 1, 1)
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3); s.sendto(q, (sys.argv[2], 53))
+            r = s.recv(512); n = struct.unpack(">H", r[6:8])[0]
+            print(socket.inet_ntoa(r[-4:]) if n else "rcode%d" % (r[3] & 15))
+            """
+        return try ns.exec(["python3", "-c", script, name, server]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     @Test("create makes a marked bridge with the gateway, a dnsmasq found by its pidfile and a NAT table; bad input is refused naming the fix with nothing recorded; addresses are reserved uniquely; delete is refused while used and then leaves nothing")
     func lifecycleAndBadInput() async throws {
         guard getuid() == 0 else { return }
@@ -96,6 +109,9 @@ struct NetworkCLITests {
                 #expect(try cli.ok(["vm", "get", "web"]).contains("lan mac \(mac) address 10.77.0.2"))
                 let hosts = try String(contentsOfFile: cli.root + "/networks/lan/dhcp-hosts", encoding: .utf8)
                 #expect(hosts.contains("\(mac),10.77.0.2,web") && hosts.contains(",10.77.0.3,db") && hosts.contains(",10.77.0.9,fixed"))
+                // dnsmasq (running as nobody) re-read the names on SIGHUP: with and without the domain.
+                #expect(try Self.lookUp("db", server: "10.77.0.1", in: ns) == "10.77.0.3")
+                #expect(try Self.lookUp("fixed.lan.test", server: "10.77.0.1", in: ns) == "10.77.0.9")
 
                 #expect(try cli.fails(["network", "delete", "lan"], 5).contains("used by VM 1 (\"web\")"))
                 #expect(try ns.links().contains("spinbr0"))

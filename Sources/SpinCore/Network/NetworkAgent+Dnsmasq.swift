@@ -31,7 +31,7 @@ extension NetworkAgent {
         guard FileManager.default.isExecutableFile(atPath: dnsmasq) else {
             throw SpinError(.unavailable, "\(dnsmasq) is missing; install dnsmasq-base (scripts/install-deps)")
         }
-        let user = getpwnam("nobody") != nil ? "nobody" : nil
+        let user = getpwnam(Self.dnsmasqUser) != nil ? Self.dnsmasqUser : nil
         let group = getgrnam("nogroup") != nil ? "nogroup" : nil
         let config = DnsmasqConfig.configuration(network, paths: paths, user: user, group: group)
         let changed = FileManager.default.contents(atPath: paths.config) != Data(config.utf8)

@@ -113,13 +113,20 @@ public struct NetworkAgent: Agent {
         }
     }
 
+    /// The unprivileged user dnsmasq drops to (nil: none on this host, dnsmasq keeps spin's).
+    static let dnsmasqUser = "nobody"
+
+    /// Makes `ROOT/networks/<name>` (0755) and lets dnsmasq's user, which re-reads the host
+    /// files after SIGHUP, search the root and `networks` (an ACL entry, as for the qemu user).
     func makeDirectory(_ path: String) throws {
         let networks = (path as NSString).deletingLastPathComponent
         for directory in [networks, path] where !FileManager.default.fileExists(atPath: directory) {
-            // 0755: dnsmasq re-reads its host files as an unprivileged user after SIGHUP.
             guard mkdir(directory, 0o755) == 0 || errno == EEXIST else {
                 throw SpinError(.actionFailed, "cannot create \(directory): \(String(cString: strerror(errno)))")
             }
+        }
+        if getuid() == 0, let user = QemuUser.lookup(name: Self.dnsmasqUser) {
+            for directory in [root.path, networks] { try QemuFileGrants.grant(directory, user: user, PosixACL.execute) }
         }
     }
 
