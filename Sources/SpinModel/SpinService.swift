@@ -76,6 +76,17 @@ public protocol SpinService: Sendable {
     /// byte `offset`; fewer means the end.
     func serialLog(_ ref: String, from offset: UInt64, maxBytes: Int) async throws -> Data
 
+    // MARK: Networks
+
+    /// Creates a managed network (bridge, dnsmasq, optional NAT) on the host.
+    func createNetwork(_ spec: NetworkSpec) async throws -> Network
+    /// Every managed network.
+    func listNetworks() async throws -> [Network]
+    /// One managed network.
+    func network(_ name: String) async throws -> Network
+    /// Deletes a managed network no VM uses, with everything spin made for it.
+    func deleteNetwork(_ name: String) async throws
+
     // MARK: Volumes and images
 
     /// Records a volume and creates its directory (`path` nil: under the root).

@@ -22,7 +22,7 @@ struct SpinCommand: AsyncParsableCommand {
         subcommands: [
             VMCommand.self, SnapshotCommand.self, VMStart.self, VMStop.self, VMShutdown.self, VMRestart.self, VMPause.self, VMResume.self,
             Exec.self, SSH.self, Console.self, View.self, Events.self,
-            VolumeCommand.self, ImageCommand.self, PackageCommand.self, QMPCommand.self,
+            VolumeCommand.self, NetworkCommand.self, ImageCommand.self, PackageCommand.self, QMPCommand.self,
             Doctor.self, StoreCommand.self, Serve.self,
         ]
     )

@@ -15,6 +15,9 @@ struct CLI: Sendable {
     /// The temporary directory; the data root is `<directory>/root`.
     let directory: String
     var root: String { directory + "/root" }
+    /// A command that runs `spin` (e.g. `ip netns exec NS`, which execs it, so the pid is
+    /// spin's); empty runs `spin` directly.
+    var wrapper: [String] = []
 
     /// The `spin` executable: `$SPIN_BINARY`, else next to the test bundle.
     static func binary() throws -> String {
@@ -43,8 +46,13 @@ struct CLI: Sendable {
     /// columns) plus `environment`.
     func process(_ arguments: [String], environment: [String: String]) throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Self.binary())
-        process.arguments = arguments
+        if let tool = wrapper.first {
+            process.executableURL = URL(fileURLWithPath: tool)
+            process.arguments = Array(wrapper.dropFirst()) + [try Self.binary()] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: try Self.binary())
+            process.arguments = arguments
+        }
         var env = ProcessInfo.processInfo.environment
         env["COLUMNS"] = "80"
         env.removeValue(forKey: "SPIN_HOST")

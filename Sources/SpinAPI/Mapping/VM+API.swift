@@ -11,7 +11,8 @@ extension Components.Schemas.Vm {
             stopTimeoutSeconds: vm.stopTimeoutSeconds, accelerator: vm.accelerator, autostart: vm.autostart,
             cloudInit: vm.cloudInit.map(Components.Schemas.CloudInit.init),
             mounts: vm.mounts.isEmpty ? nil : vm.mounts.map(Components.Schemas.SharedFolder.init),
-            firmware: vm.firmware == .bios ? nil : .init(vm.firmware), macAddress: vm.macAddress, createdAt: vm.createdAt,
+            firmware: vm.firmware == .bios ? nil : .init(vm.firmware), macAddress: vm.macAddress,
+            networks: vm.networks.isEmpty ? nil : vm.networks.map(Components.Schemas.NetworkAttachment.init), createdAt: vm.createdAt,
             updatedAt: vm.updatedAt, status: status.map(Components.Schemas.VMStatus.init), guest: guest.map(Components.Schemas.GuestInfo.init))
     }
 
@@ -23,7 +24,7 @@ extension Components.Schemas.Vm {
             kernel: kernel?.model(), labels: labels.additionalProperties, stopTimeoutSeconds: stopTimeoutSeconds,
             accelerator: accelerator, autostart: autostart ?? false, cloudInit: cloudInit?.model(),
             mounts: (mounts ?? []).map { $0.model() }, firmware: firmware?.model() ?? .bios, createdAt: createdAt, updatedAt: updatedAt,
-            macAddress: macAddress)
+            macAddress: macAddress, networks: (networks ?? []).map { $0.model() })
     }
 }
 
@@ -37,7 +38,9 @@ extension Components.Schemas.VMSpec {
             stopTimeoutSeconds: spec.stopTimeoutSeconds, accelerator: spec.accelerator, autostart: spec.autostart,
             cloudInit: spec.cloudInit.map(Components.Schemas.CloudInit.init),
             mounts: spec.mounts.isEmpty ? nil : spec.mounts.map(Components.Schemas.SharedFolder.init),
-            firmware: spec.firmware == .bios ? nil : .init(spec.firmware), newImages: spec.newImages.map(Components.Schemas.ImageSpec.init))
+            firmware: spec.firmware == .bios ? nil : .init(spec.firmware),
+            networks: spec.networks.isEmpty ? nil : spec.networks.map(Components.Schemas.NetworkAttachment.init),
+            newImages: spec.newImages.map(Components.Schemas.ImageSpec.init))
     }
 
     /// The SDK's spec, absent keys filled with the SDK's defaults.
@@ -48,7 +51,8 @@ extension Components.Schemas.VMSpec {
             kernel: kernel?.model(), labels: labels?.additionalProperties ?? [:],
             stopTimeoutSeconds: stopTimeoutSeconds ?? VMSpec.defaultStopTimeoutSeconds, accelerator: accelerator,
             autostart: autostart ?? false, cloudInit: cloudInit?.model(), mounts: (mounts ?? []).map { $0.model() },
-            firmware: firmware?.model() ?? .bios, newImages: try (newImages ?? []).map { try $0.model() })
+            firmware: firmware?.model() ?? .bios, newImages: try (newImages ?? []).map { try $0.model() },
+            networks: (networks ?? []).map { $0.model() })
     }
 }
 

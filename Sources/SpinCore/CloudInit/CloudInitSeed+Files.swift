@@ -33,8 +33,16 @@ extension CloudInitSeed {
     /// each guest directory and mounts its virtiofs tag there at every boot, before SSH starts.
     /// (cloud-init's `mounts` module accepts only block devices, so it cannot take a tag.)
     public var vendorDataFile: String? {
-        guard !mounts.isEmpty else { return nil }
+        guard !mounts.isEmpty || !resolvers.isEmpty else { return nil }
         var text = "#cloud-config\nbootcmd:\n"
+        if !resolvers.isEmpty {
+            // Addresses only (checked when the seed is made): nothing else reaches the shell.
+            let servers = resolvers.joined(separator: ", ")
+            let lines = resolvers.map { "nameserver \($0)" }.joined(separator: "\\n")
+            let script = "grep -q spin-resolvers /etc/dhcp/dhclient.conf || printf 'prepend domain-name-servers \(servers); # spin-resolvers\\n' >> /etc/dhcp/dhclient.conf; "
+                + "{ printf '\(lines)\\n'; grep -v '^nameserver \(resolvers.map { $0.replacingOccurrences(of: ".", with: "\\.") }.joined(separator: "\\|^nameserver "))$' /etc/resolv.conf; } > /etc/resolv.conf.spin; cat /etc/resolv.conf.spin > /etc/resolv.conf; rm -f /etc/resolv.conf.spin"
+            text += "  - [\"sh\", \"-c\", \(YAMLScalar.quoted(script))]\n"
+        }
         for mount in mounts {
             text += "  - [\"mkdir\", \"-p\", \(YAMLScalar.quoted(mount.path))]\n"
             let options = mount.readOnly ? "ro,nodev,nosuid" : "nodev,nosuid"

@@ -36,6 +36,10 @@ public struct CloudInitSeed: Sendable, Equatable, Codable {
     /// virtiofs shares the guest mounts at every boot (through `vendor-data`, so user-data of
     /// the user's own keeps them unless it sets `bootcmd` itself).
     public var mounts: [Mount] = []
+    /// DNS servers the guest asks first (a managed network's dnsmasq, so VMs find each other
+    /// by name): written to `/etc/resolv.conf` at every boot and prepended in dhclient's
+    /// configuration, so a DHCP lease on another NIC keeps them first.
+    public var resolvers: [String] = []
 
     /// One virtiofs share to mount: `mount -t virtiofs [-o ro] TAG PATH`.
     public struct Mount: Sendable, Equatable, Codable {
@@ -59,7 +63,7 @@ public struct CloudInitSeed: Sendable, Equatable, Codable {
     public init(
         instanceID: String, hostname: String, userName: String = CloudInitSeed.defaultUserName,
         authorizedKeys: [String] = [], userData: String? = nil, networkConfig: CloudInitNetworkConfig? = nil,
-        mounts: [Mount] = []
+        mounts: [Mount] = [], resolvers: [String] = []
     ) throws {
         self.instanceID = instanceID
         self.hostname = hostname
@@ -68,6 +72,7 @@ public struct CloudInitSeed: Sendable, Equatable, Codable {
         self.userData = userData
         self.networkConfig = networkConfig
         self.mounts = mounts
+        self.resolvers = resolvers.filter { IPv4Subnet.parseAddress($0) != nil }
         try validate()
     }
 

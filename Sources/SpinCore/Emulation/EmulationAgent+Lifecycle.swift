@@ -11,10 +11,12 @@ extension EmulationAgent {
         let plan = try await writeConfig(for: registry.vm(id: id)).plan
         try QemuFileGrants(root: planner.root).prepare(plan)
         SerialLogRotator().rotateIfNeeded(paths(id).serialLog)
+        if !plan.taps.isEmpty { try await TapDevices(host: HostNetworking()).prepare(plan.taps, vmID: id, user: plan.qemuUser) }
         do {
             try await supervisor.start(vmID: id)
             try await waitUntilRunning(id)
         } catch let error as SpinError {
+            if !plan.taps.isEmpty, try await status(id).state == .stopped { try? await removeTaps(id) }
             throw SpinError(error.code, error.message + diagnostics(id), cause: error.cause)
         }
     }
@@ -46,6 +48,14 @@ extension EmulationAgent {
         // The record may already be gone (a delete being repeated): stopping still works.
         let timeout = timeoutSeconds ?? (try? registry.vm(id: id))?.stopTimeoutSeconds ?? 30
         try await supervisor.stop(vmID: id, timeout: .seconds(timeout), leaseCheck: leaseCheck)
+        try await removeTaps(id)
+    }
+
+    /// Removes the VM's taps (as root, when its record has managed NICs or is gone).
+    func removeTaps(_ id: UInt64) async throws {
+        guard geteuid() == 0 else { return }
+        if let vm = try? registry.vm(id: id), vm.networks.isEmpty { return }
+        try await TapDevices(host: HostNetworking()).remove(vmID: id)
     }
 
     /// Asks the guest to power off through ACPI and waits; never forces. A guest that has not

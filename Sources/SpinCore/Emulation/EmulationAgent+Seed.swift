@@ -12,16 +12,36 @@ extension EmulationAgent {
             // Only spin writes in the VM's own directory: a seed there is one it made.
             return (try? FileManager.default.removeItem(atPath: path)) != nil
         }
-        let seed = try Self.seed(for: vm, settings)
+        var networks: [String: Network] = [:]
+        for nic in vm.networks { networks[nic.network] = try? registry.network(nic.network) }
+        let seed = try Self.seed(for: vm, settings, networks: networks)
         return try await CloudInitSeedWriter().write(seed, to: path) == .written
     }
 
     /// The seed of `vm`: its instance id (`spin-<id>` for a record without one), its host name
     /// (``VM/hostname``), user, keys and own user-data.
-    static func seed(for vm: VM, _ settings: CloudInit) throws -> CloudInitSeed {
-        try CloudInitSeed(
+    ///
+    /// A VM with NICs on managed networks gets a `network-config` matching every NIC by MAC
+    /// address — the user-mode NIC by DHCP, each managed NIC with its reserved address (and,
+    /// with NAT, a default route through the bridge with metric 200) — and the first managed
+    /// network's dnsmasq as its first DNS server (``CloudInitSeed/resolvers``), so the VMs
+    /// find each other by name whatever the user-mode NIC's DHCP lease says.
+    static func seed(for vm: VM, _ settings: CloudInit, networks: [String: Network] = [:]) throws -> CloudInitSeed {
+        var config: CloudInitNetworkConfig?
+        var resolvers: [String] = []
+        if let mac = vm.macAddress, !vm.networks.isEmpty {
+            var interfaces: [CloudInitNetworkConfig.Interface] = [.dhcp(mac)]
+            for nic in vm.networks {
+                guard let network = networks[nic.network], let nicMAC = nic.macAddress, let address = nic.address else { continue }
+                interfaces.append(.fixed(nicMAC, address: "\(address)/\(network.subnet.prefixLength)", gateway: network.nat ? network.gateway : nil))
+                if resolvers.isEmpty { resolvers = [network.gateway] }
+            }
+            config = .interfaces(interfaces)
+        }
+        return try CloudInitSeed(
             instanceID: settings.instanceID ?? "spin-\(vm.id)", hostname: vm.hostname, userName: settings.userName,
-            authorizedKeys: settings.authorizedKeys, userData: settings.userData,
-            mounts: vm.mounts.enumerated().map { .init(tag: SharedFolder.tag(index: $0.offset), path: $0.element.guestPath, readOnly: $0.element.readOnly) })
+            authorizedKeys: settings.authorizedKeys, userData: settings.userData, networkConfig: config,
+            mounts: vm.mounts.enumerated().map { .init(tag: SharedFolder.tag(index: $0.offset), path: $0.element.guestPath, readOnly: $0.element.readOnly) },
+            resolvers: resolvers)
     }
 }

@@ -72,7 +72,9 @@ public struct EmulationAgent: Agent {
             volumes[volumeName] = try registry.volume(volumeName)
             images["\(volumeName)/\(imageName)"] = try? registry.image(volume: volumeName, name: imageName)
         }
-        return try await planner.plan(for: vm, volumes: volumes, images: images, daemonize: supervisor.daemonizes)
+        var networks: [String: Network] = [:]
+        for nic in vm.networks { networks[nic.network] = try? registry.network(nic.network) }
+        return try await planner.plan(for: vm, volumes: volumes, images: images, networks: networks, daemonize: supervisor.daemonizes)
     }
 
     /// Writes the VM's config, and its cloud-init seed when it has settings (an unchanged seed
@@ -97,6 +99,7 @@ public struct EmulationAgent: Agent {
             throw SpinError(.failedPrecondition, "VM \(id) is \(state.rawValue); stop it first with spin stop \(id)")
         }
         try await supervisor.removeConfig(vmID: id)
+        try await removeTaps(id)
         paths(id).remove()
     }
 

@@ -30,6 +30,8 @@ public struct LaunchFile: Sendable, Equatable, Codable {
     public static let seedImage = "cloud-init seed"
     /// ``what`` of the VM's UEFI variable store (spin makes it; qemu reads and writes it).
     public static let efiVariables = "UEFI variables"
+    /// `what` of the tun device qemu opens for its taps (managed networks).
+    public static let tunDevice = "tun device"
 
     /// Creates a description.
     public init(what: String, path: String, access: Access, granted: Bool) {

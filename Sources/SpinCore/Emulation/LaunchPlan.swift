@@ -29,6 +29,8 @@ public struct LaunchPlan: Sendable, Equatable, Codable {
     public var files: [LaunchFile]
     /// The virtiofsd daemons of the VM's shared folders, started before qemu, as spin's user.
     public var fileShareDaemons: [QemuVirtiofsd] = []
+    /// The tap devices of the VM's NICs on managed networks, made (as root) before qemu starts.
+    public var taps: [LaunchTap] = []
 
     /// `paths` in a Codable form.
     public struct RuntimePathsRecord: Sendable, Equatable, Codable {
@@ -72,7 +74,7 @@ public struct LaunchPlanner: Sendable {
     /// With `daemonize` (the direct supervisor) qemu forks into the background, writes a
     /// pidfile, and stays alive when the guest powers off (`-no-shutdown`) so spin can tell a
     /// power-off from a crash; without it (systemd) qemu runs in the foreground and exits.
-    public func plan(for vm: VM, volumes: [String: Volume], images: [String: Image] = [:], daemonize: Bool = false) async throws -> LaunchPlan {
+    public func plan(for vm: VM, volumes: [String: Volume], images: [String: Image] = [:], networks: [String: Network] = [:], daemonize: Bool = false) async throws -> LaunchPlan {
         let paths = RuntimePaths(root: root, vmID: vm.id)
         let requested = vm.accelerator.flatMap(Accelerator.init(rawValue:)) ?? .auto
         let user = try QemuUser.resolve(name: qemuUserName)
@@ -125,6 +127,11 @@ public struct LaunchPlanner: Sendable {
         config.network = QemuNetwork(forwards: vm.ports.map {
             QemuPortForward(transport: $0.protocol == .udp ? .udp : .tcp, hostAddress: $0.hostAddress, hostPort: $0.hostPort, guestPort: $0.guestPort)
         }, macAddress: vm.macAddress)
+        let taps = try taps(for: vm, networks: networks)
+        config.taps = taps.map { QemuTap(ifname: $0.name, macAddress: $0.macAddress) }
+        if !taps.isEmpty {
+            files.append(LaunchFile(what: LaunchFile.tunDevice, path: Self.tunDevice, access: .readWrite, granted: qemuUser != nil))
+        }
         if vm.cloudInit != nil {
             // Written by the emulation agent beside the config (``CloudInitSeedWriter``).
             config.seed = QemuSeedImage(path: paths.seedImage)
@@ -154,14 +161,14 @@ public struct LaunchPlanner: Sendable {
             stopTimeoutSeconds: vm.stopTimeoutSeconds, autostart: vm.autostart,
             paths: .init(vmDirectory: paths.vmDirectory, runtimeDirectory: paths.runtimeDirectory, qmpSocket: paths.qmpSocket,
                          serialSocket: paths.serialSocket, vncSocket: paths.vncSocket, serialLog: paths.serialLog),
-            qemuUser: qemuUser, files: files, fileShareDaemons: daemons)
+            qemuUser: qemuUser, files: files, fileShareDaemons: daemons, taps: taps)
     }
 }
 
 extension LaunchPlan {
     private enum CodingKeys: String, CodingKey {
         case vmID, name, executable, arguments, accelerator, acceleratorReason, stopTimeoutSeconds, autostart, paths, qemuUser, files
-        case fileShareDaemons
+        case fileShareDaemons, taps
     }
 
     /// Decodes a plan; `autostart`, `qemuUser`, `files` and `fileShareDaemons` may be absent (plans written before
@@ -178,6 +185,7 @@ extension LaunchPlan {
             paths: try c.decode(RuntimePathsRecord.self, forKey: .paths),
             qemuUser: try c.decodeIfPresent(QemuUser.self, forKey: .qemuUser),
             files: try c.decodeIfPresent([LaunchFile].self, forKey: .files) ?? [],
-            fileShareDaemons: try c.decodeIfPresent([QemuVirtiofsd].self, forKey: .fileShareDaemons) ?? [])
+            fileShareDaemons: try c.decodeIfPresent([QemuVirtiofsd].self, forKey: .fileShareDaemons) ?? [],
+            taps: try c.decodeIfPresent([LaunchTap].self, forKey: .taps) ?? [])
     }
 }

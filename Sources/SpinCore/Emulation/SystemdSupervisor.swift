@@ -72,9 +72,10 @@ public struct SystemdSupervisor: Supervisor {
             ]
             sandbox = UnitSandbox(
                 user: user.name, group: String(user.gid),
-                writablePaths: plan.files.filter { $0.access == .readWrite }.map(\.path) + [paths.runtimeDirectory],
+                writablePaths: plan.files.filter { $0.access == .readWrite && $0.what != LaunchFile.tunDevice }.map(\.path) + [paths.runtimeDirectory],
                 readOnlyPaths: plan.files.filter { $0.access == .read }.map(\.path),
-                madeAtStart: [paths.runtimeDirectory, paths.serialLog])
+                madeAtStart: [paths.runtimeDirectory, paths.serialLog],
+                devices: ["/dev/kvm rw"] + (plan.taps.isEmpty ? [] : ["/dev/net/tun rw"]))
         }
         // Shared folders' daemons: started by spin's own ExecStartPre (outside the sandbox) in a
         // session of their own (`setsid --fork` returns at once: Debian 12's C virtiofsd waits

@@ -20,6 +20,11 @@ public struct VMLock: Sendable {
         path = root.path + "/locks/vm-\(vmID)"
     }
 
+    /// A lock of the same kind at `path` (e.g. a managed network's, `locks/network-<name>`).
+    init(path: String) {
+        self.path = path
+    }
+
     /// Runs `body` while holding the lock, waiting for it as long as another holder has it.
     /// Cancellation while waiting throws `CancellationError`.
     public func withLock<R: Sendable>(_ body: () async throws -> R) async throws -> R {

@@ -5,8 +5,12 @@ extension Spin {
     /// a running VM succeeds.
     @discardableResult
     public func startVM(_ ref: String) async throws -> VMStatus {
-        let id = try registry.vm(ref).id
-        try await run([CommandDraft(StartAction.self, .init(vmID: id))])
+        let vm = try registry.vm(ref)
+        let id = vm.id
+        // Its managed networks first: `network.create` finishes what is missing (a bridge or
+        // dnsmasq gone after a host restart) and changes nothing when all is there.
+        let networks = try vm.networks.map { try CommandDraft(CreateNetworkAction.self, NetworkActionParameters(registry.network($0.network))) }
+        try await run(networks + [CommandDraft(StartAction.self, .init(vmID: id), dependencies: networks.map(\.id))])
         return try await emulation.status(id)
     }
 

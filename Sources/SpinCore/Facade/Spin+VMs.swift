@@ -23,10 +23,13 @@ extension Spin {
         for new in spec.newImages {
             imageCommands.append(try createImageCommand(Image(new), volumePath: registry.volume(new.volume).path))
         }
+        // The networks are read first too (an unknown one is refused before anything is recorded).
+        let networks = try spec.networks.map { try registry.network($0.network) }
         let (vm, staged) = try withSSHPort(spec) { spec in
             try registry.createVM(spec) { vm, txn in
                 let config = try CommandDraft(WriteConfigAction.self, .init(vmID: vm.id), dependencies: imageCommands.map(\.id))
-                return try broker.submit(imageCommands + [config], in: txn)
+                let hosts = try networks.map { try CommandDraft(SyncNetworkHostsAction.self, .init($0), dependencies: [config.id]) }
+                return try broker.submit(imageCommands + [config] + hosts, in: txn)
             }
         }
         broker.announce(staged)
@@ -103,6 +106,10 @@ extension Spin {
             let delete = try CommandDraft(DeleteImageAction.self, .init(volumePath: path, image: imageName), dependencies: [forget.id])
             commands.append(delete)
             commands.append(try CommandDraft(ForgetImageAction.self, .init(volume: volumeName, image: imageName), dependencies: [delete.id]))
+        }
+        for nic in vm.networks {
+            guard let network = try? registry.network(nic.network) else { continue }
+            commands.append(try CommandDraft(SyncNetworkHostsAction.self, .init(network), dependencies: [forget.id]))
         }
         try await run(commands)
     }

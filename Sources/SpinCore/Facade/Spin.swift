@@ -30,6 +30,8 @@ public final class Spin: Sendable {
     public let storage: StorageAgent
     /// The emulation agent.
     public let emulation: EmulationAgent
+    /// The network agent (managed networks on this host).
+    public let network: NetworkAgent
     /// How this instance runs.
     public let options: SpinOptions
     let logger = Logger(label: "spin")
@@ -40,13 +42,14 @@ public final class Spin: Sendable {
     /// The crash watches shared by this instance's event streams.
     let crashWatchHub = CrashWatchHub()
 
-    init(root: SpinRoot, store: Store, registry: Registry, broker: Broker, storage: StorageAgent, emulation: EmulationAgent, options: SpinOptions) {
+    init(root: SpinRoot, store: Store, registry: Registry, broker: Broker, storage: StorageAgent, emulation: EmulationAgent, network: NetworkAgent, options: SpinOptions) {
         self.root = root
         self.store = store
         self.registry = registry
         self.broker = broker
         self.storage = storage
         self.emulation = emulation
+        self.network = network
         self.options = options
     }
 
@@ -63,7 +66,7 @@ public final class Spin: Sendable {
         let storage = StorageAgent(
             qemuImg: QemuImg(executable: options.qemuImgPath ?? "qemu-img"), scope: RegisteredVolumes(registry: registry),
             onProgress: options.storageProgress)
-        let catalog = ActionCatalog.with(StorageAgent.actionTypes + EmulationAgent.actionTypes)
+        let catalog = ActionCatalog.with(StorageAgent.actionTypes + EmulationAgent.actionTypes + NetworkAgent.actionTypes)
         let broker = try Broker(store: store, leasePath: root.path + "/leases.lmdb", catalog: catalog, options: options.broker, readOnly: readOnly)
         let binary: QemuBinary
         do {
@@ -75,7 +78,8 @@ public final class Spin: Sendable {
         let planner = LaunchPlanner(root: root, binary: binary, probe: options.acceleratorProbe, facts: facts, qemuUserName: options.qemuUser)
         let supervisor = try await Self.makeSupervisor(root: root, options: options)
         let emulation = EmulationAgent(registry: registry, planner: planner, supervisor: supervisor)
-        let spin = Spin(root: root, store: store, registry: registry, broker: broker, storage: storage, emulation: emulation, options: options)
+        let network = NetworkAgent(root: root, registry: registry)
+        let spin = Spin(root: root, store: store, registry: registry, broker: broker, storage: storage, emulation: emulation, network: network, options: options)
         if options.runsAgents && !readOnly { spin.startAgents() }
         return spin
     }
@@ -139,7 +143,7 @@ public final class Spin: Sendable {
             guard task == nil else { return }
             let broker = broker
             let drain = options.agentDrainTimeout
-            let runners = [storage as any Agent, emulation].map { AgentRunner(broker: broker, agent: $0, drainTimeout: drain) }
+            let runners = [storage as any Agent, emulation, network].map { AgentRunner(broker: broker, agent: $0, drainTimeout: drain) }
             let keeper = SerialLogKeeper(root: root, rotator: SerialLogRotator(limit: options.serialLog.limit), interval: options.serialLog.interval)
             task = Task {
                 await withTaskGroup(of: Void.self) { group in

@@ -4,8 +4,13 @@ import SpinStore
 extension Registry {
     /// Checks `vm` against the store and writes it with its indexes and images, replacing
     /// `previous` (the stored version of the same VM) when given. Nothing is written unless
-    /// every check passes.
-    static func save(_ vm: VM, previous: VM?, newImages: [ImageSpec], _ txn: WriteTransaction, _ t: Tables) throws {
+    /// every check passes. NICs on managed networks get their MAC and reserved address here
+    /// (`salt` makes the MACs of one root differ from another's).
+    /// - Returns: the VM as written.
+    @discardableResult
+    static func save(_ given: VM, previous: VM?, newImages: [ImageSpec], salt: UInt64 = 0, _ txn: WriteTransaction, _ t: Tables) throws -> VM {
+        var vm = given
+        try assignNetworks(&vm, previous: previous, salt: salt, txn, t)
         try ValidationProblem.check(vm.validate())
         try checkName(vm, txn, t)
         try checkPorts(vm, txn, t)
@@ -20,6 +25,8 @@ extension Registry {
         try txn.put(VMRecordCodec.encode(vm), forKey: vm.id, in: t.vms)
         for image in imageChanges { try putImage(image, txn, t) }
         try detachDropped(from: previous, keeping: vm, txn, t)
+        try indexNetworks(vm, previous: previous, txn, t)
+        return vm
     }
 
     /// Removes a VM's record and indexes and frees its images; the image records stay.
@@ -28,6 +35,7 @@ extension Registry {
         try txn.delete(vm.name, in: t.vmNames)
         for port in vm.ports { try txn.delete(port.hostKey, in: t.vmPorts) }
         try removeSnapshots(of: vm.id, txn, t)
+        if !vm.networks.isEmpty { try unindexNetworks(vm, txn, try networkTables(t)) }
         var kept = vm
         kept.storage = []
         try detachDropped(from: vm, keeping: kept, txn, t)

@@ -25,7 +25,7 @@ extension Registry {
             var vm = VM(id: 0, spec: spec, createdAt: now)
             vm.id = (try txn.currentSequence(for: t.vms)) + 1
             vm.macAddress = VM.derivedMACAddress(id: vm.id, salt: VM.macSalt(store.path))
-            try Self.save(vm, previous: nil, newImages: spec.newImages, txn, t)
+            vm = try Self.save(vm, previous: nil, newImages: spec.newImages, salt: VM.macSalt(store.path), txn, t)
             let id = try txn.nextSequence(for: t.vms)
             guard id == vm.id else {
                 throw SpinError(.internal, "VM id sequence moved during a write transaction (\(vm.id) → \(id))")
@@ -87,8 +87,7 @@ extension Registry {
             }
             vm.createdAt = previous.createdAt
             vm.updatedAt = max(Date(), previous.updatedAt)
-            try Self.save(vm, previous: previous, newImages: [], txn, t)
-            return vm
+            return try Self.save(vm, previous: previous, newImages: [], salt: VM.macSalt(store.path), txn, t)
         }
     }
 

@@ -15,6 +15,9 @@ import SpinStore
 /// - `volumes`: volume name → ``Volume`` (JSON); `volume.paths`: path → volume name
 /// - `images`: `volume` NUL `name` → ``Image`` (JSON), so one volume's images are a prefix scan
 /// - `vm.snapshots`: VM id (big-endian UInt64) + snapshot name → ``Snapshot`` (JSON)
+/// - `networks`: network name → ``Network`` (JSON); `network.bridges`: bridge name → network
+///   name; `network.addresses`: `network` NUL address (4 bytes, big-endian) → VM id — one
+///   reserved address per key, so uniqueness is the index's, inside the write transaction
 public final class Registry: Sendable {
     /// The store the registry keeps its records in.
     public let store: Store
@@ -24,6 +27,7 @@ public final class Registry: Sendable {
     /// The names of the registry's databases, for tools that inspect the store.
     public static let databaseNames = [
         Tables.vms, Tables.vmNames, Tables.vmPorts, Tables.volumes, Tables.volumePaths, Tables.images, Tables.snapshots,
+        Tables.networks, Tables.networkBridges, Tables.networkAddresses,
     ]
 
     /// Opens the registry over `store`, creating its databases when missing.

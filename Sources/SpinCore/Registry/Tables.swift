@@ -9,6 +9,9 @@ struct Tables {
     static let volumePaths = "volume.paths"
     static let images = "images"
     static let snapshots = "vm.snapshots"
+    static let networks = "networks"
+    static let networkBridges = "network.bridges"
+    static let networkAddresses = "network.addresses"
 
     let vms: Database
     let vmNames: Database
@@ -18,6 +21,8 @@ struct Tables {
     let images: Database
     /// nil in a read transaction on a store prepared before snapshots existed.
     let snapshots: Database?
+    /// The network tables; nil only in a read of a store made before networks existed.
+    let network: NetworkTables?
 
     /// Opens (creating when missing) every database.
     init(_ txn: WriteTransaction) throws {
@@ -28,6 +33,7 @@ struct Tables {
         volumePaths = try txn.createDatabase(named: Self.volumePaths)
         images = try txn.createDatabase(named: Self.images)
         snapshots = try txn.createDatabase(named: Self.snapshots)
+        network = try NetworkTables(txn)
     }
 
     /// Opens every database; nil when one is missing (a store the registry never prepared).
@@ -46,6 +52,8 @@ struct Tables {
         self.volumePaths = volumePaths
         self.images = images
         self.snapshots = try txn.database(named: Self.snapshots)
+        // Optional: a store made before networks existed still reads (it has none).
+        self.network = try NetworkTables(txn)
     }
 
     /// The key of an image: its volume, a NUL byte, its name.
@@ -63,6 +71,14 @@ struct Tables {
 
     /// The key prefix of every snapshot of VM `vmID`.
     static func snapshotPrefix(vmID: UInt64) -> [UInt8] { vmID.storeKeyBytes }
+
+    /// The key of a reserved address: the network's name, a NUL byte, the address big-endian.
+    static func addressKey(network: String, address: UInt32) -> [UInt8] {
+        addressPrefix(network: network) + withUnsafeBytes(of: address.bigEndian) { Array($0) }
+    }
+
+    /// The key prefix of every reserved address of `network`.
+    static func addressPrefix(network: String) -> [UInt8] { Array(network.utf8) + [0] }
 
     /// The key prefix of every forward of `protocol` on host port `port`.
     static func portPrefix(_ proto: PortProtocol, _ port: Int) -> String { "\(proto.rawValue)/\(port)/" }

@@ -11,7 +11,8 @@ import Foundation
 /// sections, each a tag byte then its fields, in tag order, until the end: tag 1 is the
 /// cloud-init settings (user name, keys, optional user-data, optional instance id), tag 2 the
 /// NIC's MAC address (a string), tag 3 the shared folders (a count, then host path, guest path
-/// and read-only flag each), tag 4 the firmware (a string; absent = bios). A new optional field is a new tag, so older records keep
+/// and read-only flag each), tag 4 the firmware (a string; absent = bios), tag 5 the NICs on managed networks (a count,
+/// then network name, MAC address and reserved IPv4 address each; tag 6 is reserved). A new optional field is a new tag, so older records keep
 /// loading. A record starting with `{` is read as JSON, so hand-written records still load.
 enum VMRecordCodec {
     /// The format byte written today.
@@ -28,6 +29,9 @@ enum VMRecordCodec {
 
     /// The tag of the firmware section (format 3).
     static let firmwareTag: UInt8 = 4
+
+    /// The tag of the managed networks section (format 3).
+    static let networksTag: UInt8 = 5
 
     static func encode(_ vm: VM) -> [UInt8] {
         var w = BinaryWriter()
@@ -96,6 +100,15 @@ enum VMRecordCodec {
             w.u8(firmwareTag)
             w.string(vm.firmware.rawValue)
         }
+        if !vm.networks.isEmpty {
+            w.u8(networksTag)
+            w.count(vm.networks.count)
+            for nic in vm.networks {
+                w.string(nic.network)
+                w.string(nic.macAddress ?? "")
+                w.string(nic.address ?? "")
+            }
+        }
         return w.bytes
     }
 
@@ -160,6 +173,14 @@ enum VMRecordCodec {
                     throw BinaryReader.Malformed(description: "unknown firmware \"\(name)\" at offset \(offset) (a newer spin's record: upgrade spin)")
                 }
                 vm.firmware = firmware
+            case networksTag:
+                let count = try r.count()
+                var networks: [NetworkAttachment] = []
+                networks.reserveCapacity(min(count, 16))
+                for _ in 0..<count {
+                    networks.append(NetworkAttachment(network: try r.string(), macAddress: try r.string(), address: try r.string()))
+                }
+                vm.networks = networks
             default:
                 throw BinaryReader.Malformed(description: "unknown section \(tag) at offset \(offset) (trailing bytes, or a newer spin's record: upgrade spin)")
             }

@@ -7,7 +7,8 @@ import Foundation
 /// boots from a drive), `labels`, `stopTimeoutSeconds`, `accelerator` (absent = auto),
 /// `autostart` (absent = false), `cloudInit` (``CloudInit``, absent = no seed), `mounts`
 /// (``SharedFolder``s, absent = none), `firmware` (absent = `bios`), `macAddress`
-/// (absent in records made before it), `createdAt`, `updatedAt`.
+/// (absent in records made before it), `networks` (``NetworkAttachment``s on managed networks,
+/// absent = none), `createdAt`, `updatedAt`.
 public struct VM: Sendable, Codable, Equatable {
     /// The VM's id, handed out by the registry from a sequence; never reused.
     public var id: UInt64
@@ -41,6 +42,9 @@ public struct VM: Sendable, Codable, Equatable {
     /// The NIC's MAC address (`52:54:00:xx:xx:xx`), given by the registry when the VM is
     /// created (a clone gets its own); nil for VMs recorded before spin kept one (qemu's default).
     public var macAddress: String?
+    /// NICs on managed networks, each with its MAC address and reserved IPv4 address (filled
+    /// in by the registry), after the user-mode NIC.
+    public var networks: [NetworkAttachment]
     /// When the VM was created.
     public var createdAt: Date
     /// When the VM was last changed.
@@ -53,7 +57,7 @@ public struct VM: Sendable, Codable, Equatable {
         labels: [String: String] = [:], stopTimeoutSeconds: Int = VMSpec.defaultStopTimeoutSeconds,
         accelerator: String? = nil, autostart: Bool = false, cloudInit: CloudInit? = nil,
         mounts: [SharedFolder] = [], firmware: Firmware = .bios, createdAt: Date = Date(), updatedAt: Date? = nil,
-        macAddress: String? = nil
+        macAddress: String? = nil, networks: [NetworkAttachment] = []
     ) {
         self.id = id
         self.name = name
@@ -70,6 +74,7 @@ public struct VM: Sendable, Codable, Equatable {
         self.mounts = mounts
         self.firmware = firmware
         self.macAddress = macAddress
+        self.networks = networks
         self.createdAt = createdAt
         self.updatedAt = updatedAt ?? createdAt
     }
@@ -80,7 +85,8 @@ public struct VM: Sendable, Codable, Equatable {
             id: id, name: spec.name, cpus: spec.cpus, memoryMiB: spec.memoryMiB, ports: spec.ports,
             storage: spec.storage, kernel: spec.kernel, labels: spec.labels,
             stopTimeoutSeconds: spec.stopTimeoutSeconds, accelerator: spec.accelerator, autostart: spec.autostart,
-            cloudInit: spec.cloudInit, mounts: spec.mounts, firmware: spec.firmware, createdAt: createdAt)
+            cloudInit: spec.cloudInit, mounts: spec.mounts, firmware: spec.firmware, createdAt: createdAt,
+            networks: spec.networks)
     }
 
     /// Every problem with this VM, each naming its field and the fix.
@@ -89,7 +95,10 @@ public struct VM: Sendable, Codable, Equatable {
         validator.vmFields(
             name: name, cpus: cpus, memoryMiB: memoryMiB, ports: ports, storage: storage, kernel: kernel,
             labels: labels, stopTimeoutSeconds: stopTimeoutSeconds, accelerator: accelerator, cloudInit: cloudInit,
-            mounts: mounts)
+            mounts: mounts, networks: networks)
+        for (index, nic) in networks.enumerated() where nic.macAddress == nil || nic.address == nil {
+            validator.add("networks[\(index)]", "has no MAC address or reserved address; attach networks through the registry")
+        }
         if let macAddress, !Self.isMACAddress(macAddress) {
             validator.add("macAddress", "\(quoted(macAddress)) is not a unicast MAC address; give six lower-case hex pairs such as 52:54:00:12:34:56")
         }
@@ -108,7 +117,7 @@ public struct VM: Sendable, Codable, Equatable {
 extension VM {
     private enum CodingKeys: String, CodingKey {
         case id, name, cpus, memoryMiB, ports, storage, kernel, labels, stopTimeoutSeconds, accelerator, autostart
-        case cloudInit, mounts, firmware, macAddress, createdAt, updatedAt
+        case cloudInit, mounts, firmware, macAddress, networks, createdAt, updatedAt
     }
 
     /// Decodes a VM; `autostart`, `cloudInit`, `mounts`, `firmware` and `macAddress` may be absent (records written
@@ -129,6 +138,7 @@ extension VM {
             mounts: try c.decodeIfPresent([SharedFolder].self, forKey: .mounts) ?? [],
             firmware: try c.decodeIfPresent(Firmware.self, forKey: .firmware) ?? .bios,
             createdAt: try c.decode(Date.self, forKey: .createdAt), updatedAt: try c.decode(Date.self, forKey: .updatedAt),
-            macAddress: try c.decodeIfPresent(String.self, forKey: .macAddress))
+            macAddress: try c.decodeIfPresent(String.self, forKey: .macAddress),
+            networks: try c.decodeIfPresent([NetworkAttachment].self, forKey: .networks) ?? [])
     }
 }

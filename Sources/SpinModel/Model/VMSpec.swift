@@ -5,7 +5,7 @@
 /// `kernel`, `labels`, `stopTimeoutSeconds` (default 30), `accelerator`, `autostart` (default
 /// false), `cloudInit` (``CloudInit``: give the VM a cloud-init seed, an SSH key pair's key and
 /// an SSH port forward), `mounts` (``SharedFolder``s), `firmware` (`bios`, the default, or
-/// `uefi`), `newImages`; every
+/// `uefi`), `networks` (``NetworkAttachment``s: managed networks by name), `newImages`; every
 /// key but `name` may be left out.
 public struct VMSpec: Sendable, Codable, Equatable {
     /// The VM's unique name.
@@ -35,6 +35,8 @@ public struct VMSpec: Sendable, Codable, Equatable {
     public var mounts: [SharedFolder]
     /// The firmware the VM boots with.
     public var firmware: Firmware
+    /// Managed networks to attach a NIC to (by name; an address may be asked for).
+    public var networks: [NetworkAttachment]
     /// Images to create together with the VM. Each must also appear in ``storage`` as a disk.
     public var newImages: [ImageSpec]
 
@@ -50,7 +52,8 @@ public struct VMSpec: Sendable, Codable, Equatable {
         name: String, cpus: Int = defaultCPUs, memoryMiB: Int = defaultMemoryMiB, ports: [PortForward] = [],
         storage: [StorageAttachment] = [], kernel: DirectBoot? = nil, labels: [String: String] = [:],
         stopTimeoutSeconds: Int = defaultStopTimeoutSeconds, accelerator: String? = nil, autostart: Bool = false,
-        cloudInit: CloudInit? = nil, mounts: [SharedFolder] = [], firmware: Firmware = .bios, newImages: [ImageSpec] = []
+        cloudInit: CloudInit? = nil, mounts: [SharedFolder] = [], firmware: Firmware = .bios, newImages: [ImageSpec] = [],
+        networks: [NetworkAttachment] = []
     ) {
         self.name = name
         self.cpus = cpus
@@ -66,6 +69,7 @@ public struct VMSpec: Sendable, Codable, Equatable {
         self.mounts = mounts
         self.firmware = firmware
         self.newImages = newImages
+        self.networks = networks
     }
 
     /// Every problem with this spec, each naming its field and the fix.
@@ -74,7 +78,7 @@ public struct VMSpec: Sendable, Codable, Equatable {
         validator.vmFields(
             name: name, cpus: cpus, memoryMiB: memoryMiB, ports: ports, storage: storage, kernel: kernel,
             labels: labels, stopTimeoutSeconds: stopTimeoutSeconds, accelerator: accelerator, cloudInit: cloudInit,
-            mounts: mounts)
+            mounts: mounts, networks: networks)
         validator.count(newImages.count, at: Validator.maxDrives, field: "newImages")
         for (index, image) in newImages.enumerated() {
             validator.merge(image.validate(), prefix: "newImages[\(index)].")
@@ -90,7 +94,7 @@ public struct VMSpec: Sendable, Codable, Equatable {
 
 extension VMSpec {
     private enum CodingKeys: String, CodingKey {
-        case name, cpus, memoryMiB, ports, storage, kernel, labels, stopTimeoutSeconds, accelerator, autostart, cloudInit, mounts, firmware, newImages
+        case name, cpus, memoryMiB, ports, storage, kernel, labels, stopTimeoutSeconds, accelerator, autostart, cloudInit, mounts, firmware, newImages, networks
     }
 
     /// Decodes a spec, filling absent keys with the defaults.
@@ -110,6 +114,7 @@ extension VMSpec {
             cloudInit: try c.decodeIfPresent(CloudInit.self, forKey: .cloudInit),
             mounts: try c.decodeIfPresent([SharedFolder].self, forKey: .mounts) ?? [],
             firmware: try c.decodeIfPresent(Firmware.self, forKey: .firmware) ?? .bios,
-            newImages: try c.decodeIfPresent([ImageSpec].self, forKey: .newImages) ?? [])
+            newImages: try c.decodeIfPresent([ImageSpec].self, forKey: .newImages) ?? [],
+            networks: try c.decodeIfPresent([NetworkAttachment].self, forKey: .networks) ?? [])
     }
 }

@@ -7,7 +7,7 @@ extension Validator {
     package mutating func vmFields(
         name: String, cpus: Int, memoryMiB: Int, ports: [PortForward], storage: [StorageAttachment],
         kernel: DirectBoot?, labels: [String: String], stopTimeoutSeconds: Int, accelerator: String?, cloudInit: CloudInit? = nil,
-        mounts: [SharedFolder] = []
+        mounts: [SharedFolder] = [], networks: [NetworkAttachment] = []
     ) {
         self.name(name)
         count(ports.count, at: Self.maxPorts, field: "ports")
@@ -43,6 +43,7 @@ extension Validator {
                 conflict("mounts[\(index)]", "mounts at \(quoted(mount.guestPath)) in the guest, as mounts[\(earlier)] does; give each share its own guest path")
             }
         }
+        networkAttachments(networks)
     }
 
     /// The most port forwards, drives and labels a VM may have.

@@ -37,6 +37,8 @@ public struct QemuConfiguration: Sendable, Equatable, Codable {
     public var directBoot: QemuDirectBoot?
     /// User-mode network, if any.
     public var network: QemuNetwork?
+    /// NICs on existing tap devices, after the user-mode one.
+    public var taps: [QemuTap] = []
     /// Serial port on a unix socket, if any.
     public var serial: QemuSerial?
     /// Path of the QMP unix socket, if any.

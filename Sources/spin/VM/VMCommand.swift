@@ -31,6 +31,9 @@ enum VMText {
         ]
         if let mac = vm.macAddress { pairs.append(("mac", mac)) }
         if vm.firmware != .bios { pairs.append(("firmware", vm.firmware.rawValue)) }
+        for (index, nic) in vm.networks.enumerated() {
+            pairs.append(("network \(index)", "\(nic.network) mac \(nic.macAddress ?? "-") address \(nic.address ?? "-")"))
+        }
         for (index, attachment) in vm.storage.enumerated() {
             switch attachment {
             case .disk(let volume, let image): pairs.append(("drive \(index)", "disk \(volume)/\(image)"))

@@ -25,6 +25,9 @@ struct VMCreate: AsyncParsableCommand {
             virtiofsd per share, started and ended with the VM; spin must run as root); a VM \
             with a seed mounts it at GUESTPATH (default: the same path) at every boot, another \
             mounts it itself: mount -t virtiofs spin0 /src.
+            --network NET[:ADDRESS] adds a NIC on a managed network (spin network create) with \
+            a MAC of its own and a reserved address (the next free one unless given), kept across \
+            restarts; repeatable. The user-mode NIC stays first.
             --firmware uefi boots with OVMF (Debian's ovmf package) and a variable store of the \
             VM's own; bios (SeaBIOS) is the default.
             Example: spin vm create web vol1 --cdrom /srv/iso/debian.iso -p 80:127.0.0.1:8080
@@ -54,6 +57,7 @@ struct VMCreate: AsyncParsableCommand {
     @Option(help: "The user cloud-init makes and spin ssh logs in as (default spin); implies --seed.") var user: String?
     @Option(help: "Share a host directory: HOSTDIR[:GUESTPATH][:ro]; repeatable.") var mount: [String] = []
     @Option(help: "The firmware: bios or uefi.") var firmware: Firmware = .bios
+    @Option(help: "Add a NIC on a managed network: NET[:ADDRESS]; repeatable.") var network: [String] = []
 
     func validate() throws {
         if kernel == nil && (initrd != nil || append != nil) {
@@ -95,7 +99,7 @@ struct VMCreate: AsyncParsableCommand {
         }
         var spec = VMSpec(name: name, cpus: cpus, memoryMiB: memory, ports: ports, storage: storage, kernel: boot,
                           autostart: autostart, cloudInit: try cloudInitSettings(), mounts: mounts, firmware: firmware,
-                          newImages: [image])
+                          newImages: [image], networks: network.map(NetworkAttachment.init(parsing:)))
         try Paths.requireFiles([cdrom, kernel, initrd].compactMap { $0 }, global)
         let problems = spec.validate()
         if !problems.isEmpty {

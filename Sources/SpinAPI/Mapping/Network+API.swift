@@ -1,0 +1,39 @@
+import Foundation
+import SpinModel
+
+extension Components.Schemas.Network {
+    /// The wire form of a network.
+    public init(_ network: Network) {
+        self.init(
+            name: network.name, subnet: network.subnet.description, gateway: network.gateway, nat: network.nat,
+            dnsDomain: network.dnsDomain, bridge: network.bridge, createdAt: network.createdAt)
+    }
+
+    /// The SDK's network.
+    /// - Throws: ``SpinError`` `.invalidArgument` when the subnet is not IPv4 CIDR.
+    public func model() throws -> Network {
+        Network(name: name, subnet: try IPv4Subnet(parsing: subnet), nat: nat, dnsDomain: dnsDomain, bridge: bridge, createdAt: createdAt)
+    }
+}
+
+extension Components.Schemas.NetworkCreate {
+    /// The wire form of a spec.
+    public init(_ spec: NetworkSpec) {
+        self.init(name: spec.name, subnet: spec.subnet, nat: spec.nat, dnsDomain: spec.dnsDomain, bridge: spec.bridge)
+    }
+
+    /// The SDK's spec.
+    public func model() -> NetworkSpec {
+        NetworkSpec(name: name, subnet: subnet, nat: nat ?? false, dnsDomain: dnsDomain, bridge: bridge)
+    }
+}
+
+extension Components.Schemas.NetworkAttachment {
+    /// The wire form of a NIC.
+    public init(_ nic: NetworkAttachment) {
+        self.init(network: nic.network, macAddress: nic.macAddress, address: nic.address)
+    }
+
+    /// The SDK's NIC.
+    public func model() -> NetworkAttachment { NetworkAttachment(network: network, macAddress: macAddress, address: address) }
+}

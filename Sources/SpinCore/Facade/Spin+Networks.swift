@@ -1,0 +1,84 @@
+import Foundation
+
+extension Spin {
+    /// Creates a managed network: checks the spec and the host (the subnet must overlap no
+    /// other network and no host route; the bridge name must be free), records it, then runs
+    /// `network.create` (bridge, dnsmasq, NAT). When that fails, everything made is removed
+    /// and the record forgotten: nothing is left half made.
+    @discardableResult
+    public func createNetwork(_ spec: NetworkSpec) async throws -> Network {
+        let subnet = try IPv4Subnet(parsing: spec.subnet)
+        var network = Network(name: spec.name, subnet: subnet, nat: spec.nat, dnsDomain: spec.dnsDomain, bridge: spec.bridge ?? "spinbr0")
+        try ValidationProblem.check(network.validate())
+        guard getuid() == 0 else {
+            throw SpinError(.failedPrecondition, "managed networks need root (spin creates a bridge, runs dnsmasq and sets nftables rules); run spin as root, e.g. with sudo")
+        }
+        // Other networks first (their bridges' routes would clash too, less clearly); the
+        // registry decides again in its write transaction.
+        let others = try registry.listNetworks()
+        if let other = others.first(where: { $0.subnet.overlaps(subnet) }) {
+            throw SpinError(.conflict, "subnet \(subnet) overlaps network \(quoted(other.name))'s subnet \(other.subnet); pick a subnet that shares no address with it")
+        }
+        let host = self.network.host
+        if let route = try await host.clashingRoute(subnet) {
+            throw SpinError(.conflict, "subnet \(subnet) clashes with the host route to \(route.destination)\(route.device.map { " (dev \($0))" } ?? ""); pick a subnet no host route covers (see ip route)")
+        }
+        let links = Set(try await host.links().map(\.name))
+        if let bridge = spec.bridge, links.contains(bridge) {
+            throw SpinError(.conflict, "interface \(quoted(bridge)) already exists on this host; give another --bridge, or leave it out to get a free spinbr<N>")
+        }
+        // An automatic bridge name: the first spinbr<N> neither a link nor another network's;
+        // a racing create that takes it first makes this one pick again.
+        var attempts = 0
+        var staged: StagedSubmission
+        while true {
+            if spec.bridge == nil {
+                let used = links.union(try registry.networkBridges())
+                network.bridge = (0...).lazy.map { "spinbr\($0)" }.first { !used.contains($0) } ?? "spinbr0"
+            }
+            do {
+                let candidate = network
+                (network, staged) = try registry.createNetwork(candidate) { txn in
+                    try broker.submit([CommandDraft(CreateNetworkAction.self, NetworkActionParameters(candidate))], in: txn)
+                }
+                break
+            } catch let error as SpinError where spec.bridge == nil && error.code == .conflict && error.message.hasPrefix("bridge") && attempts < 8 {
+                attempts += 1
+            }
+        }
+        let parameters = NetworkActionParameters(network)
+        // Forget first: a create redelivered later finds no record and does nothing.
+        let undo: @Sendable () async -> Void = { [registry] in
+            _ = try? registry.deleteNetwork(parameters.name)
+            _ = try? await self.run([CommandDraft(DeleteNetworkAction.self, parameters)])
+        }
+        broker.announce(staged)
+        do {
+            try await finish(package: staged.package, late: LateOutcome(failed: undo))
+        } catch where Self.mayUndo(after: error) {
+            await undo()
+            throw error
+        }
+        return network
+    }
+
+    /// Every managed network, by name.
+    public func listNetworks() throws -> [Network] { try registry.listNetworks() }
+
+    /// One managed network.
+    public func network(_ name: String) throws -> Network { try registry.network(name) }
+
+    /// Deletes a managed network: refused while a VM has a NIC on it (decided in the
+    /// registry's write transaction); else forgets it — so a create still pending for it does
+    /// nothing — then stops its dnsmasq and removes its NAT table, bridge and files
+    /// (`network.delete`). When that fails the record is put back, so the delete can be retried.
+    public func deleteNetwork(_ name: String) async throws {
+        let network = try registry.deleteNetwork(name)
+        do {
+            try await run([CommandDraft(DeleteNetworkAction.self, NetworkActionParameters(network))])
+        } catch where Self.mayUndo(after: error) {
+            _ = try? registry.createNetwork(network)
+            throw error
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+import SpinCore
+
+/// `spin network list`.
+struct NetworkList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List managed networks: name, subnet, gateway, bridge, NAT and DNS domain.",
+        discussion: "Example: spin network list"
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let networks = try await global.withReader { backend in try await backend.listNetworks() }
+        try Output.emit(global, networks) {
+            Table(headers: ["name", "subnet", "gateway", "bridge", "nat", "domain"], rows: networks.map {
+                [$0.name, $0.subnet.description, $0.gateway, $0.bridge, $0.nat ? "yes" : "no", $0.dnsDomain ?? "-"]
+            }).render()
+        }
+    }
+}
