@@ -58,8 +58,14 @@ struct NetworkGuestCLITests {
                     return resolved?.stdout.contains("10.77.0.3") == true
                 }
                 #expect(byName, "alpha resolving beta: \(resolved?.description ?? "-"); resolv.conf: \((try? exec("alpha", "cat /etc/resolv.conf"))?.stdout ?? "-")")
-                let reach = try exec("alpha", "timeout 10 bash -c 'exec 3<>/dev/tcp/beta/22 && head -c 4 <&3'")
-                #expect(reach.stdout.hasPrefix("SSH-"), "alpha → beta:22 by name: \(reach)")
+                // sshd starts a while after the guest agent under TCG.
+                var reach: CLI.Result?
+                let reached = await Loopback.waitUntil(timeout: .seconds(300), every: .seconds(2)) {
+                    reach = try? exec("alpha", "timeout 10 bash -c 'exec 3<>/dev/tcp/beta/22 && head -c 4 <&3'")
+                    return reach?.stdout.hasPrefix("SSH-") == true
+                }
+                #expect(reached, "alpha → beta:22 by name: \(reach?.description ?? "-")")
+                print("NetworkGuestCLITests: alpha reached beta's sshd by name \(started.duration(to: clock.now)) after start")
                 let back = try exec("beta", "timeout 10 bash -c 'exec 3<>/dev/tcp/10.77.0.2/22 && head -c 4 <&3'")
                 #expect(back.stdout.hasPrefix("SSH-"), "beta → alpha:22: \(back)")
                 for address in ["10.77.0.2", "10.77.0.3"] {
