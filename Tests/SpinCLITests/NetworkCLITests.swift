@@ -199,4 +199,46 @@ struct NetworkCLITests {
             }
         }
     }
+
+    @Test("a VM's NIC is a tap owned by the qemu user on the bridge while it runs; stop removes it; a stale tap (crash, or left by hand) is replaced at the next start; delete removes it")
+    func taps() async throws {
+        guard getuid() == 0 else { return }
+        try await NetworkNamespace.with { ns in
+            try await CLI.with { base in
+                let cli = Self.cli(base, ns)
+                defer { Self.cleanUp(cli) }
+                try cli.ok(["network", "create", "lan", "--subnet", "10.77.0.0/24"])
+                try cli.ok(["volume", "create", "vol"])
+                try cli.ok(["vm", "create", "web", "vol", "-s", "1M", "-m", "64", "--network", "lan"])
+                func tap() throws -> [String: Any]? {
+                    let objects = try JSONSerialization.jsonObject(with: Data(try ns.ip(["-j", "-d", "link", "show"]).utf8)) as? [[String: Any]] ?? []
+                    return objects.first { $0["ifname"] as? String == "spt1n0" }
+                }
+                try cli.ok(["start", "web"])
+                let running = try #require(try tap())
+                #expect(running["master"] as? String == "spinbr0")
+                let owner = ((running["linkinfo"] as? [String: Any])?["info_data"] as? [String: Any])?["user"]
+                #expect("\(owner ?? "-")" == "spin-qemu" || "\(owner ?? "-")" == String(QemuUser.lookup(name: "spin-qemu")?.uid ?? 0), "tap owner: \(running)")
+                let argv = try #require(try String(contentsOfFile: cli.root + "/vms/1/launch.json", encoding: .utf8))
+                #expect(argv.contains("tap,id=tap0,ifname=spt1n0,script=no,downscript=no"))
+                try cli.ok(["stop", "web", "--timeout", "1"])
+                #expect(try tap() == nil, "stop removes the tap")
+
+                // A stale tap of the same name (made by hand, owned by root) is replaced.
+                try ns.ip(["tuntap", "add", "dev", "spt1n0", "mode", "tap"])
+                try cli.ok(["start", "web"])
+                #expect(try tap()?["master"] as? String == "spinbr0")
+                // qemu killed: the tap stays until the next start, which makes it anew.
+                let runtime = RuntimePaths(root: SpinRoot(explicit: cli.root), vmID: 1).runtimeDirectory
+                for pid in QemuProcesses.pids(runtimeDirectory: runtime) { kill(pid, SIGKILL) }
+                _ = await Loopback.waitUntil(timeout: .seconds(10), every: .milliseconds(50)) { QemuProcesses.pids(runtimeDirectory: runtime).isEmpty }
+                try cli.ok(["start", "web"])
+                #expect(try tap()?["master"] as? String == "spinbr0")
+                try cli.ok(["vm", "delete", "web"])
+                #expect(try tap() == nil, "delete removes the tap")
+                try cli.ok(["network", "delete", "lan"])
+                try Self.expectNothingLeft(cli, ns)
+            }
+        }
+    }
 }
