@@ -241,4 +241,49 @@ struct NetworkCLITests {
             }
         }
     }
+
+    @Test("through spin-server (--host, the generated client): create, list, get, a VM's NIC, refused delete, delete; without --allow-networks create is 403")
+    func remote() async throws {
+        guard getuid() == 0 else { return }
+        try await NetworkNamespace.with { ns in
+            try await CLI.with { base in
+                let cli = Self.cli(base, ns)
+                defer { Self.cleanUp(cli) }
+                func serve(_ extra: [String]) throws -> Process {
+                    let server = try cli.process(["serve", "--root", cli.root, "--supervisor", "direct"] + extra, environment: [:])
+                    server.standardOutput = FileHandle.nullDevice
+                    server.standardError = FileHandle.nullDevice
+                    try server.run()
+                    return server
+                }
+                func stop(_ server: Process) {
+                    kill(server.processIdentifier, SIGTERM)
+                    server.waitUntilExit()
+                }
+                let host = ["--host", cli.root + "/spin.sock"]
+                var server = try serve(["--allow-networks"])
+                defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+                #expect(await Loopback.waitUntil(timeout: .seconds(30), every: .milliseconds(100)) { (try? cli.run(["volume", "list"] + host, root: false))?.status == 0 })
+                try cli.ok(["network", "create", "lan", "--subnet", "10.77.0.0/24", "--dns-domain", "lan.test"] + host)
+                let listed = try #require(try cli.json(["network", "list"] + host) as? [[String: Any]])
+                #expect(listed.map { $0["name"] as? String } == ["lan"] && listed.first?["dnsDomain"] as? String == "lan.test")
+                #expect(try cli.fails(["network", "create", "x", "--subnet", "10.77.0.0/25"] + host, 4).contains("overlaps"))
+                #expect(try cli.fails(["network", "get", "nope"] + host, 3).contains("spin network create"))
+                try cli.ok(["volume", "create", "vol"] + host)
+                try cli.ok(["vm", "create", "web", "vol", "-s", "1M", "--network", "lan"] + host)
+                #expect(try cli.ok(["vm", "get", "web"] + host).contains("lan mac 52:54:01:"))
+                #expect(try cli.fails(["network", "delete", "lan"] + host, 5).contains("used by"))
+                try cli.ok(["vm", "delete", "web"] + host)
+                try cli.ok(["network", "delete", "lan"] + host)
+                stop(server)
+                try Self.expectNothingLeft(cli, ns)
+
+                server = try serve([])
+                #expect(await Loopback.waitUntil(timeout: .seconds(30), every: .milliseconds(100)) { (try? cli.run(["volume", "list"] + host, root: false))?.status == 0 })
+                #expect(try cli.fails(["network", "create", "lan", "--subnet", "10.77.0.0/24"] + host, 77).contains("--allow-networks"))
+                stop(server)
+                try Self.expectNothingLeft(cli, ns)
+            }
+        }
+    }
 }
