@@ -120,6 +120,17 @@ struct NetworkCLITests {
                 // The freed address is handed out again.
                 try cli.ok(["vm", "create", "web2", "vol", "-s", "1M", "--network", "lan"])
                 #expect(try nic("web2")["address"] as? String == "10.77.0.2")
+                // vm update: a NIC kept keeps its address; removed ones free theirs; names follow.
+                try cli.ok(["vm", "update", "fixed", "--network", "lan"])
+                #expect(try nic("fixed")["address"] as? String == "10.77.0.9")
+                try cli.ok(["vm", "update", "db", "--no-networks"])
+                #expect(!(try String(contentsOfFile: cli.root + "/networks/lan/dhcp-hosts", encoding: .utf8)).contains(",db"))
+                #expect(try Self.lookUp("db", server: "10.77.0.1", in: ns) != "10.77.0.3")
+                try cli.ok(["vm", "update", "db", "--network", "lan:10.77.0.40"])
+                #expect(try nic("db")["address"] as? String == "10.77.0.40")
+                #expect(try Self.lookUp("db", server: "10.77.0.1", in: ns) == "10.77.0.40")
+                #expect(try cli.fails(["vm", "update", "db", "--network", "lan:10.77.0.9"], 4).contains("reserved for"))
+                #expect(try nic("db")["address"] as? String == "10.77.0.40")
                 for vm in ["web2", "db", "fixed"] { try cli.ok(["vm", "delete", vm]) }
                 try cli.ok(["network", "delete", "lan"])
                 #expect(try cli.fails(["network", "get", "lan"], 3).contains("does not exist"))
