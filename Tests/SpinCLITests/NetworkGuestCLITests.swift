@@ -21,10 +21,17 @@ struct NetworkGuestCLITests {
                 defer { NetworkCLITests.cleanUp(cli) }
                 func spin(_ arguments: [String]) throws -> CLI.Result { try cli.run(cli.rooted(arguments), root: false) }
                 func exec(_ vm: String, _ command: String) throws -> CLI.Result { try spin(["exec", vm, "--", "sh", "-c", command]) }
+                func state(_ vm: String) -> String? {
+                    (((try? cli.json(["vm", "get", vm])) as? [String: Any])?["status"] as? [String: Any])?["state"] as? String
+                }
+                /// Every VM answers exec; false at once when one is no longer running.
                 func waitForExec(_ vms: [String]) async -> Bool {
-                    await Loopback.waitUntil(timeout: .seconds(900), every: .seconds(2)) {
-                        vms.allSatisfy { (try? spin(["exec", $0, "--", "true"]))?.status == 0 }
+                    var gone = false
+                    let answered = await Loopback.waitUntil(timeout: .seconds(900), every: .seconds(2)) {
+                        gone = vms.contains { state($0) != "running" }
+                        return gone || vms.allSatisfy { (try? spin(["exec", $0, "--", "true"]))?.status == 0 }
                     }
+                    return answered && !gone
                 }
                 try cli.ok(["network", "create", "lan", "--subnet", "10.77.0.0/24", "--dns-domain", "lan.test"])
                 try cli.ok(["volume", "create", "vol"])
@@ -39,7 +46,7 @@ struct NetworkGuestCLITests {
                 try #require(starts.allSatisfy { $0.status == 0 }, "\(starts)")
                 let links = try ns.links()
                 #expect(Set(links).isSuperset(of: ["spinbr0", "spt1n0", "spt2n0"]), "\(links)")
-                try #require(await waitForExec(["alpha", "beta"]), "the guests never answered spin exec\n\(DebianGuestCLITests.serialTail(cli))")
+                try #require(await waitForExec(["alpha", "beta"]), "the guests never answered spin exec (alpha \(state("alpha") ?? "-"), beta \(state("beta") ?? "-"))\n\(DebianGuestCLITests.serialTail(cli))")
                 print("NetworkGuestCLITests: both guests answered exec \(started.duration(to: clock.now)) after start")
 
                 // cloud-init applies network-config a little after the agent runs.
