@@ -120,6 +120,17 @@ struct NetworkCLITests {
                 // The freed address is handed out again.
                 try cli.ok(["vm", "create", "web2", "vol", "-s", "1M", "--network", "lan"])
                 #expect(try nic("web2")["address"] as? String == "10.77.0.2")
+                // vm update: a NIC kept keeps its address; removed ones free theirs; names follow.
+                try cli.ok(["vm", "update", "fixed", "--network", "lan"])
+                #expect(try nic("fixed")["address"] as? String == "10.77.0.9")
+                try cli.ok(["vm", "update", "db", "--no-networks"])
+                #expect(!(try String(contentsOfFile: cli.root + "/networks/lan/dhcp-hosts", encoding: .utf8)).contains(",db"))
+                #expect(try Self.lookUp("db", server: "10.77.0.1", in: ns) != "10.77.0.3")
+                try cli.ok(["vm", "update", "db", "--network", "lan:10.77.0.40"])
+                #expect(try nic("db")["address"] as? String == "10.77.0.40")
+                #expect(try Self.lookUp("db", server: "10.77.0.1", in: ns) == "10.77.0.40")
+                #expect(try cli.fails(["vm", "update", "db", "--network", "lan:10.77.0.9"], 4).contains("reserved for"))
+                #expect(try nic("db")["address"] as? String == "10.77.0.40")
                 for vm in ["web2", "db", "fixed"] { try cli.ok(["vm", "delete", vm]) }
                 try cli.ok(["network", "delete", "lan"])
                 #expect(try cli.fails(["network", "get", "lan"], 3).contains("does not exist"))
@@ -196,6 +207,93 @@ struct NetworkCLITests {
                     #expect(!FileManager.default.fileExists(atPath: cli.root + "/networks/lan"), "killed after \(delay) ms")
                 }
                 print("NetworkCLITests killed create:\n" + outcomes.joined(separator: "\n"))
+            }
+        }
+    }
+
+    @Test("a VM's NIC is a tap owned by the qemu user on the bridge while it runs; stop removes it; a stale tap (crash, or left by hand) is replaced at the next start; delete removes it")
+    func taps() async throws {
+        guard getuid() == 0 else { return }
+        try await NetworkNamespace.with { ns in
+            try await CLI.with { base in
+                let cli = Self.cli(base, ns)
+                defer { Self.cleanUp(cli) }
+                try cli.ok(["network", "create", "lan", "--subnet", "10.77.0.0/24"])
+                try cli.ok(["volume", "create", "vol"])
+                try cli.ok(["vm", "create", "web", "vol", "-s", "1M", "-m", "64", "--network", "lan"])
+                func tap() throws -> [String: Any]? {
+                    let objects = try JSONSerialization.jsonObject(with: Data(try ns.ip(["-j", "-d", "link", "show"]).utf8)) as? [[String: Any]] ?? []
+                    return objects.first { $0["ifname"] as? String == "spt1n0" }
+                }
+                try cli.ok(["start", "web"])
+                let running = try #require(try tap())
+                #expect(running["master"] as? String == "spinbr0")
+                let owner = ((running["linkinfo"] as? [String: Any])?["info_data"] as? [String: Any])?["user"]
+                #expect("\(owner ?? "-")" == "spin-qemu" || "\(owner ?? "-")" == String(QemuUser.lookup(name: "spin-qemu")?.uid ?? 0), "tap owner: \(running)")
+                let argv = try #require(try String(contentsOfFile: cli.root + "/vms/1/launch.json", encoding: .utf8))
+                #expect(argv.contains("tap,id=tap0,ifname=spt1n0,script=no,downscript=no"))
+                try cli.ok(["stop", "web", "--timeout", "1"])
+                #expect(try tap() == nil, "stop removes the tap")
+
+                // A stale tap of the same name (made by hand, owned by root) is replaced.
+                try ns.ip(["tuntap", "add", "dev", "spt1n0", "mode", "tap"])
+                try cli.ok(["start", "web"])
+                #expect(try tap()?["master"] as? String == "spinbr0")
+                // qemu killed: the tap stays until the next start, which makes it anew.
+                let runtime = RuntimePaths(root: SpinRoot(explicit: cli.root), vmID: 1).runtimeDirectory
+                for pid in QemuProcesses.pids(runtimeDirectory: runtime) { kill(pid, SIGKILL) }
+                _ = await Loopback.waitUntil(timeout: .seconds(10), every: .milliseconds(50)) { QemuProcesses.pids(runtimeDirectory: runtime).isEmpty }
+                try cli.ok(["start", "web"])
+                #expect(try tap()?["master"] as? String == "spinbr0")
+                try cli.ok(["vm", "delete", "web"])
+                #expect(try tap() == nil, "delete removes the tap")
+                try cli.ok(["network", "delete", "lan"])
+                try Self.expectNothingLeft(cli, ns)
+            }
+        }
+    }
+
+    @Test("through spin-server (--host, the generated client): create, list, get, a VM's NIC, refused delete, delete; without --allow-networks create is 403")
+    func remote() async throws {
+        guard getuid() == 0 else { return }
+        try await NetworkNamespace.with { ns in
+            try await CLI.with { base in
+                let cli = Self.cli(base, ns)
+                defer { Self.cleanUp(cli) }
+                func serve(_ extra: [String]) throws -> Process {
+                    let server = try cli.process(["serve", "--root", cli.root, "--supervisor", "direct"] + extra, environment: [:])
+                    server.standardOutput = FileHandle.nullDevice
+                    server.standardError = FileHandle.nullDevice
+                    try server.run()
+                    return server
+                }
+                func stop(_ server: Process) {
+                    kill(server.processIdentifier, SIGTERM)
+                    server.waitUntilExit()
+                }
+                let host = ["--host", cli.root + "/spin.sock"]
+                var server = try serve(["--allow-networks"])
+                defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+                #expect(await Loopback.waitUntil(timeout: .seconds(30), every: .milliseconds(100)) { (try? cli.run(["volume", "list"] + host, root: false))?.status == 0 })
+                try cli.ok(["network", "create", "lan", "--subnet", "10.77.0.0/24", "--dns-domain", "lan.test"] + host)
+                let listed = try #require(try cli.json(["network", "list"] + host) as? [[String: Any]])
+                #expect(listed.map { $0["name"] as? String } == ["lan"] && listed.first?["dnsDomain"] as? String == "lan.test")
+                #expect(try cli.fails(["network", "create", "x", "--subnet", "10.77.0.0/25"] + host, 4).contains("overlaps"))
+                #expect(try cli.fails(["network", "get", "nope"] + host, 3).contains("spin network create"))
+                try cli.ok(["volume", "create", "vol"] + host)
+                try cli.ok(["vm", "create", "web", "vol", "-s", "1M", "--network", "lan"] + host)
+                #expect(try cli.ok(["vm", "get", "web"] + host).contains("lan mac 52:54:01:"))
+                #expect(try cli.fails(["network", "delete", "lan"] + host, 5).contains("used by"))
+                try cli.ok(["vm", "delete", "web"] + host)
+                try cli.ok(["network", "delete", "lan"] + host)
+                stop(server)
+                try Self.expectNothingLeft(cli, ns)
+
+                server = try serve([])
+                #expect(await Loopback.waitUntil(timeout: .seconds(30), every: .milliseconds(100)) { (try? cli.run(["volume", "list"] + host, root: false))?.status == 0 })
+                #expect(try cli.fails(["network", "create", "lan", "--subnet", "10.77.0.0/24"] + host, 77).contains("--allow-networks"))
+                stop(server)
+                try Self.expectNothingLeft(cli, ns)
             }
         }
     }

@@ -21,10 +21,17 @@ struct NetworkGuestCLITests {
                 defer { NetworkCLITests.cleanUp(cli) }
                 func spin(_ arguments: [String]) throws -> CLI.Result { try cli.run(cli.rooted(arguments), root: false) }
                 func exec(_ vm: String, _ command: String) throws -> CLI.Result { try spin(["exec", vm, "--", "sh", "-c", command]) }
+                func state(_ vm: String) -> String? {
+                    (((try? cli.json(["vm", "get", vm])) as? [String: Any])?["status"] as? [String: Any])?["state"] as? String
+                }
+                /// Every VM answers exec; false at once when one is no longer running.
                 func waitForExec(_ vms: [String]) async -> Bool {
-                    await Loopback.waitUntil(timeout: .seconds(900), every: .seconds(2)) {
-                        vms.allSatisfy { (try? spin(["exec", $0, "--", "true"]))?.status == 0 }
+                    var gone = false
+                    let answered = await Loopback.waitUntil(timeout: .seconds(900), every: .seconds(2)) {
+                        gone = vms.contains { state($0) != "running" }
+                        return gone || vms.allSatisfy { (try? spin(["exec", $0, "--", "true"]))?.status == 0 }
                     }
+                    return answered && !gone
                 }
                 try cli.ok(["network", "create", "lan", "--subnet", "10.77.0.0/24", "--dns-domain", "lan.test"])
                 try cli.ok(["volume", "create", "vol"])
@@ -39,7 +46,7 @@ struct NetworkGuestCLITests {
                 try #require(starts.allSatisfy { $0.status == 0 }, "\(starts)")
                 let links = try ns.links()
                 #expect(Set(links).isSuperset(of: ["spinbr0", "spt1n0", "spt2n0"]), "\(links)")
-                try #require(await waitForExec(["alpha", "beta"]), "the guests never answered spin exec\n\(DebianGuestCLITests.serialTail(cli))")
+                try #require(await waitForExec(["alpha", "beta"]), "the guests never answered spin exec (alpha \(state("alpha") ?? "-"), beta \(state("beta") ?? "-"))\n\(DebianGuestCLITests.serialTail(cli))")
                 print("NetworkGuestCLITests: both guests answered exec \(started.duration(to: clock.now)) after start")
 
                 // cloud-init applies network-config a little after the agent runs.
@@ -58,8 +65,14 @@ struct NetworkGuestCLITests {
                     return resolved?.stdout.contains("10.77.0.3") == true
                 }
                 #expect(byName, "alpha resolving beta: \(resolved?.description ?? "-"); resolv.conf: \((try? exec("alpha", "cat /etc/resolv.conf"))?.stdout ?? "-")")
-                let reach = try exec("alpha", "timeout 10 bash -c 'exec 3<>/dev/tcp/beta/22 && head -c 4 <&3'")
-                #expect(reach.stdout.hasPrefix("SSH-"), "alpha → beta:22 by name: \(reach)")
+                // sshd starts a while after the guest agent under TCG.
+                var reach: CLI.Result?
+                let reached = await Loopback.waitUntil(timeout: .seconds(300), every: .seconds(2)) {
+                    reach = try? exec("alpha", "timeout 10 bash -c 'exec 3<>/dev/tcp/beta/22 && head -c 4 <&3'")
+                    return reach?.stdout.hasPrefix("SSH-") == true
+                }
+                #expect(reached, "alpha → beta:22 by name: \(reach?.description ?? "-")")
+                print("NetworkGuestCLITests: alpha reached beta's sshd by name \(started.duration(to: clock.now)) after start")
                 let back = try exec("beta", "timeout 10 bash -c 'exec 3<>/dev/tcp/10.77.0.2/22 && head -c 4 <&3'")
                 #expect(back.stdout.hasPrefix("SSH-"), "beta → alpha:22: \(back)")
                 for address in ["10.77.0.2", "10.77.0.3"] {

@@ -112,3 +112,77 @@ struct RegistryNetworkTests {
         #expect(NetworkAgent.nftablesRuleset(nat).contains("ip saddr 10.77.0.0/24 ip daddr != 10.77.0.0/24 masquerade"))
     }
 }
+
+@Suite("cloud-init: network-config and resolvers for managed NICs")
+struct CloudInitNetworkTests {
+    @Test("every NIC is matched by MAC: the user-mode one by DHCP, a managed one with its address; a route only with NAT; the network's dnsmasq first in resolv.conf")
+    func seed() throws {
+        var vm = VM(id: 3, name: "web", cloudInit: CloudInit(), macAddress: "52:54:00:00:00:03")
+        vm.networks = [NetworkAttachment(network: "lan", macAddress: "52:54:01:00:00:03", address: "10.77.0.2")]
+        let lan = Network(name: "lan", subnet: try IPv4Subnet(parsing: "10.77.0.0/24"), bridge: "spinbr0")
+        let settings = try #require(vm.cloudInit)
+        let seed = try EmulationAgent.seed(for: vm, settings, networks: ["lan": lan])
+        let config = try #require(seed.networkConfig).rendered()
+        #expect(config.contains("macaddress: \"52:54:00:00:00:03\"\n    dhcp4: true"))
+        #expect(config.contains("macaddress: \"52:54:01:00:00:03\"\n    dhcp4: false\n    addresses:\n      - \"10.77.0.2/24\""))
+        #expect(!config.contains("routes"))
+        #expect(seed.resolvers == ["10.77.0.1"])
+        #expect(seed.vendorDataFile?.contains("nameserver 10.77.0.1") == true)
+        var nat = lan
+        nat.nat = true
+        let routedSeed = try EmulationAgent.seed(for: vm, settings, networks: ["lan": nat])
+        let routed = try #require(routedSeed.networkConfig).rendered()
+        #expect(routed.contains("via: \"10.77.0.1\"\n        metric: 200"))
+        vm.networks = []
+        #expect(try EmulationAgent.seed(for: vm, settings).networkConfig == nil)
+    }
+}
+
+@Suite("Facade: a server without --allow-networks does not touch the host's networks")
+struct NetworkPermissionTests {
+    @Test("create and delete are forbidden (403) when the instance does not manage networks; bad input is still a 400 first; nothing is recorded")
+    func forbidden() async throws {
+        var template = Array("/tmp/spin-netperm-XXXXXX".utf8CString)
+        let directory = String(cString: try #require(mkdtemp(&template)))
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var options = SpinOptions(supervisor: .direct)
+        options.managesNetworks = false
+        let spin = try await Spin.open(root: SpinRoot(explicit: directory + "/root"), options: options)
+        do {
+            await #expect(throws: SpinError.self) { try await spin.createNetwork(NetworkSpec(name: "lan", subnet: "10.77.0.1/24")) }
+            do {
+                _ = try await spin.createNetwork(NetworkSpec(name: "lan", subnet: "10.77.0.0/24"))
+                Issue.record("created a network without managesNetworks")
+            } catch let error as SpinError {
+                #expect(error.code == .forbidden && error.message.contains("--allow-networks"))
+            }
+            #expect(try spin.listNetworks().isEmpty)
+            try spin.registry.createNetwork(Network(name: "lan", subnet: try IPv4Subnet(parsing: "10.213.7.0/24"), bridge: "spnotabridge9"))
+            await #expect(throws: SpinError.self) { try await spin.deleteNetwork("lan") }
+            #expect(try spin.listNetworks().count == 1)
+        }
+        await spin.close()
+    }
+}
+
+@Suite("the unit of a VM with NICs on managed networks")
+struct NetworkUnitTests {
+    @Test("qemu may open /dev/net/tun (DeviceAllow), which is not bound in as a file; without taps it may not")
+    func tunDevice() throws {
+        let root = SpinRoot(explicit: "/srv/spin")
+        var plan = SystemdSandboxUnitTests.plan()
+        plan.taps = [LaunchTap(name: "spt7n0", bridge: "spinbr0", macAddress: "52:54:01:00:00:07")]
+        plan.files.append(LaunchFile(what: LaunchFile.tunDevice, path: "/dev/net/tun", access: .readWrite, granted: true))
+        let lines = try SystemdSupervisor.unitFile(for: plan, root: root, helperCommand: ["/usr/bin/spin"], scope: .system).rendered().split(separator: "\n").map(String.init)
+        #expect(lines.contains("DeviceAllow=/dev/net/tun rw") && lines.contains("DeviceAllow=/dev/kvm rw"))
+        #expect(!lines.contains { $0.hasPrefix("BindPaths=") && $0.contains("/dev/net/tun") })
+        let plain = try SystemdSupervisor.unitFile(for: SystemdSandboxUnitTests.plan(), root: root, helperCommand: ["/usr/bin/spin"], scope: .system).rendered()
+        #expect(!plain.contains("/dev/net/tun"))
+    }
+
+    @Test("tap names fit the 15-byte interface limit for ids below 10^10")
+    func tapNames() {
+        #expect(LaunchTap.name(vmID: 9_999_999_999, index: 3).utf8.count == 15)
+        #expect(LaunchTap.name(vmID: 12, index: 0) == "spt12n0")
+    }
+}

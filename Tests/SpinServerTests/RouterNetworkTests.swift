@@ -11,7 +11,7 @@ import Testing
 struct RouterNetworkTests {
     @Test("list, get, bad input 400, unknown 404, a VM on an unknown network 404 or outside the subnet 400, delete of a used network 409, then 204")
     func networks() async throws {
-        try await ServerFixture.with { fixture in
+        try await ServerFixture.with(configure: { options, _ in options.managesNetworks = true }) { fixture in
             try await fixture.withRouter { client in
                 #expect(try await client.send(.get, "/v1/networks").array.isEmpty)
                 let badSubnet = try await client.send(.post, "/v1/networks", json: ["name": "lan", "subnet": "10.77.0.1/24"])
@@ -40,6 +40,13 @@ struct RouterNetworkTests {
                 #expect(try await client.send(.delete, "/v1/vms/a").status == 204)
                 #expect(try await client.send(.delete, "/v1/networks/lan").status == 204)
                 #expect(try await client.send(.get, "/v1/networks").array.isEmpty)
+            }
+        }
+        // A server's default: API callers do not change the host's networks.
+        try await ServerFixture.with { fixture in
+            try await fixture.withRouter { client in
+                let refused = try await client.send(.post, "/v1/networks", json: ["name": "lan", "subnet": "10.213.7.0/24"])
+                #expect(refused.status == 403 && refused.errorCode == "forbidden")
             }
         }
     }

@@ -76,6 +76,7 @@ extension Components.Schemas.VMUpdate {
         }
         if after.mounts != before.mounts { mounts = after.mounts.map(Components.Schemas.SharedFolder.init) }
         if after.firmware != before.firmware { firmware = .init(after.firmware) }
+        if after.networks != before.networks { networks = after.networks.map(Components.Schemas.NetworkAttachment.init) }
     }
 
     /// Applies these changes to a VM record (the registry validates the result).
@@ -99,6 +100,7 @@ extension Components.Schemas.VMUpdate {
         }
         if let mounts { vm.mounts = mounts.map { $0.model() } }
         if let firmware { vm.firmware = firmware.model() }
+        if let networks { vm.networks = networks.map { $0.model() } }
     }
 }
 

@@ -10,6 +10,7 @@ extension Spin {
         let subnet = try IPv4Subnet(parsing: spec.subnet)
         var network = Network(name: spec.name, subnet: subnet, nat: spec.nat, dnsDomain: spec.dnsDomain, bridge: spec.bridge ?? "spinbr0")
         try ValidationProblem.check(network.validate())
+        try checkManagesNetworks()
         guard getuid() == 0 else {
             throw SpinError(.failedPrecondition, "managed networks need root (spin creates a bridge, runs dnsmasq and sets nftables rules); run spin as root, e.g. with sudo")
         }
@@ -73,12 +74,22 @@ extension Spin {
     /// nothing — then stops its dnsmasq and removes its NAT table, bridge and files
     /// (`network.delete`). When that fails the record is put back, so the delete can be retried.
     public func deleteNetwork(_ name: String) async throws {
+        _ = try registry.network(name)
+        try checkManagesNetworks()
         let network = try registry.deleteNetwork(name)
         do {
             try await run([CommandDraft(DeleteNetworkAction.self, NetworkActionParameters(network))])
         } catch where Self.mayUndo(after: error) {
             _ = try? registry.createNetwork(network)
             throw error
+        }
+    }
+
+    /// Refuses with `.forbidden` when this instance may not change the host's networks
+    /// (``SpinOptions/managesNetworks``: a server started without `--allow-networks`).
+    func checkManagesNetworks() throws {
+        guard options.managesNetworks else {
+            throw SpinError(.forbidden, "this server does not manage networks (bridges, dnsmasq and nftables on its host); start spin-server with --allow-networks, or use the spin CLI on the host")
         }
     }
 }

@@ -82,8 +82,13 @@ extension Spin {
             }
         }
         let undo: @Sendable () async -> Void = { [registry] in _ = try? registry.updateVM(String(before.id)) { $0 = before } }
+        // The reservations of every network the VM left or joined.
+        let touched = Set(before.networks.map(\.network) + after.networks.map(\.network))
+        let hosts = after.networks == before.networks ? [] : try touched.sorted().compactMap { name in
+            try (try? registry.network(name)).map { try CommandDraft(SyncNetworkHostsAction.self, NetworkActionParameters($0)) }
+        }
         do {
-            try await run([CommandDraft(WriteConfigAction.self, .init(vmID: after.id))], late: LateOutcome(failed: undo))
+            try await run([CommandDraft(WriteConfigAction.self, .init(vmID: after.id))] + hosts, late: LateOutcome(failed: undo))
         } catch where Self.mayUndo(after: error) {
             await undo()
             throw error

@@ -51,6 +51,11 @@ public struct SpinOptions: Sendable {
     /// with its own user's rights. The server sets it from `--allow-path` (default: the data
     /// root); a path outside is refused with `.forbidden`.
     public var allowedPaths: AllowedRoots?
+    /// Whether callers may create and delete managed networks (bridges, dnsmasq, nftables on
+    /// this host). Off by default (least privilege); the `spin` CLI turns it on (its user is
+    /// the operator), the server from `--allow-networks`: a token grants the API, not the
+    /// host's network.
+    public var managesNetworks = false
     /// The unprivileged user qemu runs as when this process is root; nil:
     /// `$SPIN_QEMU_USER`, else `spin-qemu` (``QemuUser/defaultName``). When spin is not root,
     /// qemu runs as spin's own user and this must be nil.

@@ -96,9 +96,6 @@ public struct VM: Sendable, Codable, Equatable {
             name: name, cpus: cpus, memoryMiB: memoryMiB, ports: ports, storage: storage, kernel: kernel,
             labels: labels, stopTimeoutSeconds: stopTimeoutSeconds, accelerator: accelerator, cloudInit: cloudInit,
             mounts: mounts, networks: networks)
-        for (index, nic) in networks.enumerated() where nic.macAddress == nil || nic.address == nil {
-            validator.add("networks[\(index)]", "has no MAC address or reserved address; attach networks through the registry")
-        }
         if let macAddress, !Self.isMACAddress(macAddress) {
             validator.add("macAddress", "\(quoted(macAddress)) is not a unicast MAC address; give six lower-case hex pairs such as 52:54:00:12:34:56")
         }

@@ -22,6 +22,9 @@ public struct ServeOptions: ParsableArguments {
     @Option(name: .long, help: "Where noVNC's files are (Debian's novnc package).")
     public var novnc: String = "/usr/share/novnc"
 
+    @Flag(name: .customLong("allow-networks"), help: "Let API callers create and delete managed networks (bridges, dnsmasq and nftables rules on this host; needs root).")
+    public var allowNetworks = false
+
     @Flag(name: .customLong("no-agents"), help: "Do not serve the storage and emulation queues here (remote agents do).")
     public var noAgents = false
 
@@ -95,6 +98,7 @@ public struct ServeOptions: ParsableArguments {
                 supervisor: try supervisorChoice(), runsAgents: !noAgents, broker: try brokerOptions(), agentDrainTimeout: .seconds(drainSeconds))
             try root.create()
             spinOptions.allowedPaths = allowedRoots(root: root)
+            spinOptions.managesNetworks = allowNetworks
             spinOptions.actionTimeout = .seconds(actionTimeoutSeconds)
             let spin = try await Spin.open(root: root, options: spinOptions)
             // The store's owner keeps it bounded even when remote agents serve the queues.

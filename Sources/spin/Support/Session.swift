@@ -43,6 +43,7 @@ extension GlobalOptions {
         // inotify's ~15 ms close on the way out.
         broker.changeDetection = .polling(interval: .milliseconds(2))
         var options = SpinOptions(runsAgents: agents, broker: broker, storageProgress: Progress.storageSink)
+        options.managesNetworks = true
         options.readOnly = readOnly
         let spin = try await Spin.open(root: spinRoot, options: options)
         do {
