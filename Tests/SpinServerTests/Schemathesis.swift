@@ -33,6 +33,10 @@ struct Schemathesis: Sendable {
         parameters = { "path.name" = "vol1" }
 
         [[operations]]
+        include-operation-id = ["getNetwork", "deleteNetwork"]
+        parameters = { "path.name" = "net1" }
+
+        [[operations]]
         include-operation-id = "getEvents"
         request-timeout = 2
 

@@ -7,10 +7,11 @@ extension Spin {
     /// and the record forgotten: nothing is left half made.
     @discardableResult
     public func createNetwork(_ spec: NetworkSpec) async throws -> Network {
+        // Permission first: a caller who may not touch the host's network learns nothing more.
+        try checkManagesNetworks()
         let subnet = try IPv4Subnet(parsing: spec.subnet)
         var network = Network(name: spec.name, subnet: subnet, nat: spec.nat, dnsDomain: spec.dnsDomain, bridge: spec.bridge ?? "spinbr0")
         try ValidationProblem.check(network.validate())
-        try checkManagesNetworks()
         guard getuid() == 0 else {
             throw SpinError(.failedPrecondition, "managed networks need root (spin creates a bridge, runs dnsmasq and sets nftables rules); run spin as root, e.g. with sudo")
         }
