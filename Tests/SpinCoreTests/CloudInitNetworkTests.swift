@@ -23,6 +23,8 @@ struct CloudInitNetworkTests {
         let routedSeed = try EmulationAgent.seed(for: vm, settings, networks: ["lan": nat])
         let routed = try #require(routedSeed.networkConfig).rendered()
         #expect(routed.contains("via: \"10.77.0.1\"\n        metric: 200"))
+        #expect(routedSeed.vendorDataFile?.contains("[\"ip\", \"route\", \"replace\", \"default\", \"via\", \"10.77.0.1\", \"metric\", \"200\"]") == true)
+        #expect(seed.defaultRoutes.isEmpty)
         vm.networks = []
         #expect(try EmulationAgent.seed(for: vm, settings).networkConfig == nil)
     }
