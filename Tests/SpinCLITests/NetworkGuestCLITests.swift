@@ -12,7 +12,7 @@ import Testing
     .enabled(if: DebianTestGuest.isBuilt && getuid() == 0, "needs root and the Debian test guest (scripts/build-debian-guest)")
 )
 struct NetworkGuestCLITests {
-    @Test("two VMs get their reserved addresses, resolve and reach each other by name, the namespace reaches their SSH; NAT off = no default route via the bridge; restart keeps the address; a used network cannot be deleted; nothing is left after", .timeLimit(.minutes(30)))
+    @Test("two VMs get their reserved addresses, resolve and reach each other by name, the namespace reaches their SSH; NAT off = no default route via the bridge, NAT on = one with metric 200; restart keeps the address; a used network cannot be deleted; nothing is left after", .timeLimit(.minutes(30)))
     func twoGuests() async throws {
         let guest = try DebianTestGuest.locate()
         try await NetworkNamespace.with { ns in
@@ -34,18 +34,20 @@ struct NetworkGuestCLITests {
                     return answered && !gone
                 }
                 try cli.ok(["network", "create", "lan", "--subnet", "10.77.0.0/24", "--dns-domain", "lan.test"])
+                try cli.ok(["network", "create", "wan", "--subnet", "10.78.0.0/24", "--nat"])
                 try cli.ok(["volume", "create", "vol"])
                 try cli.ok(["image", "import", "vol", "debian-12", guest.rootDisk, "--base"])
                 for name in ["alpha", "beta"] {
+                    // alpha also joins a NAT network: a default route through its bridge (metric 200).
                     try cli.ok(["vm", "create", name, "--from", "vol/debian-12", "-m", "768", "--kernel", guest.kernel, "--initrd", guest.initrd,
-                                "--append", DebianTestGuest.append, "--network", "lan"])
+                                "--append", DebianTestGuest.append, "--network", "lan"] + (name == "alpha" ? ["--network", "wan"] : []))
                 }
                 let clock = ContinuousClock()
                 let started = clock.now
                 let starts = try cli.concurrently([["start", "alpha"], ["start", "beta"]])
                 try #require(starts.allSatisfy { $0.status == 0 }, "\(starts)")
                 let links = try ns.links()
-                #expect(Set(links).isSuperset(of: ["spinbr0", "spt1n0", "spt2n0"]), "\(links)")
+                #expect(Set(links).isSuperset(of: ["spinbr0", "spinbr1", "spt1n0", "spt1n1", "spt2n0"]), "\(links)")
                 try #require(await waitForExec(["alpha", "beta"]), "the guests never answered spin exec (alpha \(state("alpha") ?? "-"), beta \(state("beta") ?? "-"))\n\(DebianGuestCLITests.serialTail(cli))")
                 print("NetworkGuestCLITests: both guests answered exec \(started.duration(to: clock.now)) after start")
 
@@ -79,9 +81,14 @@ struct NetworkGuestCLITests {
                     let host = try ns.exec(["timeout", "10", "bash", "-c", "exec 3<>/dev/tcp/\(address)/22 && head -c 4 <&3"])
                     #expect(host.stdout.hasPrefix("SSH-"), "the namespace → \(address):22: \(host)")
                 }
-                // NAT off: no default route through the bridge.
+                // NAT off: no default route through lan's bridge; wan (NAT) gives one, after the
+                // user-mode NIC's.
                 let routes = try exec("alpha", "ip -4 route").stdout
                 #expect(!routes.contains("default via 10.77.0.1"), "\(routes)")
+                #expect(routes.contains("default via 10.78.0.1") && routes.contains("metric 200"), "\(routes)")
+                #expect(try exec("alpha", "ip -4 -o addr").stdout.contains("10.78.0.2/24"))
+                let betaRoutes = try exec("beta", "ip -4 route").stdout
+                #expect(!betaRoutes.contains("via 10.77.0.1") && !betaRoutes.contains("via 10.78.0.1"), "\(betaRoutes)")
 
                 #expect(try cli.fails(["network", "delete", "lan"], 5).contains("used by"))
                 try cli.ok(["restart", "beta"])
@@ -93,6 +100,7 @@ struct NetworkGuestCLITests {
 
                 for name in ["alpha", "beta"] { try cli.ok(["vm", "delete", name]) }
                 try cli.ok(["network", "delete", "lan"])
+                try cli.ok(["network", "delete", "wan"])
                 try NetworkCLITests.expectNothingLeft(cli, ns)
                 #expect(ns.pids().isEmpty, "processes left in the namespace: \(ns.processes())")
             }

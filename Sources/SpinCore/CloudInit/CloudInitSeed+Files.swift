@@ -33,8 +33,11 @@ extension CloudInitSeed {
     /// each guest directory and mounts its virtiofs tag there at every boot, before SSH starts.
     /// (cloud-init's `mounts` module accepts only block devices, so it cannot take a tag.)
     public var vendorDataFile: String? {
-        guard !mounts.isEmpty || !resolvers.isEmpty else { return nil }
+        guard !mounts.isEmpty || !resolvers.isEmpty || !defaultRoutes.isEmpty else { return nil }
         var text = "#cloud-config\nbootcmd:\n"
+        for gateway in defaultRoutes {
+            text += "  - [\"ip\", \"route\", \"replace\", \"default\", \"via\", \(YAMLScalar.quoted(gateway)), \"metric\", \"200\"]\n"
+        }
         if !resolvers.isEmpty {
             // Addresses only (checked when the seed is made): nothing else reaches the shell.
             let servers = resolvers.joined(separator: ", ")

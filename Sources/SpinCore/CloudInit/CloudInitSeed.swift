@@ -40,6 +40,10 @@ public struct CloudInitSeed: Sendable, Equatable, Codable {
     /// by name): written to `/etc/resolv.conf` at every boot and prepended in dhclient's
     /// configuration, so a DHCP lease on another NIC keeps them first.
     public var resolvers: [String] = []
+    /// Gateways of default routes (metric 200, after the DHCP NIC's) added at every boot with
+    /// `ip route replace` — Debian's ifupdown renderer of `network-config` routes calls
+    /// `route`, which a minimal system lacks, and a second `gateway` would fail its `ifup`.
+    public var defaultRoutes: [String] = []
 
     /// One virtiofs share to mount: `mount -t virtiofs [-o ro] TAG PATH`.
     public struct Mount: Sendable, Equatable, Codable {
@@ -63,7 +67,7 @@ public struct CloudInitSeed: Sendable, Equatable, Codable {
     public init(
         instanceID: String, hostname: String, userName: String = CloudInitSeed.defaultUserName,
         authorizedKeys: [String] = [], userData: String? = nil, networkConfig: CloudInitNetworkConfig? = nil,
-        mounts: [Mount] = [], resolvers: [String] = []
+        mounts: [Mount] = [], resolvers: [String] = [], defaultRoutes: [String] = []
     ) throws {
         self.instanceID = instanceID
         self.hostname = hostname
@@ -73,6 +77,7 @@ public struct CloudInitSeed: Sendable, Equatable, Codable {
         self.networkConfig = networkConfig
         self.mounts = mounts
         self.resolvers = resolvers.filter { IPv4Subnet.parseAddress($0) != nil }
+        self.defaultRoutes = defaultRoutes.filter { IPv4Subnet.parseAddress($0) != nil }
         try validate()
     }
 

@@ -29,12 +29,14 @@ extension EmulationAgent {
     static func seed(for vm: VM, _ settings: CloudInit, networks: [String: Network] = [:]) throws -> CloudInitSeed {
         var config: CloudInitNetworkConfig?
         var resolvers: [String] = []
+        var routes: [String] = []
         if let mac = vm.macAddress, !vm.networks.isEmpty {
             var interfaces: [CloudInitNetworkConfig.Interface] = [.dhcp(mac)]
             for nic in vm.networks {
                 guard let network = networks[nic.network], let nicMAC = nic.macAddress, let address = nic.address else { continue }
                 interfaces.append(.fixed(nicMAC, address: "\(address)/\(network.subnet.prefixLength)", gateway: network.nat ? network.gateway : nil))
                 if resolvers.isEmpty { resolvers = [network.gateway] }
+                if network.nat && routes.isEmpty { routes = [network.gateway] }
             }
             config = .interfaces(interfaces)
         }
@@ -42,6 +44,6 @@ extension EmulationAgent {
             instanceID: settings.instanceID ?? "spin-\(vm.id)", hostname: vm.hostname, userName: settings.userName,
             authorizedKeys: settings.authorizedKeys, userData: settings.userData, networkConfig: config,
             mounts: vm.mounts.enumerated().map { .init(tag: SharedFolder.tag(index: $0.offset), path: $0.element.guestPath, readOnly: $0.element.readOnly) },
-            resolvers: resolvers)
+            resolvers: resolvers, defaultRoutes: routes)
     }
 }

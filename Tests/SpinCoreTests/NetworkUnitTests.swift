@@ -1,0 +1,26 @@
+import Foundation
+@testable import SpinCore
+import SpinStore
+import Testing
+
+@Suite("the unit of a VM with NICs on managed networks")
+struct NetworkUnitTests {
+    @Test("qemu may open /dev/net/tun (DeviceAllow), which is not bound in as a file; without taps it may not")
+    func tunDevice() throws {
+        let root = SpinRoot(explicit: "/srv/spin")
+        var plan = SystemdSandboxUnitTests.plan()
+        plan.taps = [LaunchTap(name: "spt7n0", bridge: "spinbr0", macAddress: "52:54:01:00:00:07")]
+        plan.files.append(LaunchFile(what: LaunchFile.tunDevice, path: "/dev/net/tun", access: .readWrite, granted: true))
+        let lines = try SystemdSupervisor.unitFile(for: plan, root: root, helperCommand: ["/usr/bin/spin"], scope: .system).rendered().split(separator: "\n").map(String.init)
+        #expect(lines.contains("DeviceAllow=/dev/net/tun rw") && lines.contains("DeviceAllow=/dev/kvm rw"))
+        #expect(!lines.contains { $0.hasPrefix("BindPaths=") && $0.contains("/dev/net/tun") })
+        let plain = try SystemdSupervisor.unitFile(for: SystemdSandboxUnitTests.plan(), root: root, helperCommand: ["/usr/bin/spin"], scope: .system).rendered()
+        #expect(!plain.contains("/dev/net/tun"))
+    }
+
+    @Test("tap names fit the 15-byte interface limit for ids below 10^10")
+    func tapNames() {
+        #expect(LaunchTap.name(vmID: 9_999_999_999, index: 3).utf8.count == 15)
+        #expect(LaunchTap.name(vmID: 12, index: 0) == "spt12n0")
+    }
+}
