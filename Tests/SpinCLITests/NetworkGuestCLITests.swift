@@ -78,8 +78,13 @@ struct NetworkGuestCLITests {
                 let back = try exec("beta", "timeout 10 bash -c 'exec 3<>/dev/tcp/10.77.0.2/22 && head -c 4 <&3'")
                 #expect(back.stdout.hasPrefix("SSH-"), "beta → alpha:22: \(back)")
                 for address in ["10.77.0.2", "10.77.0.3"] {
-                    let host = try ns.exec(["timeout", "10", "bash", "-c", "exec 3<>/dev/tcp/\(address)/22 && head -c 4 <&3"])
-                    #expect(host.stdout.hasPrefix("SSH-"), "the namespace → \(address):22: \(host)")
+                    // cloud-init restarts sshd once late in the boot: allow for that window.
+                    var host: (status: Int32, stdout: String)?
+                    _ = await Loopback.waitUntil(timeout: .seconds(60), every: .seconds(2)) {
+                        host = try? ns.exec(["timeout", "10", "bash", "-c", "exec 3<>/dev/tcp/\(address)/22 && head -c 4 <&3"])
+                        return host?.stdout.hasPrefix("SSH-") == true
+                    }
+                    #expect(host?.stdout.hasPrefix("SSH-") == true, "the namespace → \(address):22: \(String(describing: host))")
                 }
                 // NAT off: no default route through lan's bridge; wan (NAT) gives one, after the
                 // user-mode NIC's.
