@@ -31,7 +31,7 @@ struct FileShareDaemons {
             Task.detached { _ = try? await ProcessRunner.waitForExit(pid: pid) }
             let deadline = ContinuousClock.now + .seconds(10)
             while !Self.isListening(daemon.socketPath) {
-                let alive = ProcessIdentity.current(pid: pid).map { _ in true } ?? false
+                let alive = ProcessIdentity.current(pid: pid) != nil
                 if !alive || ContinuousClock.now >= deadline {
                     stop()
                     let log = (try? String(contentsOfFile: logPath(index), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
