@@ -43,6 +43,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // The console WebSocket client (TCP or unix socket) and the server's console proxies.
         .package(url: "https://github.com/apple/swift-nio", from: "2.86.0"),
+        // The fleet store: registry and broker in PostgreSQL.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -65,6 +67,17 @@ let package = Package(
             name: "SpinCore",
             dependencies: [
                 "SpinModel", "SpinStore", "SpinQemu", "CSystemd", "CLinux",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The fleet store: the broker (and, as it grows, the registry) in PostgreSQL, behind the
+        // same protocols as the LMDB store. Only spin-server and programs that choose it link it.
+        .target(
+            name: "SpinPostgres",
+            dependencies: [
+                "SpinModel", "SpinCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -152,6 +165,8 @@ let package = Package(
         ),
         .testTarget(name: "SpinStoreTests", dependencies: ["SpinStore", "CLMDB", "spin-testkit", "SpinTestSupport"]),
         .testTarget(name: "SpinQemuTests", dependencies: ["SpinQemu"]),
+        // Broker contract on both stores, with a real throwaway PostgreSQL (scripts/throwaway-postgres).
+        .testTarget(name: "SpinPostgresTests", dependencies: ["SpinPostgres", "SpinCore", "SpinTestSupport", "spin-testkit"]),
         .testTarget(name: "SpinCoreTests", dependencies: ["SpinCore", "SpinQemu", "SpinStore", "spin-testkit", "SpinTestSupport"]),
         // Helpers shared by the test targets: a private systemd user manager, test guests.
         .target(name: "SpinTestSupport", dependencies: ["SpinCore", "SpinHarness"], path: "Tests/SpinTestSupport"),

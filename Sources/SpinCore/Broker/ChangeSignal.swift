@@ -3,7 +3,8 @@ import Synchronization
 /// Wakes waiters when something changed: a generation counter plus parked continuations.
 /// A waiter reads ``generation``, checks its condition, then waits for a newer generation,
 /// so a change between the check and the wait is never missed.
-final class ChangeSignal: Sendable {
+package final class ChangeSignal: Sendable {
+    package init() {}
     private struct State {
         var generation: UInt64 = 0
         var nextWaiter = 0
@@ -13,10 +14,10 @@ final class ChangeSignal: Sendable {
     private let state = Mutex(State())
 
     /// The current generation.
-    var generation: UInt64 { state.withLock { $0.generation } }
+    package var generation: UInt64 { state.withLock { $0.generation } }
 
     /// Starts a new generation and wakes every waiter.
-    func notify() {
+    package func notify() {
         let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.generation &+= 1
             defer { state.waiters.removeAll() }
@@ -27,7 +28,7 @@ final class ChangeSignal: Sendable {
 
     /// Returns once the generation differs from `seen`, the timeout passes, or the task is
     /// cancelled — whichever comes first.
-    func wait(after seen: UInt64, timeout: Duration) async {
+    package func wait(after seen: UInt64, timeout: Duration) async {
         guard timeout > .zero else { return }
         let id = state.withLock { state -> Int in
             state.nextWaiter += 1

@@ -1,0 +1,126 @@
+import Foundation
+import PostgresNIO
+import SpinModel
+
+extension PostgresBroker {
+    /// Leases the oldest ready command of `resource` that no live lease holds, or returns nil.
+    ///
+    /// Concurrent callers skip rows another transaction has locked, and the expiry is checked
+    /// again on the locked row, so a live lease is never handed out twice; an expired one is
+    /// handed out again (at-least-once delivery).
+    public func next(resource: String, lease duration: Duration) async throws -> Lease? {
+        let token = UUID()
+        let seconds = Self.seconds(duration)
+        return try await store.withConnection { connection in
+            let rows = try await connection.query(
+                """
+                WITH leased AS (
+                    UPDATE broker_queue SET lease_token = \(token), lease_expires_at = clock_timestamp() + \(seconds) * interval '1 second'
+                    WHERE command_id = (
+                        SELECT command_id FROM broker_queue
+                        WHERE resource = \(resource) AND (lease_expires_at IS NULL OR lease_expires_at <= clock_timestamp())
+                        ORDER BY ord LIMIT 1
+                        FOR UPDATE SKIP LOCKED
+                    )
+                    RETURNING command_id, lease_expires_at
+                )
+                SELECT \(unescaped: PostgresRows.commandColumns), l.lease_expires_at
+                FROM leased l JOIN broker_commands c ON c.id = l.command_id
+                """, logger: Self.queryLogger)
+            for try await row in rows {
+                var command = try PostgresRows.command(row)
+                command.state = .leased
+                let expires = try row.makeRandomAccess()["lease_expires_at"].decode(Date.self)
+                return Lease.received(command: command, token: token, expiresAt: expires)
+            }
+            return nil
+        }
+    }
+
+    /// Like ``next(resource:lease:)``, but waits up to `wait` for a command: it wakes on
+    /// NOTIFY from any server's commit, when the soonest live lease of the resource runs out,
+    /// and every poll interval while notifications are off or the listener is down.
+    public func next(resource: String, lease duration: Duration, wait: Duration) async throws -> Lease? {
+        let clock = ContinuousClock()
+        let deadline = clock.now + wait
+        while true {
+            try Task.checkCancellation()
+            let seen = signal.generation
+            if let lease = try await next(resource: resource, lease: duration) { return lease }
+            let remaining = deadline - clock.now
+            guard remaining > .zero else { return nil }
+            var sleep = min(remaining, recheckInterval)
+            if let soonest = try await soonestExpiry(resource: resource) { sleep = min(sleep, soonest) }
+            await signal.wait(after: seen, timeout: sleep)
+        }
+    }
+
+    /// How long a waiter sleeps between looks when nothing wakes it.
+    var recheckInterval: Duration {
+        options.notifications && notifier.isListening ? options.idleRecheck : options.pollInterval
+    }
+
+    /// Time until the soonest live lease of `resource` runs out (plus a millisecond).
+    private func soonestExpiry(resource: String) async throws -> Duration? {
+        try await store.withConnection { connection in
+            let rows = try await connection.query(
+                """
+                SELECT extract(epoch FROM min(lease_expires_at) - clock_timestamp())::float8
+                FROM broker_queue WHERE resource = \(resource) AND lease_expires_at > clock_timestamp()
+                """, logger: Self.queryLogger)
+            for try await seconds in rows.decode(Double?.self) {
+                guard let seconds else { return nil }
+                return .milliseconds(max(1, Int64(seconds * 1000) + 1))
+            }
+            return nil
+        }
+    }
+
+    /// Extends a lease the caller still holds, keeping its token.
+    /// - Throws: ``SpinError`` `.failedPrecondition` when the lease went to another agent or
+    ///   the command finished.
+    public func renew(_ lease: Lease, for duration: Duration) async throws -> Lease {
+        let seconds = Self.seconds(duration)
+        let expires = try await store.withConnection { connection -> Date? in
+            let rows = try await connection.query(
+                """
+                UPDATE broker_queue SET lease_expires_at = clock_timestamp() + \(seconds) * interval '1 second'
+                WHERE command_id = \(lease.command.id) AND lease_token = \(lease.token)
+                RETURNING lease_expires_at
+                """, logger: Self.queryLogger)
+            for try await expires in rows.decode(Date.self) { return expires }
+            return nil
+        }
+        guard let expires else {
+            throw SpinError(.failedPrecondition, "lease on command \(lease.command.id) was lost; the command may run elsewhere")
+        }
+        var renewed = lease
+        renewed.expiresAt = expires
+        return renewed
+    }
+
+    /// Hands a lease back so the command is ready again at once; false when it was no
+    /// longer held (released already, taken over, or the command finished).
+    @discardableResult
+    public func release(_ lease: Lease) async throws -> Bool {
+        let released = try await store.transaction { connection -> Bool in
+            let rows = try await connection.query(
+                """
+                UPDATE broker_queue SET lease_token = NULL, lease_expires_at = NULL
+                WHERE command_id = \(lease.command.id) AND lease_token = \(lease.token)
+                RETURNING resource
+                """, logger: Self.queryLogger)
+            for try await resource in rows.decode(String.self) {
+                try await Self.notify(connection, "ready:" + resource)
+                return true
+            }
+            return false
+        }
+        if released { signal.notify() }
+        return released
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Logging
+import PostgresNIO
+import SpinCore
+import SpinModel
+
+/// The durable command broker in PostgreSQL: the same contract as the LMDB ``Broker``
+/// (``CommandBroker``), for any number of API servers and agents on one database.
+///
+/// - Packages, commands and dependencies are rows; a command in its resource's queue has a
+///   row in `broker_queue`, and that row carries its lease (token and expiry, on the
+///   database's clock, so servers' clocks never disagree about who holds what).
+/// - ``next(resource:lease:)`` is one `UPDATE … WHERE command_id = (SELECT … ORDER BY ord
+///   LIMIT 1 FOR UPDATE SKIP LOCKED)`: concurrent agents never wait on each other and never
+///   get the same live lease, because the expiry is checked again on the locked row.
+/// - Every commit that makes work ready or finishes a package NOTIFYs `spin_broker`; waiters
+///   wake on it, and poll when notifications are off or the listener is down.
+public final class PostgresBroker: CommandBroker, Sendable {
+    /// The database.
+    public let store: PostgresStore
+    /// The actions commands may name.
+    public let catalog: ActionCatalog
+    /// How waiting works.
+    public let options: PostgresBrokerOptions
+    let signal = ChangeSignal()
+    let notifier: PostgresNotifier
+    let logger: Logger
+
+    /// A broker on `store` (whose schema ``PostgresStore/migrate()`` made); starts listening
+    /// for notifications unless ``PostgresBrokerOptions/notifications`` is off.
+    public init(store: PostgresStore, catalog: ActionCatalog, options: PostgresBrokerOptions = .default) {
+        self.store = store
+        self.catalog = catalog
+        self.options = options
+        logger = store.logger
+        notifier = PostgresNotifier(signal: signal)
+        if options.notifications { notifier.start(location: store.location, logger: store.logger) }
+    }
+
+    /// Stops listening. The store stays open (it is the caller's).
+    public func close() async {
+        await notifier.stop()
+    }
+
+    // MARK: Building packages
+
+    public func newPackage() async throws -> UInt64 {
+        try await store.transaction { connection in
+            try await Self.insertPackage(connection)
+        }
+    }
+
+    @discardableResult
+    public func add(_ command: CommandDraft, to package: UInt64) async throws -> UUID {
+        try catalog.validate(resource: command.resource, action: command.action, parameters: command.parameters)
+        try await store.transaction { connection in
+            let state = try await Self.lockPackage(connection, package)
+            guard state == .open else {
+                throw SpinError(.failedPrecondition, "package \(package) is \(state.rawValue); commands can only be added to an open package")
+            }
+            try await Self.insert(connection, command, into: package)
+        }
+        return command.id
+    }
+
+    public func enqueue(_ package: UInt64) async throws {
+        try await store.transaction { connection in
+            guard try await Self.lockPackage(connection, package) == .open else { return }
+            try await Self.enqueue(connection, package)
+        }
+        signal.notify()
+    }
+
+    public func submit(_ commands: [CommandDraft]) async throws -> UInt64 {
+        for command in commands {
+            try catalog.validate(resource: command.resource, action: command.action, parameters: command.parameters)
+        }
+        let id = try await store.transaction { connection in
+            let id = try await Self.insertPackage(connection)
+            for command in commands { try await Self.insert(connection, command, into: id) }
+            try await Self.enqueue(connection, id)
+            return id
+        }
+        signal.notify()
+        return id
+    }
+
+    // MARK: Reading
+
+    public func status(package: UInt64) async throws -> PackageStatus {
+        try await store.withConnection { connection in
+            let record = try await Self.loadPackage(connection, package)
+            let rows = try await connection.query(
+                "SELECT \(unescaped: PostgresRows.commandColumns), (q.lease_expires_at > clock_timestamp()) AS leased FROM broker_commands c LEFT JOIN broker_queue q ON q.command_id = c.id WHERE c.package_id = \(Int64(package)) ORDER BY c.ord",
+                logger: Logger(label: "spin.postgres"))
+            var commands: [CommandRecord] = []
+            for try await row in rows {
+                var command = try PostgresRows.command(row)
+                if command.state == .ready, try row.makeRandomAccess()["leased"].decode(Bool?.self) == true { command.state = .leased }
+                commands.append(command)
+            }
+            return PackageStatus(package: record, commands: commands)
+        }
+    }
+
+    public func command(_ id: UUID) async throws -> CommandRecord {
+        try await store.withConnection { connection in
+            let rows = try await connection.query(
+                "SELECT \(unescaped: PostgresRows.commandColumns) FROM broker_commands c WHERE c.id = \(id)",
+                logger: Logger(label: "spin.postgres"))
+            for try await row in rows { return try PostgresRows.command(row) }
+            throw SpinError(.notFound, "command \(id) does not exist; spin package status PACKAGE lists a package's commands")
+        }
+    }
+
+    /// Removes packages that finished more than `age` ago, with their commands; returns how
+    /// many went.
+    @discardableResult
+    public func pruneFinishedPackages(olderThan age: Duration) async throws -> Int {
+        let seconds = Double(age.components.seconds) + Double(age.components.attoseconds) / 1e18
+        return try await store.withConnection { connection in
+            let rows = try await connection.query(
+                "DELETE FROM broker_packages WHERE finished_at < clock_timestamp() - \(seconds) * interval '1 second' RETURNING id",
+                logger: Logger(label: "spin.postgres"))
+            var count = 0
+            for try await _ in rows { count += 1 }
+            return count
+        }
+    }
+}

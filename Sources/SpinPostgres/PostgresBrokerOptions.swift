@@ -1,0 +1,21 @@
+/// How a ``PostgresBroker`` learns about changes made through other servers.
+public struct PostgresBrokerOptions: Sendable {
+    /// Whether to LISTEN for the `spin_broker` channel that every commit NOTIFYs. Off, or
+    /// when the engine has no LISTEN (CockroachDB, some poolers), waiters poll instead.
+    public var notifications: Bool
+    /// How often a waiter looks again while no notification can arrive.
+    public var pollInterval: Duration
+    /// How often a waiter looks again even while notifications flow (a lost notification
+    /// then costs at most this).
+    public var idleRecheck: Duration
+
+    /// Creates options.
+    public init(notifications: Bool = true, pollInterval: Duration = .milliseconds(100), idleRecheck: Duration = .seconds(2)) {
+        self.notifications = notifications
+        self.pollInterval = pollInterval
+        self.idleRecheck = idleRecheck
+    }
+
+    /// LISTEN/NOTIFY, polling every 100 ms while the listener is down.
+    public static let `default` = PostgresBrokerOptions()
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Logging
+import PostgresNIO
+import SpinModel
+
+/// A connection pool to the fleet's PostgreSQL database, with the schema spin expects.
+///
+/// ```swift
+/// let store = try await PostgresStore.connect(PostgresLocation("postgresql:///spin?host=/run/postgresql"))
+/// try await store.migrate()
+/// let broker = PostgresBroker(store: store, catalog: catalog)
+/// ```
+///
+/// Every call runs within ``PostgresStoreOptions/requestTimeout``: while the database is down
+/// or unreachable, calls fail with ``SpinError`` `.unavailable` naming the store, instead of
+/// waiting, and work resumes by itself when the database is back (the pool reconnects).
+public final class PostgresStore: Sendable {
+    /// Where the database is.
+    public let location: PostgresLocation
+    /// Timeouts and pool size.
+    public let options: PostgresStoreOptions
+    let client: PostgresClient
+    let logger: Logger
+    private let running: Task<Void, Never>
+
+    private init(location: PostgresLocation, options: PostgresStoreOptions, client: PostgresClient, logger: Logger) {
+        self.location = location
+        self.options = options
+        self.client = client
+        self.logger = logger
+        running = Task { await client.run() }
+    }
+
+    /// Opens a pool to `location` and checks that the database answers.
+    /// - Throws: ``SpinError`` `.unavailable` when it does not within the request timeout.
+    public static func connect(_ location: PostgresLocation, options: PostgresStoreOptions = .default, logger: Logger = Logger(label: "spin.postgres")) async throws -> PostgresStore {
+        var configuration = location.clientConfiguration()
+        configuration.options.connectTimeout = options.connectTimeout
+        configuration.options.maximumConnections = options.maximumConnections
+        configuration.options.minimumConnections = 0
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let store = PostgresStore(location: location, options: options, client: client, logger: logger)
+        do {
+            try await store.withConnection { connection in
+                try await connection.query("SELECT 1", logger: logger)
+            }
+        } catch {
+            await store.close()
+            throw error
+        }
+        return store
+    }
+
+    /// Closes the pool; calls made afterwards fail.
+    public func close() async {
+        running.cancel()
+        _ = await running.value
+    }
+
+    /// Runs `body` on a pooled connection, within the request timeout, with database errors
+    /// translated into ``SpinError``.
+    public func withConnection<R: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> R) async throws -> R {
+        try await translatingErrors {
+            try await self.client.withConnection { connection in try await body(connection) }
+        }
+    }
+
+    /// Runs `body` in a transaction (READ COMMITTED; uniqueness and queue order come from
+    /// constraints and row locks). A deadlock or serialization failure is retried a few times
+    /// from the start, so `body` must only change the database.
+    func transaction<R: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> R) async throws -> R {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await translatingErrors {
+                    try await self.client.withConnection { connection in
+                        try await connection.withTransaction(logger: self.logger) { connection in try await body(connection) }
+                    }
+                }
+            } catch let error as RetryableConflict where attempt < 5 {
+                _ = error
+                try await Task.sleep(for: .milliseconds(attempt * 10))
+            }
+        }
+    }
+
+    /// Runs `body` with the request timeout, mapping what PostgresNIO throws to ``SpinError``.
+    private func translatingErrors<R: Sendable>(_ body: @escaping @Sendable () async throws -> R) async throws -> R {
+        let timeout = options.requestTimeout
+        let description = location.description
+        do {
+            return try await withThrowingTaskGroup(of: R?.self) { group in
+                group.addTask { try await body() }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let value = first else {
+                    throw SpinError(.unavailable, "the PostgreSQL store at \(description) did not answer within \(timeout); check that the database is running and reachable")
+                }
+                return value
+            }
+        } catch {
+            throw PostgresErrors.translate(error, store: description)
+        }
+    }
+}
+
+/// A transaction that lost a race the database resolves by aborting it (deadlock,
+/// serialization failure); it is retried.
+struct RetryableConflict: Error {
+    let underlying: any Error
+}

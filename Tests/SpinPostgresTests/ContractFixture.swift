@@ -1,0 +1,135 @@
+import Foundation
+import SpinCore
+import SpinHarness
+import SpinModel
+import SpinPostgres
+import SpinStore
+import Testing
+
+/// A `work` command for the contract tests.
+enum ContractWork: BrokerAction {
+    static let resource = "work"
+    static let action = "record"
+    struct Parameters: Codable, Sendable {
+        var tag: String
+        var fail: Bool?
+    }
+}
+
+/// The same on a second resource, for dependencies across queues.
+enum ContractOther: BrokerAction {
+    static let resource = "other"
+    static let action = "record"
+    typealias Parameters = ContractWork.Parameters
+}
+
+/// A draft of a `work` (or `other`) command.
+func work(_ tag: String, fail: Bool = false, after dependencies: [UUID] = [], resource: String = "work") throws -> CommandDraft {
+    let parameters = ContractWork.Parameters(tag: tag, fail: fail ? true : nil)
+    if resource == "work" { return try CommandDraft(ContractWork.self, parameters, dependencies: dependencies) }
+    return try CommandDraft(ContractOther.self, parameters, dependencies: dependencies)
+}
+
+/// Which store a contract test runs on.
+enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case lmdb, postgres
+    var testDescription: String { rawValue }
+}
+
+/// Two brokers on one store — as two processes or two API servers would have — and what it
+/// takes to remove everything afterwards.
+final class ContractFixture: @unchecked Sendable {
+    static let catalog = ActionCatalog.with([ContractWork.self, ContractOther.self])
+
+    let kind: StoreKind
+    /// The broker most calls go through.
+    let broker: any CommandBroker
+    /// A second broker on the same store (another server, another process).
+    let other: any CommandBroker
+    let postgres: ThrowawayPostgres?
+    private let stores: [PostgresStore]
+    private let directory: String?
+
+    init(_ kind: StoreKind, notifications: Bool = true, requestTimeout: Duration = .seconds(10)) async throws {
+        self.kind = kind
+        switch kind {
+        case .lmdb:
+            var template = Array("/var/tmp/spin-contract.XXXXXX".utf8CString)
+            guard let made = mkdtemp(&template) else { throw HarnessError("mkdtemp failed") }
+            let path = String(cString: made)
+            directory = path
+            let options = BrokerOptions(idleRecheck: .milliseconds(200))
+            let storeA = try Store(path: path + "/store", options: StoreOptions(durable: false))
+            let storeB = try Store(path: path + "/store", options: StoreOptions(durable: false))
+            broker = try Broker(store: storeA, leasePath: path + "/leases", catalog: Self.catalog, options: options)
+            other = try Broker(store: storeB, leasePath: path + "/leases", catalog: Self.catalog, options: options)
+            postgres = nil
+            stores = []
+        case .postgres:
+            let server = try ThrowawayPostgres()
+            do {
+                let location = try PostgresLocation(server.url)
+                let storeOptions = PostgresStoreOptions(connectTimeout: .seconds(2), requestTimeout: requestTimeout)
+                let a = try await PostgresStore.connect(location, options: storeOptions)
+                let b = try await PostgresStore.connect(location, options: storeOptions)
+                try await a.migrate()
+                let options = PostgresBrokerOptions(notifications: notifications)
+                broker = PostgresBroker(store: a, catalog: Self.catalog, options: options)
+                other = PostgresBroker(store: b, catalog: Self.catalog, options: options)
+                stores = [a, b]
+            } catch {
+                server.stop()
+                throw error
+            }
+            postgres = server
+            directory = nil
+        }
+    }
+
+    /// Closes everything and removes the store (stops the PostgreSQL server).
+    func close() async {
+        for broker in [broker, other] {
+            if let postgres = broker as? PostgresBroker { await postgres.close() }
+        }
+        for store in stores { await store.close() }
+        postgres?.stop()
+        if let directory { try? FileManager.default.removeItem(atPath: directory) }
+    }
+}
+
+/// Runs `body` with a fixture of `kind`, always closing it.
+func withFixture(_ kind: StoreKind, notifications: Bool = true, requestTimeout: Duration = .seconds(10), _ body: (ContractFixture) async throws -> Void) async throws {
+    let fixture = try await ContractFixture(kind, notifications: notifications, requestTimeout: requestTimeout)
+    do {
+        try await body(fixture)
+    } catch {
+        await fixture.close()
+        throw error
+    }
+    await fixture.close()
+}
+
+/// A test agent that records how many times each command ran.
+struct CountingAgent: Agent {
+    let resource: String
+    let deliveries: Deliveries
+
+    var actions: ActionTable {
+        var table = ActionTable()
+        let deliveries = deliveries
+        let handler: @Sendable (ContractWork.Parameters, CommandContext) async throws -> Void = { parameters, context in
+            deliveries.record(context.command.id)
+            if parameters.fail == true { throw SpinError(.actionFailed, "asked to fail (\(parameters.tag))") }
+        }
+        if resource == ContractWork.resource { table.on(ContractWork.self, handler) } else { table.on(ContractOther.self, handler) }
+        return table
+    }
+}
+
+/// Deliveries per command id, from any number of tasks.
+final class Deliveries: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts: [UUID: Int] = [:]
+    func record(_ id: UUID) { lock.withLock { counts[id, default: 0] += 1 } }
+    var snapshot: [UUID: Int] { lock.withLock { counts } }
+}
