@@ -147,7 +147,7 @@ let package = Package(
             ]
         ),
         // Real parts for tests and benchmarks: a private systemd user manager, free loopback ports.
-        .target(name: "SpinHarness", dependencies: ["SpinCore"]),
+        .target(name: "SpinHarness", dependencies: ["SpinCore", "SpinQemu"]),
         .executableTarget(
             name: "spin-bench",
             dependencies: [

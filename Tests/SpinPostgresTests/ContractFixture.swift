@@ -66,7 +66,7 @@ final class ContractFixture: @unchecked Sendable {
             postgres = nil
             stores = []
         case .postgres:
-            let server = try ThrowawayPostgres()
+            let server = try await ThrowawayPostgres.start()
             do {
                 let location = try PostgresLocation(server.url)
                 let storeOptions = PostgresStoreOptions(connectTimeout: .seconds(2), requestTimeout: requestTimeout)
@@ -78,7 +78,7 @@ final class ContractFixture: @unchecked Sendable {
                 other = PostgresBroker(store: b, catalog: Self.catalog, options: options)
                 stores = [a, b]
             } catch {
-                server.stop()
+                await server.stop()
                 throw error
             }
             postgres = server
@@ -92,7 +92,7 @@ final class ContractFixture: @unchecked Sendable {
             if let postgres = broker as? PostgresBroker { await postgres.close() }
         }
         for store in stores { await store.close() }
-        postgres?.stop()
+        await postgres?.stop()
         if let directory { try? FileManager.default.removeItem(atPath: directory) }
     }
 }
