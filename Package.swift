@@ -161,7 +161,7 @@ let package = Package(
         // Child-process workloads for crash and multi-process tests.
         .executableTarget(
             name: "spin-testkit",
-            dependencies: ["SpinStore", "SpinCore"]
+            dependencies: ["SpinStore", "SpinCore", "SpinPostgres", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(name: "SpinStoreTests", dependencies: ["SpinStore", "CLMDB", "spin-testkit", "SpinTestSupport"]),
         .testTarget(name: "SpinQemuTests", dependencies: ["SpinQemu"]),

@@ -38,7 +38,11 @@ public final class PostgresStore: Sendable {
         configuration.options.connectTimeout = options.connectTimeout
         configuration.options.maximumConnections = options.maximumConnections
         configuration.options.minimumConnections = 0
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool logs every failed connection attempt at info; while the database is down that
+        // is a line per retry. Calls report the outage themselves (`.unavailable`).
+        var background = logger
+        background.logLevel = max(logger.logLevel, .error)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: background)
         let store = PostgresStore(location: location, options: options, client: client, logger: logger)
         do {
             try await store.withConnection { connection in
