@@ -140,7 +140,7 @@ let package = Package(
         .executableTarget(
             name: "spin-server",
             dependencies: [
-                "SpinCore", "SpinQemu", "SpinServer", "SpinClient",
+                "SpinCore", "SpinQemu", "SpinServer", "SpinClient", "SpinPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -34,6 +34,7 @@ public final class PostgresStore: Sendable {
     /// Opens a pool to `location` and checks that the database answers.
     /// - Throws: ``SpinError`` `.unavailable` when it does not within the request timeout.
     public static func connect(_ location: PostgresLocation, options: PostgresStoreOptions = .default, logger: Logger = Logger(label: "spin.postgres")) async throws -> PostgresStore {
+        try await probe(location, options: options, logger: logger)
         var configuration = location.clientConfiguration()
         configuration.options.connectTimeout = options.connectTimeout
         configuration.options.maximumConnections = options.maximumConnections
@@ -43,16 +44,20 @@ public final class PostgresStore: Sendable {
         var background = logger
         background.logLevel = max(logger.logLevel, .error)
         let client = PostgresClient(configuration: configuration, backgroundLogger: background)
-        let store = PostgresStore(location: location, options: options, client: client, logger: logger)
+        return PostgresStore(location: location, options: options, client: client, logger: logger)
+    }
+
+    /// Opens and closes one connection, so that a wrong address, user, password or database
+    /// is reported at once with the server's own reason (the pool would only retry).
+    private static func probe(_ location: PostgresLocation, options: PostgresStoreOptions, logger: Logger) async throws {
+        var configuration = try location.connectionConfiguration()
+        configuration.options.connectTimeout = TimeAmount.nanoseconds(Int64(options.connectTimeout.components.seconds) * 1_000_000_000 + options.connectTimeout.components.attoseconds / 1_000_000_000)
         do {
-            try await store.withConnection { connection in
-                try await connection.query("SELECT 1", logger: logger)
-            }
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try await connection.close()
         } catch {
-            await store.close()
-            throw error
+            throw PostgresErrors.translate(error, store: location.description)
         }
-        return store
     }
 
     /// Closes the pool; calls made afterwards fail.

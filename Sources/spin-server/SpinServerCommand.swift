@@ -7,7 +7,7 @@ struct SpinServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spin-server",
         abstract: "Serve the spin API (OpenAPI document at /openapi.yaml).",
-        subcommands: [Serve.self, Token.self, AgentCommand.self, UnitCommand.self, SetupCommand.self],
+        subcommands: [Serve.self, Token.self, AgentCommand.self, UnitCommand.self, SetupCommand.self, MigrateCommand.self],
         defaultSubcommand: Serve.self)
 }
 
