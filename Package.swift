@@ -151,7 +151,8 @@ let package = Package(
         .executableTarget(
             name: "spin-bench",
             dependencies: [
-                "SpinStore", "SpinCore", "SpinQemu", "CLMDB", "SpinHarness", "SpinServer",
+                "SpinStore", "SpinCore", "SpinQemu", "CLMDB", "SpinHarness", "SpinServer", "SpinPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
