@@ -75,12 +75,8 @@ public final class PostgresBroker: CommandBroker, Sendable {
         for command in commands {
             try catalog.validate(resource: command.resource, action: command.action, parameters: command.parameters)
         }
-        let id = try await store.transaction { connection in
-            let id = try await Self.insertPackage(connection)
-            for command in commands { try await Self.insert(connection, command, into: id) }
-            try await Self.enqueue(connection, id)
-            return id
-        }
+        let batch = try SubmitBatch(commands)
+        let id = try await store.withConnection { connection in try await batch.insert(connection) }
         signal.notify()
         return id
     }

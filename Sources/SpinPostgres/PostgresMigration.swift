@@ -67,5 +67,6 @@ public struct PostgresMigration: Sendable {
         )
         """,
         "CREATE INDEX broker_queue_next ON broker_queue (resource, ord)",
+        brokerCompleteFunction,
     ])
 }

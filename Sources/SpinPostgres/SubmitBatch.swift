@@ -1,0 +1,83 @@
+import Foundation
+import PostgresNIO
+import SpinModel
+
+/// A whole package — its row, its commands in order, their dependencies, the ready ones'
+/// queue rows and the notifications — written by one statement, so a submit is one round
+/// trip and one commit however many commands it carries.
+struct SubmitBatch: Sendable {
+    let ids: [UUID]
+    let resources: [String]
+    let actions: [String]
+    let parameters: [String]
+    let unmet: [Int32]
+    let dependents: [UUID]
+    let dependencies: [UUID]
+
+    /// Checks what the database cannot see before the package exists: every dependency is an
+    /// earlier command of the same package.
+    init(_ drafts: [CommandDraft]) throws {
+        var seen: Set<UUID> = [], dependents: [UUID] = [], dependencies: [UUID] = [], unmet: [Int32] = []
+        for draft in drafts {
+            let distinct = Array(Set(draft.dependencies))
+            for dependency in distinct where !seen.contains(dependency) {
+                throw SpinError(.invalidArgument, "dependency \(dependency) of \(draft.resource).\(draft.action) is not an earlier command of the package; add it to the package first")
+            }
+            if seen.contains(draft.id) {
+                throw SpinError(.conflict, "command \(draft.id) appears twice in the package; give each command a new id")
+            }
+            seen.insert(draft.id)
+            dependents += distinct.map { _ in draft.id }
+            dependencies += distinct
+            unmet.append(Int32(distinct.count))
+        }
+        ids = drafts.map(\.id)
+        resources = drafts.map(\.resource)
+        actions = drafts.map(\.action)
+        parameters = try drafts.map { try PostgresRows.json($0.parameters) }
+        self.unmet = unmet
+        self.dependents = dependents
+        self.dependencies = dependencies
+    }
+
+    /// Inserts the package and returns its id.
+    func insert(_ connection: PostgresConnection) async throws -> UInt64 {
+        let count = Int32(ids.count)
+        let rows: PostgresRowSequence
+        do {
+            rows = try await connection.query(
+                """
+                WITH package AS (
+                    INSERT INTO broker_packages (state, command_count, remaining, enqueued_at, finished_at)
+                    VALUES (CASE WHEN \(count) = 0 THEN 'succeeded' ELSE 'enqueued' END, \(count), \(count), clock_timestamp(),
+                            CASE WHEN \(count) = 0 THEN clock_timestamp() END)
+                    RETURNING id
+                ), commands AS (
+                    INSERT INTO broker_commands (id, package_id, resource, action, parameters, state, unmet_dependencies)
+                    SELECT d.id, package.id, d.resource, d.action, d.parameters::jsonb,
+                           CASE WHEN d.unmet = 0 THEN 'ready' ELSE 'pending' END, d.unmet
+                    FROM package, unnest(\(ids)::uuid[], \(resources)::text[], \(actions)::text[], \(parameters)::text[], \(unmet)::int4[])
+                         WITH ORDINALITY AS d (id, resource, action, parameters, unmet, n)
+                    ORDER BY d.n
+                    RETURNING id, resource, ord, state
+                ), dependencies AS (
+                    INSERT INTO broker_dependencies (command_id, depends_on)
+                    SELECT * FROM unnest(\(dependents)::uuid[], \(dependencies)::uuid[])
+                ), queued AS (
+                    INSERT INTO broker_queue (command_id, resource, ord)
+                    SELECT id, resource, ord FROM commands WHERE state = 'ready'
+                    RETURNING resource
+                )
+                SELECT package.id,
+                       (SELECT count(pg_notify('spin_broker', payload)) FROM (
+                            SELECT DISTINCT 'ready:' || resource AS payload FROM queued
+                            UNION ALL SELECT 'package:' || id FROM package) AS notifications)
+                FROM package
+                """, logger: PostgresBroker.queryLogger)
+            for try await (id, _) in rows.decode((Int64, Int64).self) { return UInt64(id) }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            throw SpinError(.conflict, "a command of this package already exists (\(error.serverInfo?[.detail] ?? "same id")); give each command a new id")
+        }
+        throw SpinError(.internal, "the PostgreSQL store returned no id for a new package")
+    }
+}
