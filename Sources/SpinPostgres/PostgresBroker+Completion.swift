@@ -21,15 +21,17 @@ extension PostgresBroker {
     /// One completion: a call of `spin_broker_complete` (migration 1), in one round trip and
     /// one commit.
     private func complete(_ id: UUID, token: UUID?, success: Bool, reason: String?, errorCode: String?) async throws -> Bool {
-        let outcome = try await store.withConnection { connection -> String in
+        let result = try await store.withConnection { connection -> [String] in
             let rows = try await connection.query(
                 "SELECT spin_broker_complete(\(id), \(token), \(success), \(reason), \(errorCode))", logger: Self.queryLogger)
-            for try await outcome in rows.decode(String.self) { return outcome }
-            return "missing"
+            for try await result in rows.decode([String].self) { return result }
+            return ["missing"]
         }
+        let outcome = result.first ?? "missing"
         switch outcome {
         case "changed":
             signal.notify()
+            outbox.post(Array(result.dropFirst()))
             return true
         case "unchanged":
             return false

@@ -103,21 +103,19 @@ extension PostgresBroker {
     /// longer held (released already, taken over, or the command finished).
     @discardableResult
     public func release(_ lease: Lease) async throws -> Bool {
-        let released = try await store.transaction { connection -> Bool in
+        let resource = try await store.withConnection { connection -> String? in
             let rows = try await connection.query(
                 """
                 UPDATE broker_queue SET lease_token = NULL, lease_expires_at = NULL
                 WHERE command_id = \(lease.command.id) AND lease_token = \(lease.token)
                 RETURNING resource
                 """, logger: Self.queryLogger)
-            for try await resource in rows.decode(String.self) {
-                try await Self.notify(connection, "ready:" + resource)
-                return true
-            }
-            return false
+            for try await resource in rows.decode(String.self) { return resource }
+            return nil
         }
-        if released { signal.notify() }
-        return released
+        guard let resource else { return false }
+        published(["ready:" + resource])
+        return true
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -64,7 +64,8 @@ extension PostgresBroker {
 
     /// Moves an open package (locked by the caller) to enqueued: commands without
     /// dependencies join their queues; an empty package succeeds at once.
-    static func enqueue(_ connection: PostgresConnection, _ package: UInt64) async throws {
+    /// - Returns: the notifications to send once the transaction commits.
+    static func enqueue(_ connection: PostgresConnection, _ package: UInt64) async throws -> [String] {
         let id = Int64(clamping: package)
         let ready = try await connection.query(
             """
@@ -85,12 +86,6 @@ extension PostgresBroker {
                 finished_at = CASE WHEN command_count = 0 THEN clock_timestamp() END
             WHERE id = \(id)
             """, logger: queryLogger)
-        for resource in resources { try await notify(connection, "ready:" + resource) }
-        try await notify(connection, "package:\(package)")
-    }
-
-    /// Queues a notification that goes out when the transaction commits.
-    static func notify(_ connection: PostgresConnection, _ payload: String) async throws {
-        try await connection.query("SELECT pg_notify(\(PostgresNotifier.channel), \(payload))", logger: queryLogger)
+        return resources.map { "ready:" + $0 } + ["package:\(package)"]
     }
 }

@@ -24,6 +24,7 @@ public final class PostgresBroker: CommandBroker, Sendable {
     public let options: PostgresBrokerOptions
     let signal = ChangeSignal()
     let notifier: PostgresNotifier
+    let outbox: NotificationOutbox
     let logger: Logger
 
     /// A broker on `store` (whose schema ``PostgresStore/migrate()`` made); starts listening
@@ -34,6 +35,7 @@ public final class PostgresBroker: CommandBroker, Sendable {
         self.options = options
         logger = store.logger
         notifier = PostgresNotifier(signal: signal)
+        outbox = NotificationOutbox(store: store)
         if options.notifications { notifier.start(location: store.location, logger: store.logger) }
     }
 
@@ -64,11 +66,11 @@ public final class PostgresBroker: CommandBroker, Sendable {
     }
 
     public func enqueue(_ package: UInt64) async throws {
-        try await store.transaction { connection in
-            guard try await Self.lockPackage(connection, package) == .open else { return }
-            try await Self.enqueue(connection, package)
+        let notifications = try await store.transaction { connection -> [String] in
+            guard try await Self.lockPackage(connection, package) == .open else { return [] }
+            return try await Self.enqueue(connection, package)
         }
-        signal.notify()
+        published(notifications)
     }
 
     public func submit(_ commands: [CommandDraft]) async throws -> UInt64 {
@@ -76,9 +78,16 @@ public final class PostgresBroker: CommandBroker, Sendable {
             try catalog.validate(resource: command.resource, action: command.action, parameters: command.parameters)
         }
         let batch = try SubmitBatch(commands)
-        let id = try await store.withConnection { connection in try await batch.insert(connection) }
-        signal.notify()
+        let (id, notifications) = try await store.withConnection { connection in try await batch.insert(connection) }
+        published(notifications)
         return id
+    }
+
+    /// Wakes this process's waiters at once and other servers' through NOTIFY.
+    func published(_ notifications: [String]) {
+        guard !notifications.isEmpty else { return }
+        signal.notify()
+        outbox.post(notifications)
     }
 
     // MARK: Reading

@@ -3,11 +3,14 @@ extension PostgresMigration {
     /// in one round trip. It locks, in this order, the queue row (when a token is given), the
     /// command's row, its dependents' rows, the package's row — the same order for every
     /// completion, so completions in one package wait for each other instead of deadlocking.
-    /// Returns `changed`, `unchanged` (finished already, or another agent holds a live lease),
-    /// `missing`, or `not-ready:STATE`.
+    /// Returns `{outcome, notification…}`: the outcome is `changed`, `unchanged` (finished
+    /// already, or another agent holds a live lease), `missing`, or `not-ready:STATE`; the
+    /// notifications are for the caller to send after the commit (``NotificationOutbox``):
+    /// NOTIFY inside the transaction would serialize every commit on NOTIFY's lock, through
+    /// its WAL flush.
     static let brokerCompleteFunction = #"""
         CREATE FUNCTION spin_broker_complete(p_id uuid, p_token uuid, p_success boolean, p_reason text, p_error_code text)
-        RETURNS text LANGUAGE plpgsql AS $$
+        RETURNS text[] LANGUAGE plpgsql AS $$
         DECLARE
             q record;
             c record;
@@ -17,24 +20,24 @@ extension PostgresMigration {
             v_finished integer := 1;
             v_cancelled integer;
             v_package_state text;
-            v_notified bigint;
+            v_notifications text[] := ARRAY[]::text[];
         BEGIN
             IF p_token IS NOT NULL THEN
                 SELECT lease_token, lease_expires_at > clock_timestamp() AS live INTO q
                 FROM broker_queue WHERE command_id = p_id FOR UPDATE;
                 IF FOUND AND q.live AND q.lease_token IS DISTINCT FROM p_token THEN
-                    RETURN 'unchanged';
+                    RETURN ARRAY['unchanged'];
                 END IF;
             END IF;
             SELECT package_id, resource, action, state INTO c FROM broker_commands WHERE id = p_id FOR UPDATE;
             IF NOT FOUND THEN
-                RETURN 'missing';
+                RETURN ARRAY['missing'];
             END IF;
             IF c.state IN ('succeeded', 'failed', 'cancelled') THEN
-                RETURN 'unchanged';
+                RETURN ARRAY['unchanged'];
             END IF;
             IF c.state <> 'ready' THEN
-                RETURN 'not-ready:' || c.state;
+                RETURN ARRAY['not-ready:' || c.state];
             END IF;
             v_state := CASE WHEN p_success THEN 'succeeded' ELSE 'failed' END;
             v_reason := CASE WHEN p_success THEN p_reason ELSE coalesce(p_reason, 'failed without a reason') END;
@@ -54,8 +57,7 @@ extension PostgresMigration {
                     SELECT id, resource, ord FROM released WHERE state = 'ready'
                     RETURNING resource
                 )
-                SELECT count(pg_notify('spin_broker', 'ready:' || resource)) INTO v_notified
-                FROM (SELECT DISTINCT resource FROM queued) AS resources;
+                SELECT coalesce(array_agg(DISTINCT 'ready:' || resource), ARRAY[]::text[]) INTO v_notifications FROM queued;
             ELSE
                 WITH RECURSIVE downstream (id) AS (
                     SELECT command_id FROM broker_dependencies WHERE depends_on = p_id
@@ -81,9 +83,9 @@ extension PostgresMigration {
             WHERE id = c.package_id
             RETURNING state INTO v_package_state;
             IF v_package_state IN ('succeeded', 'failed') THEN
-                PERFORM pg_notify('spin_broker', 'package:' || c.package_id);
+                v_notifications := v_notifications || ('package:' || c.package_id);
             END IF;
-            RETURN 'changed';
+            RETURN ARRAY['changed'] || v_notifications;
         END
         $$
         """#

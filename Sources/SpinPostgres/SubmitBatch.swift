@@ -3,7 +3,7 @@ import PostgresNIO
 import SpinModel
 
 /// A whole package — its row, its commands in order, their dependencies, the ready ones'
-/// queue rows and the notifications — written by one statement, so a submit is one round
+/// queue rows — written by one statement, so a submit is one round
 /// trip and one commit however many commands it carries.
 struct SubmitBatch: Sendable {
     let ids: [UUID]
@@ -40,8 +40,8 @@ struct SubmitBatch: Sendable {
         self.dependencies = dependencies
     }
 
-    /// Inserts the package and returns its id.
-    func insert(_ connection: PostgresConnection) async throws -> UInt64 {
+    /// Inserts the package; returns its id and the notifications to send once committed.
+    func insert(_ connection: PostgresConnection) async throws -> (UInt64, [String]) {
         let count = Int32(ids.count)
         let rows: PostgresRowSequence
         do {
@@ -69,12 +69,10 @@ struct SubmitBatch: Sendable {
                     RETURNING resource
                 )
                 SELECT package.id,
-                       (SELECT count(pg_notify('spin_broker', payload)) FROM (
-                            SELECT DISTINCT 'ready:' || resource AS payload FROM queued
-                            UNION ALL SELECT 'package:' || id FROM package) AS notifications)
+                       ARRAY(SELECT DISTINCT 'ready:' || resource FROM queued) || ('package:' || package.id)
                 FROM package
                 """, logger: PostgresBroker.queryLogger)
-            for try await (id, _) in rows.decode((Int64, Int64).self) { return UInt64(id) }
+            for try await (id, notifications) in rows.decode((Int64, [String]).self) { return (UInt64(id), notifications) }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             throw SpinError(.conflict, "a command of this package already exists (\(error.serverInfo?[.detail] ?? "same id")); give each command a new id")
         }
