@@ -31,6 +31,11 @@ struct NetworkNamespace: Sendable {
     /// The prefix that runs a program in the namespace.
     var wrapper: [String] { ["/usr/sbin/ip", "netns", "exec", name] }
 
+    /// A prefix that only enters the namespace's network (`nsenter --net`), keeping the mount
+    /// namespace: `ip netns exec` mounts a fresh `/sys` without the cgroup hierarchies, where
+    /// `systemd --user` cannot run.
+    var netOnlyWrapper: [String] { ["/usr/bin/nsenter", "--net=/run/netns/" + name] }
+
     /// `ip -n NS ARGS`; returns stdout.
     @discardableResult
     func ip(_ arguments: [String]) throws -> String { try Self.run(["-n", name] + arguments) }

@@ -3,7 +3,7 @@ import Foundation
 import SpinStore
 import Testing
 
-@Suite("the unit of a VM with NICs on managed networks")
+@Suite("systemd units of managed networks: a VM with NICs, a network's dnsmasq")
 struct NetworkUnitTests {
     @Test("qemu may open /dev/net/tun (DeviceAllow), which is not bound in as a file; without taps it may not")
     func tunDevice() throws {
@@ -22,5 +22,21 @@ struct NetworkUnitTests {
     func tapNames() {
         #expect(LaunchTap.name(vmID: 9_999_999_999, index: 3).utf8.count == 15)
         #expect(LaunchTap.name(vmID: 12, index: 0) == "spt12n0")
+    }
+
+    @Test("a network's dnsmasq unit: dnsmasq in the foreground on the network's own configuration, restarted on failure after 1 s, logging to the network's directory, tagged with the root")
+    func dnsmasqUnit() throws {
+        let root = SpinRoot(explicit: "/srv/spin")
+        let paths = NetworkPaths(root: root, name: "lan")
+        let unit = DnsmasqUnits.unitFile(network: "lan", paths: paths, dnsmasq: "/usr/sbin/dnsmasq", root: root)
+        #expect(unit.name == "spin-net-lan.service")
+        let lines = try unit.rendered().split(separator: "\n").map(String.init)
+        #expect(lines.contains("ExecStart=/usr/sbin/dnsmasq --keep-in-foreground --conf-file=/srv/spin/networks/lan/dnsmasq.conf"))
+        #expect(lines.contains("Restart=on-failure") && lines.contains("RestartSec=1s") && !lines.contains("Restart=no"))
+        #expect(lines.contains("StandardError=append:/srv/spin/networks/lan/dnsmasq.log"))
+        #expect(lines.contains { $0.hasPrefix("Description=") && $0.contains("[spin root /srv/spin]") })
+        // A VM's unit still never restarts by itself.
+        let vm = try SystemdSupervisor.unitFile(for: SystemdSandboxUnitTests.plan(), root: root, helperCommand: nil, scope: .system).rendered()
+        #expect(vm.contains("Restart=no\n") && !vm.contains("RestartSec"))
     }
 }

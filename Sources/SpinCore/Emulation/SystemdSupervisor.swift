@@ -31,7 +31,8 @@ public struct SystemdSupervisor: Supervisor {
     public var daemonizes: Bool { false }
 
     static func unitName(_ vmID: UInt64) -> String { "spin-\(vmID).service" }
-    private static func ownerTag(_ root: SpinRoot) -> String { "[spin root \(root.path)]" }
+    /// The tag in a unit's description that names the spin root it was written for.
+    static func ownerTag(_ root: SpinRoot) -> String { "[spin root \(root.path)]" }
     private var ownerTag: String { Self.ownerTag(root) }
 
     public func writeConfig(_ plan: LaunchPlan) async throws -> Bool {
@@ -116,9 +117,14 @@ public struct SystemdSupervisor: Supervisor {
 
     /// Refuses to replace a unit file that another spin root (or a person) wrote.
     private func checkOwnership(_ name: String) throws {
-        let path = unitDirectory + "/" + name
+        try Self.checkOwnership(unitDirectory + "/" + name, root: root)
+    }
+
+    /// Refuses (`.conflict`) when the unit file at `path` exists without the owner tag of
+    /// `root` in its description: spin never overwrites a unit it did not write for this root.
+    static func checkOwnership(_ path: String, root: SpinRoot) throws {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
-        let escapedTag = ownerTag.replacingOccurrences(of: "%", with: "%%")
+        let escapedTag = ownerTag(root).replacingOccurrences(of: "%", with: "%%")
         guard text.contains(escapedTag) else {
             throw SpinError(.conflict, "\(path) exists and was not written for the spin root \(root.path); remove it or use another root")
         }
