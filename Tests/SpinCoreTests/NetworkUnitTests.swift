@@ -18,6 +18,20 @@ struct NetworkUnitTests {
         #expect(!plain.contains("/dev/net/tun"))
     }
 
+    @Test("a VM with taps: its unit asks spin for them before qemu (privileged when sandboxed), and a user manager's runtime directory is passed on; without taps or a helper, no such step")
+    func tapsBeforeQemu() throws {
+        let root = SpinRoot(explicit: "/srv/spin")
+        var plan = SystemdSandboxUnitTests.plan()
+        plan.taps = [LaunchTap(name: "spt7n0", bridge: "spinbr0", macAddress: "52:54:01:00:00:07")]
+        let text = try SystemdSupervisor.unitFile(for: plan, root: root, helperCommand: ["/usr/bin/spin"], scope: .system).rendered()
+        #expect(text.contains("ExecStartPre=+/usr/bin/spin network taps 7 --root /srv/spin\n"), "\(text)")
+        #expect(!text.contains("XDG_RUNTIME_DIR"))
+        let user = try SystemdSupervisor.unitFile(for: plan, root: root, helperCommand: ["/usr/bin/spin"], scope: .user(runtimeDirectory: "/run/user/0"), unitDirectory: "/home/a/.config/systemd/user").rendered()
+        #expect(user.contains("Environment=XDG_RUNTIME_DIR=/run/user/0") && user.contains("Environment=XDG_CONFIG_HOME=/home/a/.config"), "\(user)")
+        #expect(!(try SystemdSupervisor.unitFile(for: plan, root: root, helperCommand: nil, scope: .system).rendered()).contains("network taps"))
+        #expect(!(try SystemdSupervisor.unitFile(for: SystemdSandboxUnitTests.plan(), root: root, helperCommand: ["/usr/bin/spin"], scope: .system).rendered()).contains("network taps"))
+    }
+
     @Test("tap names fit the 15-byte interface limit for ids below 10^10")
     func tapNames() {
         #expect(LaunchTap.name(vmID: 9_999_999_999, index: 3).utf8.count == 15)
