@@ -1,12 +1,13 @@
 import Foundation
 import SpinCore
+import SpinHarness
 import SpinQemu
 
-/// The `spin` binary run inside a ``BenchNamespace`` against one root, direct supervisor.
+/// The `spin` binary run inside a `NetworkNamespace` against one root, direct supervisor.
 struct NamespacedCLI: Sendable {
     let binary: String
     let root: String
-    let namespace: BenchNamespace
+    let namespace: NetworkNamespace
 
     /// Runs `spin ARGS`; returns standard output, throws when it fails.
     @discardableResult

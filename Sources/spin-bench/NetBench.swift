@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SpinCore
+import SpinHarness
 import SpinQemu
 
 /// `spin-bench net`: VM-to-VM TCP on a managed network's bridge against the same two guests
@@ -39,7 +40,7 @@ struct NetBench: AsyncParsableCommand {
         guard getuid() == 0 else { throw BenchError("spin-bench net needs root (a bridge, taps and dnsmasq in a network namespace)") }
         let guests = try BenchGuests.locate()
         let binary = try ManyStartBench.spinBinary()
-        let namespace = try await BenchNamespace.make()
+        let namespace = try NetworkNamespace.make(prefix: "spin-bench-")
         let directory = try makeBenchDirectory("net")
         let cli = NamespacedCLI(binary: binary, root: directory + "/root", namespace: namespace)
         do {
@@ -51,9 +52,9 @@ struct NetBench: AsyncParsableCommand {
         await cleanUp(cli, namespace: namespace, directory: directory)
     }
 
-    private func cleanUp(_ cli: NamespacedCLI, namespace: BenchNamespace, directory: String) async {
+    private func cleanUp(_ cli: NamespacedCLI, namespace: NetworkNamespace, directory: String) async {
         for vm in ["srv", "cli"] { _ = try? await cli.run(["stop", vm, "--timeout", "0"]) }
-        await namespace.remove()
+        namespace.remove()
         try? FileManager.default.removeItem(atPath: directory)
     }
 

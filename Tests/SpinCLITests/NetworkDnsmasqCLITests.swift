@@ -70,44 +70,37 @@ struct NetworkDnsmasqCLITests {
     @Test("systemd supervisor (a private user manager inside the namespace): dnsmasq runs as spin-net-NAME.service; after SIGKILL systemd restarts it with no spin command, and status shows the new pid; delete removes the unit")
     func systemd() async throws {
         guard getuid() == 0 else { return }
-        try await NetworkNamespace.with { ns in
-            try await withPrivateSystemdManager(wrapper: ns.netOnlyWrapper) { manager in
-                try await CLI.with { base in
-                    var cli = NetworkCLITests.cli(base, ns)
-                    cli.environment = ["XDG_RUNTIME_DIR": manager.runtimeDirectory, "HOME": manager.home]
-                    defer { NetworkCLITests.cleanUp(cli) }
-                    let unitFile = manager.unitDirectory + "/spin-net-lan.service"
-                    try cli.ok(["network", "create", "lan", "--subnet", "10.77.0.0/24", "--dns-domain", "lan.test"])
-                    let text = try String(contentsOfFile: unitFile, encoding: .utf8)
-                    #expect(text.contains("Restart=on-failure") && text.contains("--keep-in-foreground"))
-                    let first = try #require(Self.pidFromFile(cli, "lan"))
-                    var status = try Self.status(cli, "lan")
-                    #expect(status["running"] as? Bool == true && (status["pid"] as? Int).map(Int32.init) == first)
-                    #expect((status["supervisor"] as? String)?.hasPrefix("systemd spin-net-lan.service active/running") == true, "\(status)")
-                    // The unit's main process is the dnsmasq of the pidfile.
-                    let cgroup = try String(contentsOfFile: "/proc/\(first)/cgroup", encoding: .utf8)
-                    #expect(cgroup.contains("spin-net-lan.service"), "\(cgroup)")
+        try await NetworkCLITests.withSystemd { cli, ns, manager in
+            let unitFile = manager.unitDirectory + "/spin-net-lan.service"
+            try cli.ok(["network", "create", "lan", "--subnet", "10.77.0.0/24", "--dns-domain", "lan.test"])
+            let text = try String(contentsOfFile: unitFile, encoding: .utf8)
+            #expect(text.contains("Restart=on-failure") && text.contains("--keep-in-foreground"))
+            let first = try #require(Self.pidFromFile(cli, "lan"))
+            var status = try Self.status(cli, "lan")
+            #expect(status["running"] as? Bool == true && (status["pid"] as? Int).map(Int32.init) == first)
+            #expect((status["supervisor"] as? String)?.hasPrefix("systemd spin-net-lan.service active/running") == true, "\(status)")
+            // The unit's main process is the dnsmasq of the pidfile.
+            let cgroup = try String(contentsOfFile: "/proc/\(first)/cgroup", encoding: .utf8)
+            #expect(cgroup.contains("spin-net-lan.service"), "\(cgroup)")
 
-                    await Self.killAndWait(first)
-                    // No spin command in between: systemd alone brings it back (RestartSec=1s).
-                    var second: Int32?
-                    #expect(await Loopback.waitUntil(timeout: .seconds(15), every: .milliseconds(100)) {
-                        second = Self.pidFromFile(cli, "lan")
-                        return second != nil && second != first
-                    }, "systemd did not restart dnsmasq")
-                    status = try Self.status(cli, "lan")
-                    #expect(status["running"] as? Bool == true && (status["pid"] as? Int).map(Int32.init) == second, "\(status)")
-                    try cli.ok(["volume", "create", "vol"])
-                    try cli.ok(["vm", "create", "web", "vol", "-s", "1M", "--network", "lan"])
-                    #expect(try NetworkCLITests.lookUp("web.lan.test", server: "10.77.0.1", in: ns) == "10.77.0.2")
-                    #expect(NetworkCLITests.dnsmasqs(root: cli.root) == [second].compactMap { $0 }, "a command did not start a second dnsmasq")
+            await Self.killAndWait(first)
+            // No spin command in between: systemd alone brings it back (RestartSec=1s).
+            var second: Int32?
+            #expect(await Loopback.waitUntil(timeout: .seconds(15), every: .milliseconds(100)) {
+                second = Self.pidFromFile(cli, "lan")
+                return second != nil && second != first
+            }, "systemd did not restart dnsmasq")
+            status = try Self.status(cli, "lan")
+            #expect(status["running"] as? Bool == true && (status["pid"] as? Int).map(Int32.init) == second, "\(status)")
+            try cli.ok(["volume", "create", "vol"])
+            try cli.ok(["vm", "create", "web", "vol", "-s", "1M", "--network", "lan"])
+            #expect(try NetworkCLITests.lookUp("web.lan.test", server: "10.77.0.1", in: ns) == "10.77.0.2")
+            #expect(NetworkCLITests.dnsmasqs(root: cli.root) == [second].compactMap { $0 }, "a command did not start a second dnsmasq")
 
-                    try cli.ok(["vm", "delete", "web"])
-                    try cli.ok(["network", "delete", "lan"])
-                    #expect(!FileManager.default.fileExists(atPath: unitFile))
-                    try NetworkCLITests.expectNothingLeft(cli, ns)
-                }
-            }
+            try cli.ok(["vm", "delete", "web"])
+            try cli.ok(["network", "delete", "lan"])
+            #expect(!FileManager.default.fileExists(atPath: unitFile))
+            try NetworkCLITests.expectNothingLeft(cli, ns)
         }
     }
 }
