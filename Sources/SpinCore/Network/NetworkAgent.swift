@@ -101,8 +101,10 @@ public struct NetworkAgent: Agent {
         try removeDirectory(paths)
     }
 
-    /// Rewrites the reservations and tells a running dnsmasq to re-read them; a dnsmasq
-    /// found dead (its pidfile checked against `/proc`) is started again.
+    /// Rewrites the reservations and tells a running dnsmasq to re-read them. A dnsmasq found
+    /// dead (its pidfile checked against `/proc`) means the network needs looking after: all
+    /// that is missing is made again, as ``create(_:renewLease:)`` does (after a host restart
+    /// the bridge is gone too, and dnsmasq cannot bind without it).
     public func syncHosts(_ network: Network) async throws {
         let paths = NetworkPaths(root: root, name: network.name)
         guard FileManager.default.fileExists(atPath: paths.directory) else { return }
@@ -110,7 +112,7 @@ public struct NetworkAgent: Agent {
         if let pid = runningDnsmasq(paths: paths) {
             kill(pid, SIGHUP)
         } else if getuid() == 0 {
-            try await ensureDnsmasq(network, paths: paths)
+            try await create(network)
         }
     }
 
