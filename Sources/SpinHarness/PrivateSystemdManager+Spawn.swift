@@ -8,9 +8,9 @@ extension PrivateSystemdManager {
     /// Spawns `setsid unshare --mount --propagation private sh -c <script> sh <cgroups…>` with argv arrays,
     /// HOME and XDG_RUNTIME_DIR set, an empty signal mask and output to `root/systemd.log`.
     /// The child is not a process-group leader, so setsid does not fork: the pid stays the
-    /// same through setsid → unshare → sh → systemd.
-    static func spawn(root: String, cgroups: [String]) throws -> pid_t {
-        let argv = ["/usr/bin/setsid", "/usr/bin/unshare", "--mount", "--propagation", "private",
+    /// same through (`wrapper`, which must exec in place →) setsid → unshare → sh → systemd.
+    static func spawn(root: String, cgroups: [String], wrapper: [String] = []) throws -> pid_t {
+        let argv = wrapper + ["/usr/bin/setsid", "/usr/bin/unshare", "--mount", "--propagation", "private",
                     "/bin/sh", "-c", script, "sh"] + cgroups
         var environment = ProcessInfo.processInfo.environment
         for key in ["XDG_CONFIG_HOME", "DBUS_SESSION_BUS_ADDRESS", "NOTIFY_SOCKET", "LISTEN_PID", "LISTEN_FDS",

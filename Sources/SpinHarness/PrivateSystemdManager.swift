@@ -39,6 +39,10 @@ public final class PrivateSystemdManager: Sendable {
     let cgroups: [String]
     private let stopped = Mutex(false)
 
+    /// The argv prefix the manager was started through (e.g. `ip netns exec NS`, so that it
+    /// and every unit it starts live in a test's network namespace); empty: none.
+    public let wrapper: [String]
+
     /// Where this manager reads user units (`$HOME/.config/systemd/user`).
     public var unitDirectory: String { home + "/.config/systemd/user" }
     /// The scope to connect a ``SystemdManager`` to this manager.
@@ -47,16 +51,18 @@ public final class PrivateSystemdManager: Sendable {
     /// nothing here: without journald its log is lost, even with --log-target=console.
     public var log: String { (try? String(contentsOfFile: root + "/systemd.log", encoding: .utf8)) ?? "" }
 
-    private init(root: String, pid: pid_t, cgroups: [String]) {
+    private init(root: String, pid: pid_t, cgroups: [String], wrapper: [String]) {
         self.root = root
+        self.wrapper = wrapper
         self.home = root + "/home"
         self.runtimeDirectory = root + "/run"
         self.current = Mutex(pid)
         self.cgroups = cgroups
     }
 
-    /// Starts a manager and waits until its private socket accepts connections.
-    public static func start(timeout: Duration = .seconds(20)) async throws -> PrivateSystemdManager {
+    /// Starts a manager and waits until its private socket accepts connections. `wrapper` is
+    /// an argv prefix that execs its arguments in place (`ip netns exec NS`, `nsenter …`).
+    public static func start(timeout: Duration = .seconds(20), wrapper: [String] = []) async throws -> PrivateSystemdManager {
         var template = Array("/var/tmp/spin-sd.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw HarnessError("mkdtemp failed: \(errnoText())") }
         let root = String(cString: made)
@@ -72,12 +78,12 @@ public final class PrivateSystemdManager: Sendable {
         let cgroups = cgroupHierarchies.map { $0 + "/" + name }.filter { mkdir($0, 0o755) == 0 }
         let pid: pid_t
         do {
-            pid = try spawn(root: root, cgroups: cgroups)
+            pid = try spawn(root: root, cgroups: cgroups, wrapper: wrapper)
         } catch {
             removeCgroups(cgroups)
             throw error
         }
-        let manager = PrivateSystemdManager(root: root, pid: pid, cgroups: cgroups)
+        let manager = PrivateSystemdManager(root: root, pid: pid, cgroups: cgroups, wrapper: wrapper)
         do {
             try await manager.waitUntilListening(timeout: timeout)
             let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
@@ -106,7 +112,7 @@ public final class PrivateSystemdManager: Sendable {
     /// ``crash()``), as the host's next boot or the user's next login would; it starts what
     /// `default.target` wants, like any freshly started user manager.
     public func startAgain(timeout: Duration = .seconds(20)) async throws {
-        let pid = try Self.spawn(root: root, cgroups: cgroups)
+        let pid = try Self.spawn(root: root, cgroups: cgroups, wrapper: wrapper)
         current.withLock { $0 = pid }
         try await waitUntilListening(timeout: timeout)
     }
@@ -190,8 +196,9 @@ public final class PrivateSystemdManager: Sendable {
 }
 
 /// Runs `body` with a fresh private manager and stops it afterwards, also when `body` throws.
-public func withPrivateSystemdManager<T>(_ body: (PrivateSystemdManager) async throws -> T) async throws -> T {
-    let manager = try await PrivateSystemdManager.start()
+/// `wrapper` as in ``PrivateSystemdManager/start(timeout:wrapper:)``.
+public func withPrivateSystemdManager<T>(wrapper: [String] = [], _ body: (PrivateSystemdManager) async throws -> T) async throws -> T {
+    let manager = try await PrivateSystemdManager.start(wrapper: wrapper)
     do {
         let result = try await body(manager)
         await manager.stop()

@@ -20,6 +20,11 @@ final class RawQMPSocket {
 
     /// Connects once; nil when nothing listens yet (ENOENT, ECONNREFUSED).
     static func tryConnect(path: String) throws -> RawQMPSocket? {
+        try connectedDescriptor(path: path).map(RawQMPSocket.init(fd:))
+    }
+
+    /// A blocking unix stream socket connected to `path`; nil when nothing listens yet.
+    static func connectedDescriptor(path: String) throws -> Int32? {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw BenchError("socket(): \(String(cString: strerror(errno)))") }
         var address = sockaddr_un()
@@ -38,7 +43,7 @@ final class RawQMPSocket {
             if code == ENOENT || code == ECONNREFUSED { return nil }
             throw BenchError("connect \(path): \(String(cString: strerror(code)))")
         }
-        return RawQMPSocket(fd: fd)
+        return fd
     }
 
     /// Connects, reads the greeting and negotiates capabilities.

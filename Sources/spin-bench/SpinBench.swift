@@ -7,6 +7,6 @@ struct SpinBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spin-bench",
         abstract: "Benchmarks of spin against raw baselines, printed as ratios.",
-        subcommands: [CLIBench.self, GuestBootBench.self, SnapshotBench.self, StoreBench.self, BrokerBench.self, FleetBrokerBench.self, BrokerPruneBench.self, RegistryBench.self, QMPBench.self, VMBench.self, ManyStartBench.self, ServerBench.self]
+        subcommands: [CLIBench.self, GuestBootBench.self, NetBench.self, SnapshotBench.self, StoreBench.self, BrokerBench.self, FleetBrokerBench.self, BrokerPruneBench.self, RegistryBench.self, QMPBench.self, VMBench.self, ManyStartBench.self, ServerBench.self]
     )
 }

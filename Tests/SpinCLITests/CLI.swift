@@ -18,6 +18,9 @@ struct CLI: Sendable {
     /// A command that runs `spin` (e.g. `ip netns exec NS`, which execs it, so the pid is
     /// spin's); empty runs `spin` directly.
     var wrapper: [String] = []
+    /// Variables every run adds to its environment (e.g. a private systemd manager's
+    /// `XDG_RUNTIME_DIR`); a run's own `environment` wins.
+    var environment: [String: String] = [:]
 
     /// The `spin` executable: `$SPIN_BINARY`, else next to the test bundle.
     static func binary() throws -> String {
@@ -56,7 +59,7 @@ struct CLI: Sendable {
         var env = ProcessInfo.processInfo.environment
         env["COLUMNS"] = "80"
         env.removeValue(forKey: "SPIN_HOST")
-        for (key, value) in environment { env[key] = value }
+        for (key, value) in self.environment.merging(environment, uniquingKeysWith: { $1 }) { env[key] = value }
         process.environment = env
         return process
     }

@@ -181,7 +181,7 @@ struct NetworkCLITests {
                 defer { Self.cleanUp(cli) }
                 try cli.ok(["volume", "create", "vol"])
                 var outcomes: [String] = []
-                for delay in [5, 20, 35, 50, 65, 80, 100, 130, 170, 250, 400] {
+                for delay in [5, 20, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 90, 100, 130, 170, 250, 400] {
                     let creator = try cli.spawn(["network", "create", "lan", "--subnet", "10.77.0.0/24", "--nat", "--dns-domain", "lan.test"])
                     try await Task.sleep(for: .milliseconds(delay))
                     creator.kill()
@@ -204,11 +204,8 @@ struct NetworkCLITests {
                         #expect(deletion.status == 0, "killed after \(delay) ms: \(deletion)")
                     }
                     try Self.expectNothingLeft(cli, ns)
-                    // Known, intermittent (issue 16): after some kill instants the directory
-                    // ROOT/networks/lan outlives the delete; everything else is gone.
-                    withKnownIssue("a killed create can leave ROOT/networks/lan after delete", isIntermittent: true) {
-                        #expect(!FileManager.default.fileExists(atPath: cli.root + "/networks/lan"), "killed after \(delay) ms")
-                    }
+                    let left = (try? FileManager.default.contentsOfDirectory(atPath: cli.root + "/networks/lan")) ?? []
+                    #expect(!FileManager.default.fileExists(atPath: cli.root + "/networks/lan"), "killed after \(delay) ms, left: \(left)")
                 }
                 print("NetworkCLITests killed create:\n" + outcomes.joined(separator: "\n"))
             }

@@ -21,10 +21,10 @@ struct NetworkPermissionTests {
             } catch let error as SpinError {
                 #expect(error.code == .forbidden && error.message.contains("--allow-networks"))
             }
-            #expect(try spin.listNetworks().isEmpty)
+            #expect(try await spin.listNetworks().isEmpty)
             try spin.registry.createNetwork(Network(name: "lan", subnet: try IPv4Subnet(parsing: "10.213.7.0/24"), bridge: "spnotabridge9"))
             await #expect(throws: SpinError.self) { try await spin.deleteNetwork("lan") }
-            #expect(try spin.listNetworks().count == 1)
+            #expect(try await spin.listNetworks().count == 1)
         }
         await spin.close()
     }

@@ -6,13 +6,16 @@ extension Components.Schemas.Network {
     public init(_ network: Network) {
         self.init(
             name: network.name, subnet: network.subnet.description, gateway: network.gateway, nat: network.nat,
-            dnsDomain: network.dnsDomain, bridge: network.bridge, createdAt: network.createdAt)
+            dnsDomain: network.dnsDomain, bridge: network.bridge, createdAt: network.createdAt,
+            dnsmasq: network.dnsmasq.map { .init(running: $0.running, pid: $0.pid, supervisor: $0.supervisor) })
     }
 
     /// The SDK's network.
     /// - Throws: ``SpinError`` `.invalidArgument` when the subnet is not IPv4 CIDR.
     public func model() throws -> Network {
-        Network(name: name, subnet: try IPv4Subnet(parsing: subnet), nat: nat, dnsDomain: dnsDomain, bridge: bridge, createdAt: createdAt)
+        var network = Network(name: name, subnet: try IPv4Subnet(parsing: subnet), nat: nat, dnsDomain: dnsDomain, bridge: bridge, createdAt: createdAt)
+        network.dnsmasq = dnsmasq.map { NetworkDaemonStatus(running: $0.running, pid: $0.pid, supervisor: $0.supervisor) }
+        return network
     }
 }
 

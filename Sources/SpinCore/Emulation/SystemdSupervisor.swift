@@ -31,14 +31,15 @@ public struct SystemdSupervisor: Supervisor {
     public var daemonizes: Bool { false }
 
     static func unitName(_ vmID: UInt64) -> String { "spin-\(vmID).service" }
-    private static func ownerTag(_ root: SpinRoot) -> String { "[spin root \(root.path)]" }
+    /// The tag in a unit's description that names the spin root it was written for.
+    static func ownerTag(_ root: SpinRoot) -> String { "[spin root \(root.path)]" }
     private var ownerTag: String { Self.ownerTag(root) }
 
     public func writeConfig(_ plan: LaunchPlan) async throws -> Bool {
         try RuntimePaths(root: root, vmID: plan.vmID).create(qemuUser: plan.qemuUser)
         let name = Self.unitName(plan.vmID)
         try checkOwnership(name)
-        let unit = Self.unitFile(for: plan, root: root, helperCommand: helperCommand, scope: manager.scope)
+        let unit = Self.unitFile(for: plan, root: root, helperCommand: helperCommand, scope: manager.scope, unitDirectory: unitDirectory)
         // Disable while the old file still names its targets; enable once the new one does.
         var changed = false
         if !plan.autostart, try await setEnabled(name, false) { changed = true }
@@ -56,7 +57,8 @@ public struct SystemdSupervisor: Supervisor {
     /// own start, when the runtime directory went with the old boot's `/run`, so
     /// `ExecStartPre` recreates it. When qemu runs as another user (``LaunchPlan/qemuUser``) the
     /// unit runs it as that user in a ``UnitSandbox`` that sees only the VM's own files.
-    public static func unitFile(for plan: LaunchPlan, root: SpinRoot, helperCommand: [String]?, scope: SystemdScope) -> UnitFile {
+    /// `unitDirectory` (where the unit goes) tells a user manager's units where it reads units.
+    public static func unitFile(for plan: LaunchPlan, root: SpinRoot, helperCommand: [String]?, scope: SystemdScope, unitDirectory: String? = nil) -> UnitFile {
         let paths = RuntimePaths(root: root, vmID: plan.vmID)
         let stop = helperCommand.map {
             $0 + ["qmp", "shutdown", String(plan.vmID), "--root", root.path, "--timeout", String(plan.stopTimeoutSeconds)]
@@ -77,6 +79,21 @@ public struct SystemdSupervisor: Supervisor {
                 madeAtStart: [paths.runtimeDirectory, paths.serialLog],
                 devices: ["/dev/kvm rw"] + (plan.taps.isEmpty ? [] : ["/dev/net/tun rw"]))
         }
+        // Taps: spin itself makes them before a start of its own, but a unit the manager
+        // starts by itself (autostart at boot) needs them too — and its networks' bridges and
+        // dnsmasq, gone with the old boot — so the unit asks spin (as root: `+` when sandboxed).
+        var environment: [String: String] = [:]
+        if !plan.taps.isEmpty, let helperCommand {
+            prepare.append(helperCommand + ["network", "taps", String(plan.vmID), "--root", root.path])
+            // The helper must reach this manager and write the networks' dnsmasq units where it
+            // reads them: a user manager's units do not inherit the writer's HOME.
+            if case .user(let runtimeDirectory) = scope {
+                environment["XDG_RUNTIME_DIR"] = runtimeDirectory
+                if let unitDirectory, unitDirectory.hasSuffix(Self.userUnitSuffix) {
+                    environment["XDG_CONFIG_HOME"] = String(unitDirectory.dropLast(Self.userUnitSuffix.count))
+                }
+            }
+        }
         // Shared folders' daemons: started by spin's own ExecStartPre (outside the sandbox) in a
         // session of their own (`setsid --fork` returns at once: Debian 12's C virtiofsd waits
         // for qemu before it would daemonize); they stay in the unit's cgroup and end with it,
@@ -89,9 +106,12 @@ public struct SystemdSupervisor: Supervisor {
             name: unitName(plan.vmID), description: "spin VM \(plan.name) \(ownerTag(root))",
             execStart: [plan.executable] + plan.arguments,
             execStartPre: prepare, execStop: stop,
-            timeoutStop: .seconds(plan.stopTimeoutSeconds + 5), killMode: .mixed,
+            timeoutStop: .seconds(plan.stopTimeoutSeconds + 5), killMode: .mixed, environment: environment,
             wantedBy: plan.autostart ? [installTarget(for: scope)] : [], logFile: paths.qemuLog, sandbox: sandbox)
     }
+
+    /// How a user unit directory ends: `$XDG_CONFIG_HOME/systemd/user`.
+    static let userUnitSuffix = "/systemd/user"
 
     /// The target autostart VMs are wanted by: `multi-user.target` for the system manager,
     /// `default.target` for a user manager (what each starts when it starts).
@@ -116,9 +136,14 @@ public struct SystemdSupervisor: Supervisor {
 
     /// Refuses to replace a unit file that another spin root (or a person) wrote.
     private func checkOwnership(_ name: String) throws {
-        let path = unitDirectory + "/" + name
+        try Self.checkOwnership(unitDirectory + "/" + name, root: root)
+    }
+
+    /// Refuses (`.conflict`) when the unit file at `path` exists without the owner tag of
+    /// `root` in its description: spin never overwrites a unit it did not write for this root.
+    static func checkOwnership(_ path: String, root: SpinRoot) throws {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
-        let escapedTag = ownerTag.replacingOccurrences(of: "%", with: "%%")
+        let escapedTag = ownerTag(root).replacingOccurrences(of: "%", with: "%%")
         guard text.contains(escapedTag) else {
             throw SpinError(.conflict, "\(path) exists and was not written for the spin root \(root.path); remove it or use another root")
         }

@@ -64,11 +64,21 @@ extension Spin {
         return network
     }
 
-    /// Every managed network, by name.
-    public func listNetworks() throws -> [Network] { try registry.listNetworks() }
+    /// Every managed network, by name, each with whether its dnsmasq runs now.
+    public func listNetworks() async throws -> [Network] {
+        var networks = try registry.listNetworks()
+        for index in networks.indices { networks[index].dnsmasq = await network.dnsmasqStatus(of: networks[index]) }
+        return networks
+    }
 
-    /// One managed network.
-    public func network(_ name: String) throws -> Network { try registry.network(name) }
+    /// One managed network, with whether its dnsmasq runs now (its pidfile checked against
+    /// `/proc`; under systemd also its unit's state). Looks only: a dead dnsmasq is started
+    /// again by the next command that touches the network (or by systemd).
+    public func network(_ name: String) async throws -> Network {
+        var record = try registry.network(name)
+        record.dnsmasq = await network.dnsmasqStatus(of: record)
+        return record
+    }
 
     /// Deletes a managed network: refused while a VM has a NIC on it (decided in the
     /// registry's write transaction); else forgets it — so a create still pending for it does

@@ -78,7 +78,9 @@ public final class Spin: Sendable {
         let planner = LaunchPlanner(root: root, binary: binary, probe: options.acceleratorProbe, facts: facts, qemuUserName: options.qemuUser)
         let supervisor = try await Self.makeSupervisor(root: root, options: options)
         let emulation = EmulationAgent(registry: registry, planner: planner, supervisor: supervisor)
-        let network = NetworkAgent(root: root, registry: registry)
+        // Under systemd a network's dnsmasq is a unit of the same manager as the VMs.
+        let units = (supervisor as? SystemdSupervisor).map { DnsmasqUnits(manager: $0.manager, unitDirectory: $0.unitDirectory, root: root) }
+        let network = NetworkAgent(root: root, registry: registry, units: units)
         let spin = Spin(root: root, store: store, registry: registry, broker: broker, storage: storage, emulation: emulation, network: network, options: options)
         if options.runsAgents && !readOnly { spin.startAgents() }
         return spin

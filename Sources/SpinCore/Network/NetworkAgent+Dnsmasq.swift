@@ -36,6 +36,13 @@ extension NetworkAgent {
         let config = DnsmasqConfig.configuration(network, paths: paths, user: user, group: group)
         let changed = FileManager.default.contents(atPath: paths.config) != Data(config.utf8)
         try writeFile(paths.config, config)
+        if let units {
+            try await units.ensure(network: network.name, paths: paths, dnsmasq: dnsmasq, restart: changed) {
+                try await stopDnsmasq(paths: paths)
+            }
+            try await waitForDnsmasq(network, paths: paths)
+            return
+        }
         if let pid = runningDnsmasq(paths: paths) {
             guard changed else {
                 kill(pid, SIGHUP)
@@ -54,6 +61,27 @@ extension NetworkAgent {
         guard runningDnsmasq(paths: paths) != nil else {
             throw SpinError(.actionFailed, "dnsmasq for network \(quoted(network.name)) started but is not running; see \(paths.log)")
         }
+    }
+
+    /// Waits (up to 10 s) until the unit's dnsmasq has written its pidfile, which it does
+    /// once it serves.
+    private func waitForDnsmasq(_ network: Network, paths: NetworkPaths) async throws {
+        for _ in 0..<400 {
+            if runningDnsmasq(paths: paths) != nil { return }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        let log = (try? String(contentsOfFile: paths.log, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        throw SpinError(.actionFailed, "dnsmasq for network \(quoted(network.name)) did not come up under systemd: \(log.split(separator: "\n").last.map(String.init) ?? "see \(paths.log)")")
+    }
+
+    /// Whether the network's dnsmasq runs now (its pidfile checked against `/proc`) and,
+    /// under systemd, what its unit's state is. Looks only: starts nothing.
+    public func dnsmasqStatus(of network: Network) async -> NetworkDaemonStatus {
+        let pid = runningDnsmasq(paths: NetworkPaths(root: root, name: network.name))
+        guard let units else { return NetworkDaemonStatus(running: pid != nil, pid: pid, supervisor: "direct") }
+        let unit = DnsmasqUnits.unitName(network: network.name)
+        let state = await units.state(network: network.name)
+        return NetworkDaemonStatus(running: pid != nil, pid: pid, supervisor: "systemd \(unit)" + (state.map { " \($0)" } ?? ""))
     }
 
     /// Stops the network's dnsmasq if it runs.

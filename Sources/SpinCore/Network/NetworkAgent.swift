@@ -20,6 +20,10 @@ public struct NetworkAgent: Agent {
     public let host: HostNetworking
     /// The dnsmasq executable.
     public let dnsmasq: String
+    /// The systemd units that run the networks' dnsmasq processes, when the VMs' supervisor
+    /// is systemd; nil: spin starts dnsmasq itself and restarts a dead one whenever a command
+    /// touches the network (``create(_:renewLease:)``, ``syncHosts(_:)``).
+    public let units: DnsmasqUnits?
 
     /// Every action the agent serves, for building the broker's ``ActionCatalog``.
     public static let actionTypes: [any BrokerAction.Type] = [
@@ -27,11 +31,12 @@ public struct NetworkAgent: Agent {
     ]
 
     /// Creates the agent.
-    public init(root: SpinRoot, registry: Registry, host: HostNetworking = HostNetworking(), dnsmasq: String = "/usr/sbin/dnsmasq") {
+    public init(root: SpinRoot, registry: Registry, host: HostNetworking = HostNetworking(), dnsmasq: String = "/usr/sbin/dnsmasq", units: DnsmasqUnits? = nil) {
         self.root = root
         self.registry = registry
         self.host = host
         self.dnsmasq = dnsmasq
+        self.units = units
     }
 
     /// The dispatch table.
@@ -89,18 +94,26 @@ public struct NetworkAgent: Agent {
     public func delete(_ network: Network, renewLease: @Sendable () async throws -> Void = {}) async throws {
         let paths = NetworkPaths(root: root, name: network.name)
         try await renewLease()
+        try await units?.remove(network: network.name)
         try await stopDnsmasq(paths: paths)
         try await removeNAT(network)
         try await removeBridge(network)
-        removeDirectory(paths)
+        try removeDirectory(paths)
     }
 
-    /// Rewrites the reservations and tells a running dnsmasq to re-read them.
+    /// Rewrites the reservations and tells a running dnsmasq to re-read them. A dnsmasq found
+    /// dead (its pidfile checked against `/proc`) means the network needs looking after: all
+    /// that is missing is made again, as ``create(_:renewLease:)`` does (after a host restart
+    /// the bridge is gone too, and dnsmasq cannot bind without it).
     public func syncHosts(_ network: Network) async throws {
         let paths = NetworkPaths(root: root, name: network.name)
         guard FileManager.default.fileExists(atPath: paths.directory) else { return }
         try writeHosts(network, paths: paths)
-        if let pid = runningDnsmasq(paths: paths) { kill(pid, SIGHUP) }
+        if let pid = runningDnsmasq(paths: paths) {
+            kill(pid, SIGHUP)
+        } else if getuid() == 0 {
+            try await create(network)
+        }
     }
 
     /// The reservations of every VM with a NIC on `network`, by VM id.
@@ -130,11 +143,16 @@ public struct NetworkAgent: Agent {
         }
     }
 
-    func removeDirectory(_ paths: NetworkPaths) {
-        for file in [paths.config, paths.pidFile, paths.leases, paths.dhcpHosts, paths.names, paths.nftables, paths.log] {
-            unlink(file)
+    /// Removes the network's directory with every file in it. All of them are spin's: the
+    /// ones ``NetworkPaths`` names and what a delivery killed inside ``writeFile(_:_:)`` left
+    /// (`<file>.tmp`) — a fixed list of names missed those, and the directory outlived the
+    /// delete. A directory that cannot be removed fails the delete, so it is retried.
+    func removeDirectory(_ paths: NetworkPaths) throws {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: paths.directory)) ?? []
+        for entry in entries { unlink(paths.directory + "/" + entry) }
+        guard rmdir(paths.directory) == 0 || errno == ENOENT else {
+            throw SpinError(.actionFailed, "cannot remove \(paths.directory): \(String(cString: strerror(errno))); remove what is in it and delete the network again")
         }
-        rmdir(paths.directory)
     }
 
     /// Writes `contents` to `path` by rename, unless it already holds exactly that.

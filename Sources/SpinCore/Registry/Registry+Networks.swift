@@ -27,7 +27,9 @@ extension Registry {
             for other in try txn.decodeAll(Network.self, in: n.networks) where other.subnet.overlaps(network.subnet) {
                 throw SpinError(.conflict, "subnet \(network.subnet) overlaps network \(quoted(other.name))'s subnet \(other.subnet); pick a subnet that shares no address with it")
             }
-            try txn.encode(network, forKey: network.name, in: n.networks)
+            var record = network
+            record.dnsmasq = nil  // live status, never stored
+            try txn.encode(record, forKey: network.name, in: n.networks)
             try txn.put(Array(network.name.utf8), forKey: network.bridge, in: n.bridges)
             return (network, try alongside(txn))
         }

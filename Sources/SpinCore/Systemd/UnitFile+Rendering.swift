@@ -23,7 +23,8 @@ extension UnitFile {
             lines.append("TimeoutStopSec=\(ms)ms")
         }
         if let killMode { lines.append("KillMode=\(killMode.rawValue)") }
-        lines.append("Restart=no")
+        lines.append("Restart=" + restart.rawValue)
+        if restart != .no { lines.append("RestartSec=1s") }
         if let workingDirectory {
             guard workingDirectory.utf8.first == UInt8(ascii: "/") else {
                 throw SpinError(.invalidArgument, "WorkingDirectory \"\(workingDirectory)\" must be an absolute path")

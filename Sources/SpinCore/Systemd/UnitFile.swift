@@ -1,7 +1,19 @@
 /// A systemd service unit for one VM, rendered to unit-file text by ``rendered()``.
 ///
-/// Always `Type=simple` and `Restart=no`: spin decides about restarts itself.
+/// Always `Type=simple`. `Restart=no` unless ``restart`` says otherwise: spin decides about a
+/// VM's restarts itself; a network's dnsmasq is restarted by systemd (`on-failure`).
 public struct UnitFile: Sendable, Hashable {
+    /// When systemd restarts the service (`Restart=`).
+    public enum Restart: String, Sendable, Hashable {
+        /// Never (a VM: spin decides).
+        case no
+        /// After an unclean exit, a crash or a kill by a signal other than SIGHUP, SIGINT,
+        /// SIGTERM or SIGPIPE.
+        case onFailure = "on-failure"
+        /// Whenever it ends, except when stopped through the manager.
+        case always
+    }
+
     /// How systemd kills the service's processes on stop (`KillMode=`).
     public enum KillMode: String, Sendable, Hashable {
         /// All processes of the unit's control group get the stop signal.
@@ -45,6 +57,8 @@ public struct UnitFile: Sendable, Hashable {
     /// The confinement when qemu runs as another user; nil: none. With one, `ExecStartPre=`
     /// and `ExecStop=` run with full privileges (`+`).
     public var sandbox: UnitSandbox?
+    /// `Restart=`; with one other than `.no`, `RestartSec=1s`.
+    public var restart: Restart = .no
 
     /// Creates a unit description.
     public init(

@@ -21,6 +21,9 @@ public struct Network: Sendable, Codable, Equatable {
     public var bridge: String
     /// When the network was created.
     public var createdAt: Date
+    /// Whether its dnsmasq runs: filled in by reads (`network get`, `network list`), never
+    /// stored with the record.
+    public var dnsmasq: NetworkDaemonStatus?
 
     /// Creates a network record.
     public init(name: String, subnet: IPv4Subnet, nat: Bool = false, dnsDomain: String? = nil, bridge: String, createdAt: Date = Date()) {
@@ -43,7 +46,7 @@ public struct Network: Sendable, Codable, Equatable {
         return validator.problems
     }
 
-    private enum CodingKeys: String, CodingKey { case name, subnet, gateway, nat, dnsDomain, bridge, createdAt }
+    private enum CodingKeys: String, CodingKey { case name, subnet, gateway, nat, dnsDomain, bridge, createdAt, dnsmasq }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -52,6 +55,7 @@ public struct Network: Sendable, Codable, Equatable {
             nat: try c.decodeIfPresent(Bool.self, forKey: .nat) ?? false,
             dnsDomain: try c.decodeIfPresent(String.self, forKey: .dnsDomain),
             bridge: try c.decode(String.self, forKey: .bridge), createdAt: try c.decode(Date.self, forKey: .createdAt))
+        dnsmasq = try c.decodeIfPresent(NetworkDaemonStatus.self, forKey: .dnsmasq)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -63,5 +67,6 @@ public struct Network: Sendable, Codable, Equatable {
         try c.encodeIfPresent(dnsDomain, forKey: .dnsDomain)
         try c.encode(bridge, forKey: .bridge)
         try c.encode(createdAt, forKey: .createdAt)
+        try c.encodeIfPresent(dnsmasq, forKey: .dnsmasq)
     }
 }

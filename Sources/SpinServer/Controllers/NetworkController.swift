@@ -4,7 +4,7 @@ import SpinCore
 /// `/v1/networks`: create, list, get and delete managed networks.
 extension APIHandler {
     func listNetworks(_ input: Operations.ListNetworks.Input) async throws -> Operations.ListNetworks.Output {
-        let networks = try await call { try spin.listNetworks() }
+        let networks = try await call { try await spin.listNetworks() }
         return .ok(.init(body: .json(networks.map(Components.Schemas.Network.init))))
     }
 
@@ -15,7 +15,7 @@ extension APIHandler {
     }
 
     func getNetwork(_ input: Operations.GetNetwork.Input) async throws -> Operations.GetNetwork.Output {
-        let network = try await call { try spin.network(input.path.name) }
+        let network = try await call { try await spin.network(input.path.name) }
         return .ok(.init(body: .json(.init(network))))
     }
 

@@ -5,7 +5,7 @@ import SpinCore
 struct NetworkGet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "get",
-        abstract: "Show one managed network.",
+        abstract: "Show one managed network and whether its dnsmasq runs.",
         discussion: "Example: spin network get lan"
     )
 
@@ -18,7 +18,15 @@ struct NetworkGet: AsyncParsableCommand {
             [
                 "name:     \(network.name)", "subnet:   \(network.subnet)", "gateway:  \(network.gateway)",
                 "bridge:   \(network.bridge)", "nat:      \(network.nat ? "yes" : "no")", "domain:   \(network.dnsDomain ?? "-")",
+                "dnsmasq:  \(Self.describe(network.dnsmasq))",
             ].joined(separator: "\n")
         }
+    }
+
+    /// `running (pid 42, direct)`, `not running (systemd spin-net-lan.service activating/auto-restart)`.
+    static func describe(_ status: NetworkDaemonStatus?) -> String {
+        guard let status else { return "-" }
+        let pid = status.pid.map { "pid \($0), " } ?? ""
+        return (status.running ? "running" : "not running") + " (\(pid)\(status.supervisor))"
     }
 }

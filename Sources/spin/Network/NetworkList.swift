@@ -5,7 +5,7 @@ import SpinCore
 struct NetworkList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List managed networks: name, subnet, gateway, bridge, NAT and DNS domain.",
+        abstract: "List managed networks: name, subnet, gateway, bridge, NAT, DNS domain and whether dnsmasq runs.",
         discussion: "Example: spin network list"
     )
 
@@ -14,8 +14,9 @@ struct NetworkList: AsyncParsableCommand {
     func run() async throws {
         let networks = try await global.withReader { backend in try await backend.listNetworks() }
         try Output.emit(global, networks) {
-            Table(headers: ["name", "subnet", "gateway", "bridge", "nat", "domain"], rows: networks.map {
-                [$0.name, $0.subnet.description, $0.gateway, $0.bridge, $0.nat ? "yes" : "no", $0.dnsDomain ?? "-"]
+            Table(headers: ["name", "subnet", "gateway", "bridge", "nat", "domain", "dnsmasq"], rows: networks.map {
+                [$0.name, $0.subnet.description, $0.gateway, $0.bridge, $0.nat ? "yes" : "no", $0.dnsDomain ?? "-",
+                 $0.dnsmasq.map { $0.running ? "running" : "not running" } ?? "-"]
             }).render()
         }
     }

@@ -1,17 +1,16 @@
 import Foundation
-import SpinCore
-import SpinTestSupport
 
-/// A network namespace a test makes for itself (`ip netns add spin-t<random>`, loopback up):
-/// every bridge, tap, dnsmasq and private address of a network test lives in it, never in the
-/// host's namespace. ``remove()`` kills every process still in it (found by their
+/// A network namespace a test or benchmark makes for itself (`ip netns add <prefix><random>`,
+/// loopback up): every bridge, tap, dnsmasq and private address of a network test lives in
+/// it, never in the host's namespace. ``remove()`` kills every process still in it (found by their
 /// `/proc/<pid>/ns/net`, by pid) and deletes it.
-struct NetworkNamespace: Sendable {
-    let name: String
+public struct NetworkNamespace: Sendable {
+    /// The namespace's name (`/run/netns/<name>`).
+    public let name: String
 
-    /// Makes a namespace with loopback up.
-    static func make() throws -> NetworkNamespace {
-        let name = "spin-t" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+    /// Makes a namespace `<prefix><random hex>` with loopback up.
+    public static func make(prefix: String = "spin-t") throws -> NetworkNamespace {
+        let name = prefix + String(UInt32.random(in: 0...UInt32.max), radix: 16)
         try run(["netns", "add", name])
         let namespace = NetworkNamespace(name: name)
         do { try namespace.ip(["link", "set", "lo", "up"]) } catch {
@@ -22,35 +21,40 @@ struct NetworkNamespace: Sendable {
     }
 
     /// Runs `body` with a new namespace, removed afterwards whatever happens.
-    static func with<T>(_ body: (NetworkNamespace) async throws -> T) async throws -> T {
+    public static func with<T>(_ body: (NetworkNamespace) async throws -> T) async throws -> T {
         let namespace = try make()
         defer { namespace.remove() }
         return try await body(namespace)
     }
 
     /// The prefix that runs a program in the namespace.
-    var wrapper: [String] { ["/usr/sbin/ip", "netns", "exec", name] }
+    public var wrapper: [String] { ["/usr/sbin/ip", "netns", "exec", name] }
+
+    /// A prefix that only enters the namespace's network (`nsenter --net`), keeping the mount
+    /// namespace: `ip netns exec` mounts a fresh `/sys` without the cgroup hierarchies, where
+    /// `systemd --user` cannot run.
+    public var netOnlyWrapper: [String] { ["/usr/bin/nsenter", "--net=/run/netns/" + name] }
 
     /// `ip -n NS ARGS`; returns stdout.
     @discardableResult
-    func ip(_ arguments: [String]) throws -> String { try Self.run(["-n", name] + arguments) }
+    public func ip(_ arguments: [String]) throws -> String { try Self.run(["-n", name] + arguments) }
 
     /// `ip netns exec NS PROGRAM ARGS`: (exit status, stdout).
-    func exec(_ program: [String]) throws -> (status: Int32, stdout: String) {
+    public func exec(_ program: [String]) throws -> (status: Int32, stdout: String) {
         try Self.launch(wrapper[0], Array(wrapper.dropFirst()) + program)
     }
 
     /// The link names in the namespace.
-    func links() throws -> [String] {
+    public func links() throws -> [String] {
         let objects = try JSONSerialization.jsonObject(with: Data(try ip(["-j", "link", "show"]).utf8)) as? [[String: Any]] ?? []
         return objects.compactMap { $0["ifname"] as? String }
     }
 
     /// The nftables ruleset in the namespace.
-    func ruleset() throws -> String { try exec(["/usr/sbin/nft", "list", "ruleset"]).stdout }
+    public func ruleset() throws -> String { try exec(["/usr/sbin/nft", "list", "ruleset"]).stdout }
 
     /// The pids of the processes in the namespace (compared by `/proc/<pid>/ns/net`).
-    func pids() -> [Int32] {
+    public func pids() -> [Int32] {
         guard let inode = try? FileManager.default.attributesOfItem(atPath: "/run/netns/" + name)[.systemFileNumber] as? UInt64
         else { return [] }
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
@@ -61,7 +65,7 @@ struct NetworkNamespace: Sendable {
     }
 
     /// The commands of the processes in the namespace.
-    func processes() -> [String] {
+    public func processes() -> [String] {
         pids().map { pid in
             let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
             return "\(pid) " + String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
@@ -69,7 +73,7 @@ struct NetworkNamespace: Sendable {
     }
 
     /// Kills every process in the namespace (by pid) and deletes it.
-    func remove() {
+    public func remove() {
         for _ in 0..<3 {
             let pids = pids()
             if pids.isEmpty { break }
@@ -80,13 +84,15 @@ struct NetworkNamespace: Sendable {
     }
 
     @discardableResult
-    static func run(_ arguments: [String]) throws -> String {
+    /// `ip ARGS`; returns stdout, throws unless it exits 0.
+    public static func run(_ arguments: [String]) throws -> String {
         let (status, stdout) = try launch("/usr/sbin/ip", arguments)
         guard status == 0 else { throw HarnessError("ip \(arguments.joined(separator: " ")) failed with status \(status)") }
         return stdout
     }
 
-    static func launch(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String) {
+    /// Runs `executable ARGS` (stderr discarded): (exit status, stdout).
+    public static func launch(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
