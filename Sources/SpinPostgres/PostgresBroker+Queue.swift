@@ -49,8 +49,12 @@ extension PostgresBroker {
             if let lease = try await next(resource: resource, lease: duration) { return lease }
             let remaining = deadline - clock.now
             guard remaining > .zero else { return nil }
+            let queue = try await queueState(resource: resource)
+            // A statement's snapshot can miss rows committed after it began (other servers'
+            // submits, leases released meanwhile): when a free row is there now, ask again.
+            if queue.free { continue }
             var sleep = min(remaining, recheckInterval)
-            if let soonest = try await soonestExpiry(resource: resource) { sleep = min(sleep, soonest) }
+            if let soonest = queue.soonestExpiry { sleep = min(sleep, soonest) }
             await signal.wait(after: seen, timeout: sleep)
         }
     }
@@ -60,19 +64,22 @@ extension PostgresBroker {
         options.notifications && notifier.isListening ? options.idleRecheck : options.pollInterval
     }
 
-    /// Time until the soonest live lease of `resource` runs out (plus a millisecond).
-    private func soonestExpiry(resource: String) async throws -> Duration? {
+    /// Whether `resource` has a ready command no live lease holds, and the time until its
+    /// soonest live lease runs out (plus a millisecond).
+    private func queueState(resource: String) async throws -> (free: Bool, soonestExpiry: Duration?) {
         try await store.withConnection { connection in
             let rows = try await connection.query(
                 """
-                SELECT extract(epoch FROM min(lease_expires_at) - clock_timestamp())::float8
-                FROM broker_queue WHERE resource = \(resource) AND lease_expires_at > clock_timestamp()
+                SELECT
+                    EXISTS (SELECT 1 FROM broker_queue WHERE resource = \(resource)
+                            AND (lease_expires_at IS NULL OR lease_expires_at <= clock_timestamp())),
+                    (SELECT extract(epoch FROM min(lease_expires_at) - clock_timestamp())::float8
+                     FROM broker_queue WHERE resource = \(resource) AND lease_expires_at > clock_timestamp())
                 """, logger: Self.queryLogger)
-            for try await seconds in rows.decode(Double?.self) {
-                guard let seconds else { return nil }
-                return .milliseconds(max(1, Int64(seconds * 1000) + 1))
+            for try await (free, seconds) in rows.decode((Bool, Double?).self) {
+                return (free, seconds.map { .milliseconds(max(1, Int64($0 * 1000) + 1)) })
             }
-            return nil
+            return (false, nil)
         }
     }
 
