@@ -118,15 +118,27 @@ public final class PostgresBroker: CommandBroker, Sendable {
         }
     }
 
-    /// Removes packages that finished more than `age` ago, with their commands; returns how
-    /// many went.
+    /// Removes packages that finished more than `age` ago, with their commands, dependencies
+    /// and queue rows (the foreign keys cascade); returns how many went. Safe from any number
+    /// of servers at once.
     @discardableResult
     public func pruneFinishedPackages(olderThan age: Duration) async throws -> Int {
-        let seconds = Double(age.components.seconds) + Double(age.components.attoseconds) / 1e18
+        try await deletePackages(where: "finished_at IS NOT NULL AND finished_at < clock_timestamp() - ", age)
+    }
+
+    /// Removes open packages (never enqueued: their builder died) older than `age`; returns
+    /// how many went.
+    @discardableResult
+    public func reapAbandonedPackages(olderThan age: Duration) async throws -> Int {
+        try await deletePackages(where: "state = 'open' AND created_at < clock_timestamp() - ", age)
+    }
+
+    private func deletePackages(where condition: String, _ age: Duration) async throws -> Int {
+        let seconds = Self.seconds(age)
         return try await store.withConnection { connection in
             let rows = try await connection.query(
-                "DELETE FROM broker_packages WHERE finished_at < clock_timestamp() - \(seconds) * interval '1 second' RETURNING id",
-                logger: Logger(label: "spin.postgres"))
+                "DELETE FROM broker_packages WHERE \(unescaped: condition) \(seconds) * interval '1 second' RETURNING id",
+                logger: Self.queryLogger)
             var count = 0
             for try await _ in rows { count += 1 }
             return count

@@ -138,3 +138,37 @@ func retryingUnavailable<R>(_ body: () async throws -> R) async throws -> R {
         }
     }
 }
+
+/// Bounded growth on PostgreSQL.
+@Suite("PostgreSQL broker pruning")
+struct PostgresBrokerPruningTests {
+    @Test("finished packages past their retention go with every row of theirs; open ones are reaped; running ones stay")
+    func pruning() async throws {
+        try await withFixture(.postgres) { f in
+            let broker = try #require(f.broker as? PostgresBroker)
+            let done = try await broker.submit([try work("done"), try work("done too")])
+            _ = try await drain(broker)
+            let running = try await broker.submit([try work("running")])
+            let abandoned = try await broker.newPackage()
+            try await broker.add(try work("never enqueued"), to: abandoned)
+            #expect(try await broker.pruneFinishedPackages(olderThan: .seconds(60)) == 0, "nothing is old enough")
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await broker.pruneFinishedPackages(olderThan: .milliseconds(200)) == 1)
+            #expect(try await broker.reapAbandonedPackages(olderThan: .milliseconds(200)) == 1)
+            for gone in [done, abandoned] {
+                await #expect(throws: SpinError.self) { _ = try await broker.status(package: gone) }
+            }
+            #expect(try await broker.status(package: running).package.state == .enqueued)
+            let leftovers = try await broker.store.withConnection { connection in
+                var counts: [Int64] = []
+                for table in ["broker_commands", "broker_dependencies", "broker_queue"] {
+                    for try await count in try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"), logger: .init(label: "test")).decode(Int64.self) {
+                        counts.append(count)
+                    }
+                }
+                return counts
+            }
+            #expect(leftovers == [1, 0, 1], "only the running package's command and queue row remain")
+        }
+    }
+}
