@@ -141,22 +141,7 @@ struct BrokerContractTests {
 
     @Test("a waiter wakes when another broker on the same store submits or finishes", arguments: StoreKind.allCases)
     func crossInstanceWakeups(kind: StoreKind) async throws {
-        try await withFixture(kind) { f in
-            let clock = ContinuousClock()
-            let a = try work("a")
-            let waiting = Task { try await f.broker.next(resource: "work", lease: .seconds(30), wait: .seconds(20)) }
-            try await Task.sleep(for: .milliseconds(300))
-            let submitted = clock.now
-            let package = try await f.other.submit([a])
-            let lease = try #require(try await waiting.value)
-            let woke = clock.now - submitted
-            #expect(lease.command.id == a.id)
-            #expect(woke < .seconds(5), "woke after \(woke)")
-            let finishing = Task { try await f.other.waitForPackage(package, timeout: .seconds(20)) }
-            try await Task.sleep(for: .milliseconds(200))
-            #expect(try await f.broker.complete(lease, success: true, reason: nil, errorCode: nil))
-            #expect(try await finishing.value.package.state == .succeeded)
-        }
+        try await withFixture(kind) { f in try await expectWakeups(f, within: .seconds(5)) }
     }
 
     @Test("eight agents on two brokers run 300 commands, each exactly once", arguments: StoreKind.allCases)
@@ -184,4 +169,23 @@ struct BrokerContractTests {
             for package in packages { #expect(try await f.broker.status(package: package).package.state == .succeeded) }
         }
     }
+}
+
+/// A `next` waiting on one broker wakes for a submit through the other within `bound`, and a
+/// package wait on the other wakes when the first completes the command.
+func expectWakeups(_ f: ContractFixture, within bound: Duration) async throws {
+    let clock = ContinuousClock()
+    let a = try work("a")
+    let waiting = Task { try await f.broker.next(resource: "work", lease: .seconds(30), wait: .seconds(20)) }
+    try await Task.sleep(for: .milliseconds(300))
+    let submitted = clock.now
+    let package = try await f.other.submit([a])
+    let lease = try #require(try await waiting.value)
+    let woke = clock.now - submitted
+    #expect(lease.command.id == a.id)
+    #expect(woke < bound, "woke after \(woke)")
+    let finishing = Task { try await f.other.waitForPackage(package, timeout: .seconds(20)) }
+    try await Task.sleep(for: .milliseconds(200))
+    #expect(try await f.broker.complete(lease, success: true, reason: nil, errorCode: nil))
+    #expect(try await finishing.value.package.state == .succeeded)
 }

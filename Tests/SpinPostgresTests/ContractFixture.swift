@@ -5,29 +5,13 @@ import SpinModel
 import SpinPostgres
 import SpinStore
 import Testing
-
-/// A `work` command for the contract tests.
-enum ContractWork: BrokerAction {
-    static let resource = "work"
-    static let action = "record"
-    struct Parameters: Codable, Sendable {
-        var tag: String
-        var fail: Bool?
-    }
-}
-
-/// The same on a second resource, for dependencies across queues.
-enum ContractOther: BrokerAction {
-    static let resource = "other"
-    static let action = "record"
-    typealias Parameters = ContractWork.Parameters
-}
+@testable import spin_testkit
 
 /// A draft of a `work` (or `other`) command.
 func work(_ tag: String, fail: Bool = false, after dependencies: [UUID] = [], resource: String = "work") throws -> CommandDraft {
-    let parameters = ContractWork.Parameters(tag: tag, fail: fail ? true : nil)
-    if resource == "work" { return try CommandDraft(ContractWork.self, parameters, dependencies: dependencies) }
-    return try CommandDraft(ContractOther.self, parameters, dependencies: dependencies)
+    let parameters = RecordEffect.Parameters(tag: tag, fail: fail ? true : nil)
+    if resource == "work" { return try CommandDraft(RecordEffect.self, parameters, dependencies: dependencies) }
+    return try CommandDraft(RecordOther.self, parameters, dependencies: dependencies)
 }
 
 /// Which store a contract test runs on.
@@ -39,7 +23,7 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
 /// Two brokers on one store — as two processes or two API servers would have — and what it
 /// takes to remove everything afterwards.
 final class ContractFixture: @unchecked Sendable {
-    static let catalog = ActionCatalog.with([ContractWork.self, ContractOther.self])
+    static let catalog = RecordingAgent.catalog
 
     let kind: StoreKind
     /// The broker most calls go through.
@@ -117,11 +101,11 @@ struct CountingAgent: Agent {
     var actions: ActionTable {
         var table = ActionTable()
         let deliveries = deliveries
-        let handler: @Sendable (ContractWork.Parameters, CommandContext) async throws -> Void = { parameters, context in
+        let handler: @Sendable (RecordEffect.Parameters, CommandContext) async throws -> Void = { parameters, context in
             deliveries.record(context.command.id)
             if parameters.fail == true { throw SpinError(.actionFailed, "asked to fail (\(parameters.tag))") }
         }
-        if resource == ContractWork.resource { table.on(ContractWork.self, handler) } else { table.on(ContractOther.self, handler) }
+        if resource == RecordEffect.resource { table.on(RecordEffect.self, handler) } else { table.on(RecordOther.self, handler) }
         return table
     }
 }

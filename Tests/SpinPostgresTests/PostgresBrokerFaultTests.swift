@@ -12,18 +12,7 @@ struct PostgresBrokerFaultTests {
     @Test("with NOTIFY off, waiters on another broker still wake, by polling, and 200 commands run once each")
     func pollingFallback() async throws {
         try await withFixture(.postgres, notifications: false) { f in
-            let clock = ContinuousClock()
-            let a = try work("a")
-            let waiting = Task { try await f.broker.next(resource: "work", lease: .seconds(30), wait: .seconds(20)) }
-            try await Task.sleep(for: .milliseconds(300))
-            let submitted = clock.now
-            let package = try await f.other.submit([a])
-            let lease = try #require(try await waiting.value)
-            #expect(lease.command.id == a.id)
-            #expect(clock.now - submitted < .seconds(2), "a poll interval is 100 ms")
-            let finishing = Task { try await f.other.waitForPackage(package, timeout: .seconds(20)) }
-            #expect(try await f.broker.complete(lease, success: true, reason: nil, errorCode: nil))
-            #expect(try await finishing.value.package.state == .succeeded)
+            try await expectWakeups(f, within: .seconds(2))  // a poll interval is 100 ms
 
             let drafts = try (0..<200).map { try work("p\($0)") }
             _ = try await f.broker.submit(Array(drafts[..<100]))
