@@ -6,7 +6,7 @@ extension Registry {
     /// The MAC address of managed NIC `index` of VM `id`: like the user-mode NIC's
     /// (``VM/derivedMACAddress(id:salt:)``) but with the third byte `01 + index`, so it never
     /// equals any user-mode NIC's (`52:54:00:…`) nor another NIC's of the same root.
-    static func nicMACAddress(vmID: UInt64, index: Int, salt: UInt64) -> String {
+    package static func nicMACAddress(vmID: UInt64, index: Int, salt: UInt64) -> String {
         let base = VM.derivedMACAddress(id: vmID, salt: salt)
         let third = String(UInt8(1 + index), radix: 16)
         var parts = base.split(separator: ":").map(String.init)

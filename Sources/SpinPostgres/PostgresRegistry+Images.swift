@@ -1,0 +1,111 @@
+import Foundation
+import PostgresNIO
+import SpinCore
+import SpinModel
+
+extension PostgresRegistry {
+    /// Records a free image in an existing volume; see ``Registry/createImage(_:base:)``.
+    public func createImage(_ spec: ImageSpec, base: Bool) async throws -> Image {
+        try ValidationProblem.check(spec.validate())
+        let image = Image(spec, base: base)
+        return try await write { c in
+            _ = try await Self.requireVolume(spec.volume, c)
+            if try await Self.loadImage(volume: spec.volume, name: spec.name, c) != nil {
+                throw SpinError(.conflict, "image \(quoted(spec.name)) already exists in volume \(quoted(spec.volume)); pick another name")
+            }
+            try await Self.checkBacking(of: spec, c)
+            try await Self.insertImage(image, c)
+            return image
+        }
+    }
+
+    /// The image `name` in `volume`.
+    public func image(volume: String, name: String) async throws -> Image {
+        try await read { c in try await Self.requireImage(volume: volume, name: name, c) }
+    }
+
+    /// The images of `volume`, ordered by name; `notFound` when the volume does not exist.
+    public func listImages(volume: String) async throws -> [Image] {
+        try await read { c in
+            _ = try await Self.requireVolume(volume, c)
+            return try await Self.images(try await c.query(
+                "SELECT \(unescaped: Self.imageColumns) FROM registry_images WHERE volume = \(volume) ORDER BY name", logger: Self.logger))
+        }
+    }
+
+    /// Every image, ordered by volume, then name.
+    public func listAllImages() async throws -> [Image] {
+        try await read { c in
+            try await Self.images(try await c.query(
+                "SELECT \(unescaped: Self.imageColumns) FROM registry_images ORDER BY volume, name", logger: Self.logger))
+        }
+    }
+
+    /// Changes the image's size or format (its row locked); see
+    /// ``Registry/updateImage(volume:name:_:)``.
+    public func updateImage(volume: String, name: String, change: @escaping @Sendable (inout Image) throws -> Void) async throws -> Image {
+        try await write { c in
+            let previous = try await Self.requireImage(volume: volume, name: name, lock: true, c)
+            var image = previous
+            try change(&image)
+            guard image.volume == previous.volume, image.name == previous.name else {
+                throw SpinError(.invalidArgument, "image \(quoted(name)) of volume \(quoted(volume)) cannot be renamed or moved; create a new image instead")
+            }
+            guard image.base == previous.base, image.backingImage == previous.backingImage else {
+                throw SpinError(.invalidArgument, "image \(quoted(name)) of volume \(quoted(volume)) keeps its base flag and backing image; mark a base with spin image base")
+            }
+            guard image.attachedTo == previous.attachedTo else {
+                throw SpinError(.invalidArgument, "image \(quoted(name)) of volume \(quoted(volume)) is attached and detached through its VM's storage, not by editing the image")
+            }
+            image.createdAt = previous.createdAt
+            try ValidationProblem.check(image.validate())
+            var body = image
+            body.attachedTo = nil
+            try await c.query(
+                "UPDATE registry_images SET body = \(try Self.json(body))::jsonb WHERE volume = \(volume) AND name = \(name)", logger: Self.logger)
+            return image
+        }
+    }
+
+    /// Removes a free image's record; see ``Registry/deleteImage(volume:name:)``.
+    public func deleteImage(volume: String, name: String) async throws -> Image {
+        try await write { c in
+            let image = try await Self.requireImage(volume: volume, name: name, lock: true, c)
+            if let owner = image.attachedTo {
+                throw SpinError(.failedPrecondition, "image \(quoted(name)) of volume \(quoted(volume)) is attached to \(await Self.describeVM(id: owner, c)); detach it from that VM first")
+            }
+            if image.base { try await Self.requireNoOverlays(image, verb: "deleted", c) }
+            try await c.query("DELETE FROM registry_images WHERE volume = \(volume) AND name = \(name)", logger: Self.logger)
+            return image
+        }
+    }
+
+    /// Checks a new overlay: its base exists in the same volume, is a base, and is no larger
+    /// than the overlay. The foreign key to the base keeps a racing deletion from removing it.
+    static func checkBacking(of spec: ImageSpec, _ c: PostgresConnection) async throws {
+        guard let name = spec.backingImage else { return }
+        guard let base = try await loadImage(volume: spec.volume, name: name, c) else {
+            throw SpinError(.notFound, "base image \(quoted(name)) does not exist in volume \(quoted(spec.volume)); import one with spin image import \(spec.volume) \(name) FILE --base")
+        }
+        guard base.base else {
+            throw SpinError(.failedPrecondition, "image \(quoted(name)) of volume \(quoted(spec.volume)) is not a base image; make it one with spin image base \(spec.volume) \(name) (it must be detached), then create overlays on it")
+        }
+        guard spec.sizeBytes >= base.sizeBytes else {
+            throw SpinError(.failedPrecondition, "an overlay of \(spec.sizeBytes) bytes is smaller than its base \(quoted(name)) (\(base.sizeBytes) bytes); give at least the base's size")
+        }
+    }
+
+    /// Fails when overlays use the base `image`, naming them and their VMs.
+    static func requireNoOverlays(_ image: Image, verb: String, _ c: PostgresConnection) async throws {
+        let users = try await images(try await c.query(
+            "SELECT \(unescaped: imageColumns) FROM registry_images WHERE volume = \(image.volume) AND backing_image = \(image.name) ORDER BY name",
+            logger: logger))
+        guard !users.isEmpty else { return }
+        var names: [String] = []
+        for overlay in users.prefix(5) {
+            names.append(quoted(overlay.name) + (overlay.attachedTo == nil ? "" : " (\(await describeVM(id: overlay.attachedTo ?? 0, c)))"))
+        }
+        let list = names.joined(separator: ", ") + (users.count > 5 ? ", …" : "")
+        throw SpinError(.failedPrecondition, "base image \(quoted(image.name)) of volume \(quoted(image.volume)) cannot be \(verb) while \(users.count) overlay\(users.count == 1 ? "" : "s") use\(users.count == 1 ? "s" : "") it: \(list); delete those VMs (spin vm delete) or images first")
+    }
+}

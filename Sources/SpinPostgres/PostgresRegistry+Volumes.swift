@@ -1,0 +1,62 @@
+import Foundation
+import PostgresNIO
+import SpinCore
+import SpinModel
+
+extension PostgresRegistry {
+    /// Records a volume: `name` for the host directory `path` (normalized); see
+    /// ``Registry/createVolume(name:path:)``. The name is the primary key, the path UNIQUE.
+    public func createVolume(name: String, path: String) async throws -> Volume {
+        let volume = Volume(name: name, path: Volume.normalize(path) ?? path)
+        try ValidationProblem.check(volume.validate())
+        return try await write { c in
+            if let existing = try await Self.loadVolume(name, c) {
+                throw SpinError(.conflict, "volume \(quoted(name)) already exists (path \(existing.path)); choose another name")
+            }
+            let owners = try await c.query("SELECT name FROM registry_volumes WHERE path = \(volume.path)", logger: Self.logger)
+            for try await other in owners.decode(String.self) {
+                throw SpinError(.conflict, "path \(quoted(volume.path)) already belongs to volume \(quoted(other)); use that volume or another directory")
+            }
+            try await c.query(
+                "INSERT INTO registry_volumes (name, path, body) VALUES (\(volume.name), \(volume.path), \(try Self.json(volume))::jsonb)",
+                logger: Self.logger)
+            return volume
+        }
+    }
+
+    /// The volume `name`.
+    public func volume(_ name: String) async throws -> Volume {
+        try await read { c in try await Self.requireVolume(name, c) }
+    }
+
+    /// Every volume, ordered by name.
+    public func listVolumes() async throws -> [Volume] {
+        try await read { c in
+            let rows = try await c.query("SELECT body::text FROM registry_volumes ORDER BY name", logger: Self.logger)
+            var volumes: [Volume] = []
+            for try await body in rows.decode(String.self) { volumes.append(try Self.decode(Volume.self, body)) }
+            return volumes
+        }
+    }
+
+    /// Removes the volume `name` (its row locked, so no image joins it meanwhile); see
+    /// ``Registry/deleteVolume(_:force:)``.
+    public func deleteVolume(_ name: String, force: Bool) async throws -> Volume {
+        try await write { c in
+            let volume = try await Self.requireVolume(name, lock: true, c)
+            let images = try await Self.images(try await c.query(
+                "SELECT \(unescaped: Self.imageColumns) FROM registry_images WHERE volume = \(name) ORDER BY name FOR UPDATE", logger: Self.logger))
+            if !images.isEmpty && !force {
+                let names = images.prefix(5).map { quoted($0.name) }.joined(separator: ", ")
+                let more = images.count > 5 ? ", …" : ""
+                throw SpinError(.failedPrecondition, "volume \(quoted(name)) still holds \(images.count) image\(images.count == 1 ? "" : "s") (\(names)\(more)); delete them first or force the deletion")
+            }
+            if let attached = images.first(where: { $0.attachedTo != nil }), let owner = attached.attachedTo {
+                throw SpinError(.failedPrecondition, "image \(quoted(attached.name)) of volume \(quoted(name)) is attached to \(await Self.describeVM(id: owner, c)); detach it there first")
+            }
+            try await c.query("DELETE FROM registry_images WHERE volume = \(name)", logger: Self.logger)
+            try await c.query("DELETE FROM registry_volumes WHERE name = \(name)", logger: Self.logger)
+            return volume
+        }
+    }
+}
