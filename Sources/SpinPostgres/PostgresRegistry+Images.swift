@@ -5,6 +5,7 @@ import SpinModel
 
 extension PostgresRegistry {
     /// Records a free image in an existing volume; see ``Registry/createImage(_:base:)``.
+    @discardableResult
     public func createImage(_ spec: ImageSpec, base: Bool) async throws -> Image {
         try ValidationProblem.check(spec.validate())
         let image = Image(spec, base: base)
@@ -43,6 +44,7 @@ extension PostgresRegistry {
 
     /// Changes the image's size or format (its row locked); see
     /// ``Registry/updateImage(volume:name:_:)``.
+    @discardableResult
     public func updateImage(volume: String, name: String, change: @escaping @Sendable (inout Image) throws -> Void) async throws -> Image {
         try await write { c in
             let previous = try await Self.requireImage(volume: volume, name: name, lock: true, c)
@@ -68,6 +70,7 @@ extension PostgresRegistry {
     }
 
     /// Removes a free image's record; see ``Registry/deleteImage(volume:name:)``.
+    @discardableResult
     public func deleteImage(volume: String, name: String) async throws -> Image {
         try await write { c in
             let image = try await Self.requireImage(volume: volume, name: name, lock: true, c)

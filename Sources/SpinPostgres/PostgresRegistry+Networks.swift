@@ -6,6 +6,7 @@ import SpinModel
 extension PostgresRegistry {
     /// Records a managed network; see ``Registry/createNetwork(_:)``. The name is the primary
     /// key, the bridge UNIQUE and overlapping subnets an exclusion constraint.
+    @discardableResult
     public func createNetwork(_ network: Network) async throws -> Network {
         try ValidationProblem.check(network.validate())
         return try await write { c in
@@ -45,6 +46,7 @@ extension PostgresRegistry {
 
     /// Forgets the network `name`; refused while any VM has a NIC on it (and a VM that takes an
     /// address on it meanwhile keeps it, through the addresses' foreign key).
+    @discardableResult
     public func deleteNetwork(_ name: String) async throws -> Network {
         try await write { c in
             let network = try await Self.requireNetwork(name, lock: true, c)

@@ -8,6 +8,7 @@ import SpinModel
 extension PostgresRegistry {
     /// Records the snapshot `name` of the VM named by `ref` as `creating`; of two racing
     /// reservations of one name, the primary key lets exactly one through.
+    @discardableResult
     public func reserveSnapshot(vm ref: String, name: String, memory: Bool) async throws -> Snapshot {
         try ValidationProblem.check(Snapshot.validateName(name))
         let now = Date()
@@ -44,6 +45,7 @@ extension PostgresRegistry {
     }
 
     /// Changes the snapshot's state and disks (its row locked); the VM and name stay.
+    @discardableResult
     public func updateSnapshot(vmID: UInt64, name: String, change: @escaping @Sendable (inout Snapshot) throws -> Void) async throws -> Snapshot {
         try await write { c in
             guard var snapshot = try await Self.loadSnapshot(vmID: vmID, name: name, lock: true, c) else { throw Self.noSnapshot(vmID, name) }
@@ -58,6 +60,7 @@ extension PostgresRegistry {
     }
 
     /// Forgets the snapshot `name` of VM `vmID`; returns whether a record was there.
+    @discardableResult
     public func forgetSnapshot(vmID: UInt64, name: String) async throws -> Bool {
         guard let id = Int64(exactly: vmID) else { return false }
         return try await write { c in

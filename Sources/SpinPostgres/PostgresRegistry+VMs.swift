@@ -7,6 +7,7 @@ extension PostgresRegistry {
     /// Records a new VM and the images its spec asks to create, in one transaction; see
     /// ``Registry/createVM(_:)``. The id is drawn once every check has passed, so a refused
     /// create uses none.
+    @discardableResult
     public func createVM(_ spec: VMSpec) async throws -> VM {
         try ValidationProblem.check(spec.validate())
         let now = Date()
@@ -42,6 +43,7 @@ extension PostgresRegistry {
 
     /// Changes the VM named by `ref` with `change` (its row locked meanwhile); see
     /// ``Registry/updateVM(_:_:)``.
+    @discardableResult
     public func updateVM(_ ref: String, change: @escaping @Sendable (inout VM) throws -> Void) async throws -> VM {
         try await write { c in
             let previous = try await Self.resolveVM(ref, lock: true, c)
@@ -58,6 +60,7 @@ extension PostgresRegistry {
 
     /// Removes the VM named by `ref`; its ports, snapshots and addresses go with its row (ON
     /// DELETE CASCADE), its images are freed (SET NULL) and kept.
+    @discardableResult
     public func deleteVM(_ ref: String) async throws -> VM {
         try await write { c in
             let vm = try await Self.resolveVM(ref, lock: true, c)

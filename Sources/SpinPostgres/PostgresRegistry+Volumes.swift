@@ -6,6 +6,7 @@ import SpinModel
 extension PostgresRegistry {
     /// Records a volume: `name` for the host directory `path` (normalized); see
     /// ``Registry/createVolume(name:path:)``. The name is the primary key, the path UNIQUE.
+    @discardableResult
     public func createVolume(name: String, path: String) async throws -> Volume {
         let volume = Volume(name: name, path: Volume.normalize(path) ?? path)
         try ValidationProblem.check(volume.validate())
@@ -41,6 +42,7 @@ extension PostgresRegistry {
 
     /// Removes the volume `name` (its row locked, so no image joins it meanwhile); see
     /// ``Registry/deleteVolume(_:force:)``.
+    @discardableResult
     public func deleteVolume(_ name: String, force: Bool) async throws -> Volume {
         try await write { c in
             let volume = try await Self.requireVolume(name, lock: true, c)
