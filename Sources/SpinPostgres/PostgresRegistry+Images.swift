@@ -47,9 +47,9 @@ extension PostgresRegistry {
     @discardableResult
     public func updateImage(volume: String, name: String, change: @escaping @Sendable (inout Image) throws -> Void) async throws -> Image {
         try await write { c in
-            let previous = try await Self.requireImage(volume: volume, name: name, lock: true, c)
+            let previous = try await Self.requireImage(volume: volume, name: name, lock: .update, c)
             var image = previous
-            try change(&image)
+            try Self.apply(change, to: &image)
             guard image.volume == previous.volume, image.name == previous.name else {
                 throw SpinError(.invalidArgument, "image \(quoted(name)) of volume \(quoted(volume)) cannot be renamed or moved; create a new image instead")
             }
@@ -73,7 +73,7 @@ extension PostgresRegistry {
     @discardableResult
     public func deleteImage(volume: String, name: String) async throws -> Image {
         try await write { c in
-            let image = try await Self.requireImage(volume: volume, name: name, lock: true, c)
+            let image = try await Self.requireImage(volume: volume, name: name, lock: .update, c)
             if let owner = image.attachedTo {
                 throw SpinError(.failedPrecondition, "image \(quoted(name)) of volume \(quoted(volume)) is attached to \(await Self.describeVM(id: owner, c)); detach it from that VM first")
             }

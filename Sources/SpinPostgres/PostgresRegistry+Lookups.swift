@@ -4,12 +4,12 @@ import SpinCore
 import SpinModel
 
 /// Reads shared by the registry's calls, on the connection (or transaction) they are given.
-/// `lock` takes the row for the rest of the transaction (`FOR UPDATE`).
+/// `lock` takes the row for the rest of the transaction (see ``RowLock``).
 extension PostgresRegistry {
-    static func loadVM(id: UInt64, lock: Bool = false, _ c: PostgresConnection) async throws -> VM? {
+    static func loadVM(id: UInt64, lock: RowLock = .none, _ c: PostgresConnection) async throws -> VM? {
         guard let key = Int64(exactly: id) else { return nil }
         let rows = try await c.query(
-            "SELECT id, name, body::text FROM registry_vms WHERE id = \(key) \(unescaped: lock ? "FOR UPDATE" : "")", logger: logger)
+            "SELECT id, name, body::text FROM registry_vms WHERE id = \(key) \(unescaped: lock.rawValue)", logger: logger)
         for try await (id, name, body) in rows.decode((Int64, String, String).self) {
             var vm = try decode(VM.self, body)
             vm.id = UInt64(id)
@@ -27,7 +27,7 @@ extension PostgresRegistry {
     }
 
     /// The VM named by `ref`: an id in decimal ("12") or a name ("web").
-    static func resolveVM(_ ref: String, lock: Bool = false, _ c: PostgresConnection) async throws -> VM {
+    static func resolveVM(_ ref: String, lock: RowLock = .none, _ c: PostgresConnection) async throws -> VM {
         let id: UInt64?
         if let first = ref.utf8.first, first >= 0x30, first <= 0x39 {
             id = UInt64(ref)
@@ -46,16 +46,16 @@ extension PostgresRegistry {
         return "VM \(id) (\(quoted(vm.name)))"
     }
 
-    static func loadVolume(_ name: String, lock: Bool = false, _ c: PostgresConnection) async throws -> Volume? {
+    static func loadVolume(_ name: String, lock: RowLock = .none, _ c: PostgresConnection) async throws -> Volume? {
         guard Validator.isName(name, allowDots: false) else { return nil }
         let rows = try await c.query(
-            "SELECT body::text FROM registry_volumes WHERE name = \(name) \(unescaped: lock ? "FOR UPDATE" : "")", logger: logger)
+            "SELECT body::text FROM registry_volumes WHERE name = \(name) \(unescaped: lock.rawValue)", logger: logger)
         for try await body in rows.decode(String.self) { return try decode(Volume.self, body) }
         return nil
     }
 
     /// The volume `name`, or `notFound` telling how to create it.
-    static func requireVolume(_ name: String, lock: Bool = false, _ c: PostgresConnection) async throws -> Volume {
+    static func requireVolume(_ name: String, lock: RowLock = .none, _ c: PostgresConnection) async throws -> Volume {
         guard let volume = try await loadVolume(name, lock: lock, c) else {
             let shown = Validator.isName(name, allowDots: false) ? name : "NAME"
             throw SpinError(.notFound, "volume \(quoted(name)) does not exist; create it with spin volume create \(shown) PATH")
@@ -82,16 +82,16 @@ extension PostgresRegistry {
         return images
     }
 
-    static func loadImage(volume: String, name: String, lock: Bool = false, _ c: PostgresConnection) async throws -> Image? {
+    static func loadImage(volume: String, name: String, lock: RowLock = .none, _ c: PostgresConnection) async throws -> Image? {
         guard Validator.isName(volume, allowDots: false), Validator.isName(name, allowDots: true) else { return nil }
         let rows = try await c.query(
-            "SELECT \(unescaped: imageColumns) FROM registry_images WHERE volume = \(volume) AND name = \(name) \(unescaped: lock ? "FOR UPDATE" : "")",
+            "SELECT \(unescaped: imageColumns) FROM registry_images WHERE volume = \(volume) AND name = \(name) \(unescaped: lock.rawValue)",
             logger: logger)
         return try await images(rows).first
     }
 
     /// The image `name` of `volume`, or `notFound` (naming a missing volume first).
-    static func requireImage(volume: String, name: String, lock: Bool = false, _ c: PostgresConnection) async throws -> Image {
+    static func requireImage(volume: String, name: String, lock: RowLock = .none, _ c: PostgresConnection) async throws -> Image {
         _ = try await requireVolume(volume, c)
         guard let image = try await loadImage(volume: volume, name: name, lock: lock, c) else {
             throw SpinError(.notFound, "image \(quoted(name)) does not exist in volume \(quoted(volume)); create it with spin image create \(volume) \(name) SIZE")

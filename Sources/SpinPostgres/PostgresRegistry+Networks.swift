@@ -49,7 +49,7 @@ extension PostgresRegistry {
     @discardableResult
     public func deleteNetwork(_ name: String) async throws -> Network {
         try await write { c in
-            let network = try await Self.requireNetwork(name, lock: true, c)
+            let network = try await Self.requireNetwork(name, lock: .update, c)
             let users = try await Self.users(of: name, c)
             if !users.isEmpty {
                 var names: [String] = []
@@ -76,16 +76,16 @@ extension PostgresRegistry {
         return ids
     }
 
-    static func loadNetwork(_ name: String, lock: Bool = false, _ c: PostgresConnection) async throws -> Network? {
+    static func loadNetwork(_ name: String, lock: RowLock = .none, _ c: PostgresConnection) async throws -> Network? {
         guard Validator.isName(name, allowDots: false) else { return nil }
         let rows = try await c.query(
-            "SELECT body::text FROM registry_networks WHERE name = \(name) \(unescaped: lock ? "FOR UPDATE" : "")", logger: logger)
+            "SELECT body::text FROM registry_networks WHERE name = \(name) \(unescaped: lock.rawValue)", logger: logger)
         for try await body in rows.decode(String.self) { return try decode(Network.self, body) }
         return nil
     }
 
     /// The network `name`, or `notFound` telling how to create it.
-    static func requireNetwork(_ name: String, lock: Bool = false, _ c: PostgresConnection) async throws -> Network {
+    static func requireNetwork(_ name: String, lock: RowLock = .none, _ c: PostgresConnection) async throws -> Network {
         guard let network = try await loadNetwork(name, lock: lock, c) else {
             let shown = Validator.isName(name, allowDots: false) ? name : "NAME"
             throw SpinError(.notFound, "network \(quoted(name)) does not exist; create it with spin network create \(shown) --subnet CIDR, or list networks with spin network list")

@@ -121,7 +121,7 @@ extension PostgresRegistry {
         }
         for disk in vm.disks {
             _ = try await requireVolume(disk.volume, c)
-            let existing = try await loadImage(volume: disk.volume, name: disk.image, lock: true, c)
+            let existing = try await loadImage(volume: disk.volume, name: disk.image, lock: .update, c)
             if let spec = newImages.first(where: { $0.volume == disk.volume && $0.name == disk.image }) {
                 if existing != nil {
                     throw SpinError(.conflict, "image \(quoted(disk.image)) already exists in volume \(quoted(disk.volume)); attach it instead of creating it, or pick another name")

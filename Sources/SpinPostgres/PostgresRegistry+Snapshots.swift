@@ -48,8 +48,8 @@ extension PostgresRegistry {
     @discardableResult
     public func updateSnapshot(vmID: UInt64, name: String, change: @escaping @Sendable (inout Snapshot) throws -> Void) async throws -> Snapshot {
         try await write { c in
-            guard var snapshot = try await Self.loadSnapshot(vmID: vmID, name: name, lock: true, c) else { throw Self.noSnapshot(vmID, name) }
-            try change(&snapshot)
+            guard var snapshot = try await Self.loadSnapshot(vmID: vmID, name: name, lock: .update, c) else { throw Self.noSnapshot(vmID, name) }
+            try Self.apply(change, to: &snapshot)
             snapshot.vmID = vmID
             snapshot.name = name
             try await c.query(
@@ -70,10 +70,10 @@ extension PostgresRegistry {
         }
     }
 
-    static func loadSnapshot(vmID: UInt64, name: String, lock: Bool = false, _ c: PostgresConnection) async throws -> Snapshot? {
+    static func loadSnapshot(vmID: UInt64, name: String, lock: RowLock = .none, _ c: PostgresConnection) async throws -> Snapshot? {
         guard let id = Int64(exactly: vmID), Snapshot.validateName(name).isEmpty else { return nil }
         let rows = try await c.query(
-            "SELECT body::text FROM registry_snapshots WHERE vm_id = \(id) AND name = \(name) \(unescaped: lock ? "FOR UPDATE" : "")",
+            "SELECT body::text FROM registry_snapshots WHERE vm_id = \(id) AND name = \(name) \(unescaped: lock.rawValue)",
             logger: logger)
         for try await body in rows.decode(String.self) { return try decode(Snapshot.self, body) }
         return nil

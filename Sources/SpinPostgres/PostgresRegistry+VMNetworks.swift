@@ -7,12 +7,13 @@ import SpinModel
 extension PostgresRegistry {
     /// Fills in the reserved address of every NIC of `vm` that lacks one (and, for a stored VM,
     /// its MAC), checking that each network exists and each address lies in its guest range
-    /// and is free (or already this VM's); see ``Registry``'s rules. Writes nothing.
+    /// and is free (or already this VM's); see ``Registry``'s rules. Writes nothing, but takes
+    /// each network's row (`FOR NO KEY UPDATE`) so servers hand out its addresses in turn.
     static func assignNetworks(_ vm: inout VM, previous: VM?, salt: UInt64, _ c: PostgresConnection) async throws {
         guard !vm.networks.isEmpty else { return }
         var taken: [String: Set<UInt32>] = [:]
         for (index, nic) in vm.networks.enumerated() {
-            let network = try await requireNetwork(nic.network, c)
+            let network = try await requireNetwork(nic.network, lock: .noKeyUpdate, c)
             let kept = previous?.networks.first { $0.network == nic.network }
             var assigned = nic
             if assigned.macAddress == nil, let kept = kept?.macAddress { assigned.macAddress = kept }

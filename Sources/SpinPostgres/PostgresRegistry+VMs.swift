@@ -46,9 +46,9 @@ extension PostgresRegistry {
     @discardableResult
     public func updateVM(_ ref: String, change: @escaping @Sendable (inout VM) throws -> Void) async throws -> VM {
         try await write { c in
-            let previous = try await Self.resolveVM(ref, lock: true, c)
+            let previous = try await Self.resolveVM(ref, lock: .update, c)
             var vm = previous
-            try change(&vm)
+            try Self.apply(change, to: &vm)
             guard vm.id == previous.id else {
                 throw SpinError(.invalidArgument, "a VM's id cannot change (VM \(previous.id) was given id \(vm.id))")
             }
@@ -63,7 +63,7 @@ extension PostgresRegistry {
     @discardableResult
     public func deleteVM(_ ref: String) async throws -> VM {
         try await write { c in
-            let vm = try await Self.resolveVM(ref, lock: true, c)
+            let vm = try await Self.resolveVM(ref, lock: .update, c)
             try await c.query("DELETE FROM registry_vms WHERE id = \(Int64(clamping: vm.id))", logger: Self.logger)
             return vm
         }

@@ -45,7 +45,7 @@ extension PostgresRegistry {
     @discardableResult
     public func deleteVolume(_ name: String, force: Bool) async throws -> Volume {
         try await write { c in
-            let volume = try await Self.requireVolume(name, lock: true, c)
+            let volume = try await Self.requireVolume(name, lock: .update, c)
             let images = try await Self.images(try await c.query(
                 "SELECT \(unescaped: Self.imageColumns) FROM registry_images WHERE volume = \(name) ORDER BY name FOR UPDATE", logger: Self.logger))
             if !images.isEmpty && !force {

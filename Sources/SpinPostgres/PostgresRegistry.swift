@@ -48,6 +48,8 @@ public final class PostgresRegistry: RegistryStore, Sendable {
                 return try await store.transaction(body)
             } catch let error as SpinError where attempt < Self.raceAttempts && Self.lostRace(error) {
                 continue
+            } catch let error as CallerError {
+                throw error.underlying
             }
         }
     }
@@ -77,6 +79,18 @@ public final class PostgresRegistry: RegistryStore, Sendable {
             return try JSONDecoder().decode(type, from: Data(text.utf8))
         } catch {
             throw SpinError(.internal, "the PostgreSQL registry holds a \(type) it cannot read: \(error)", cause: error)
+        }
+    }
+
+    /// Runs a caller's change closure, marking what it throws as the caller's own, so the
+    /// caller gets it back as it was (a ``SpinError`` passes as it is anyway).
+    static func apply<T>(_ change: (inout T) throws -> Void, to value: inout T) throws {
+        do {
+            try change(&value)
+        } catch let error as SpinError {
+            throw error
+        } catch {
+            throw CallerError(underlying: error)
         }
     }
 }
