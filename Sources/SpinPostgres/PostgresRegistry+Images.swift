@@ -50,17 +50,7 @@ extension PostgresRegistry {
             let previous = try await Self.requireImage(volume: volume, name: name, lock: .update, c)
             var image = previous
             try Self.apply(change, to: &image)
-            guard image.volume == previous.volume, image.name == previous.name else {
-                throw SpinError(.invalidArgument, "image \(quoted(name)) of volume \(quoted(volume)) cannot be renamed or moved; create a new image instead")
-            }
-            guard image.base == previous.base, image.backingImage == previous.backingImage else {
-                throw SpinError(.invalidArgument, "image \(quoted(name)) of volume \(quoted(volume)) keeps its base flag and backing image; mark a base with spin image base")
-            }
-            guard image.attachedTo == previous.attachedTo else {
-                throw SpinError(.invalidArgument, "image \(quoted(name)) of volume \(quoted(volume)) is attached and detached through its VM's storage, not by editing the image")
-            }
-            image.createdAt = previous.createdAt
-            try ValidationProblem.check(image.validate())
+            try RegistryRules.checkImageEdit(&image, previous: previous)
             var body = image
             body.attachedTo = nil
             try await c.query(
@@ -87,15 +77,7 @@ extension PostgresRegistry {
     /// than the overlay. The foreign key to the base keeps a racing deletion from removing it.
     static func checkBacking(of spec: ImageSpec, _ c: PostgresConnection) async throws {
         guard let name = spec.backingImage else { return }
-        guard let base = try await loadImage(volume: spec.volume, name: name, c) else {
-            throw SpinError(.notFound, "base image \(quoted(name)) does not exist in volume \(quoted(spec.volume)); import one with spin image import \(spec.volume) \(name) FILE --base")
-        }
-        guard base.base else {
-            throw SpinError(.failedPrecondition, "image \(quoted(name)) of volume \(quoted(spec.volume)) is not a base image; make it one with spin image base \(spec.volume) \(name) (it must be detached), then create overlays on it")
-        }
-        guard spec.sizeBytes >= base.sizeBytes else {
-            throw SpinError(.failedPrecondition, "an overlay of \(spec.sizeBytes) bytes is smaller than its base \(quoted(name)) (\(base.sizeBytes) bytes); give at least the base's size")
-        }
+        try RegistryRules.checkBacking(of: spec, base: try await loadImage(volume: spec.volume, name: name, c))
     }
 
     /// Fails when overlays use the base `image`, naming them and their VMs.

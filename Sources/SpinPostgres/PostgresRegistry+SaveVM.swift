@@ -123,21 +123,15 @@ extension PostgresRegistry {
             _ = try await requireVolume(disk.volume, c)
             let existing = try await loadImage(volume: disk.volume, name: disk.image, lock: .update, c)
             if let spec = newImages.first(where: { $0.volume == disk.volume && $0.name == disk.image }) {
-                if existing != nil {
-                    throw SpinError(.conflict, "image \(quoted(disk.image)) already exists in volume \(quoted(disk.volume)); attach it instead of creating it, or pick another name")
-                }
+                if existing != nil { throw RegistryRules.newImageExists(volume: disk.volume, image: disk.image) }
                 try await checkBacking(of: spec, c)
                 changes.append(.create(Image(spec, attachedTo: nil, createdAt: vm.updatedAt)))
                 continue
             }
-            guard let image = existing else {
-                throw SpinError(.notFound, "image \(quoted(disk.image)) does not exist in volume \(quoted(disk.volume)); create it with spin image create \(disk.volume) \(disk.image) SIZE, or create it with the VM")
-            }
-            if image.base {
-                throw SpinError(.failedPrecondition, "image \(quoted(disk.image)) of volume \(quoted(disk.volume)) is a base image: read-only, never attached to a VM; create a VM on it with spin vm create NAME \(disk.volume) --from \(disk.volume)/\(disk.image)")
-            }
+            guard let image = existing else { throw RegistryRules.missingDiskImage(volume: disk.volume, image: disk.image) }
+            if image.base { throw RegistryRules.baseAsDisk(volume: disk.volume, image: disk.image) }
             if let owner = image.attachedTo, owner != vm.id {
-                throw SpinError(.conflict, "image \(quoted(disk.image)) of volume \(quoted(disk.volume)) is attached to \(await describeVM(id: owner, c)); detach it there first")
+                throw RegistryRules.attachedElsewhere(volume: disk.volume, image: disk.image, owner: await describeVM(id: owner, c))
             }
             if image.attachedTo == nil { changes.append(.attach(volume: disk.volume, name: disk.image)) }
         }

@@ -19,12 +19,7 @@ extension PostgresRegistry {
             if assigned.macAddress == nil, let kept = kept?.macAddress { assigned.macAddress = kept }
             if assigned.macAddress == nil, vm.id != 0 { assigned.macAddress = Registry.nicMACAddress(vmID: vm.id, index: index, salt: salt) }
             if let text = assigned.address ?? kept?.address {
-                guard let address = IPv4Subnet.parseAddress(text) else {
-                    throw SpinError(.invalidArgument, "networks[\(index)].address \(quoted(text)) is not an IPv4 address; give one inside \(network.subnet)")
-                }
-                guard network.subnet.contains(address), address >= network.subnet.firstGuest, address <= network.subnet.lastGuest else {
-                    throw SpinError(.invalidArgument, "address \(text) is outside network \(quoted(network.name))'s guest range \(IPv4Subnet.format(network.subnet.firstGuest))–\(IPv4Subnet.format(network.subnet.lastGuest)) (subnet \(network.subnet), gateway \(network.gateway)); give an address inside it, or none to get the next free one")
-                }
+                let address = try RegistryRules.guestAddress(text, nic: index, on: network)
                 if let owner = try await owner(of: address, network: network.name, c), owner != vm.id {
                     throw SpinError(.conflict, "address \(text) of network \(quoted(network.name)) is reserved for \(await describeVM(id: owner, c)); give another address, or none to get the next free one")
                 }

@@ -49,11 +49,7 @@ extension PostgresRegistry {
             let previous = try await Self.resolveVM(ref, lock: .update, c)
             var vm = previous
             try Self.apply(change, to: &vm)
-            guard vm.id == previous.id else {
-                throw SpinError(.invalidArgument, "a VM's id cannot change (VM \(previous.id) was given id \(vm.id))")
-            }
-            vm.createdAt = previous.createdAt
-            vm.updatedAt = max(Date(), previous.updatedAt)
+            try RegistryRules.stampUpdate(&vm, previous: previous)
             return try await Self.save(vm, previous: previous, newImages: [], c)
         }
     }

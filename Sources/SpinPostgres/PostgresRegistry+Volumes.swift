@@ -48,11 +48,7 @@ extension PostgresRegistry {
             let volume = try await Self.requireVolume(name, lock: .update, c)
             let images = try await Self.images(try await c.query(
                 "SELECT \(unescaped: Self.imageColumns) FROM registry_images WHERE volume = \(name) ORDER BY name FOR UPDATE", logger: Self.logger))
-            if !images.isEmpty && !force {
-                let names = images.prefix(5).map { quoted($0.name) }.joined(separator: ", ")
-                let more = images.count > 5 ? ", …" : ""
-                throw SpinError(.failedPrecondition, "volume \(quoted(name)) still holds \(images.count) image\(images.count == 1 ? "" : "s") (\(names)\(more)); delete them first or force the deletion")
-            }
+            try RegistryRules.checkEmptiable(volume: name, images: images, force: force)
             if let attached = images.first(where: { $0.attachedTo != nil }), let owner = attached.attachedTo {
                 throw SpinError(.failedPrecondition, "image \(quoted(attached.name)) of volume \(quoted(name)) is attached to \(await Self.describeVM(id: owner, c)); detach it there first")
             }

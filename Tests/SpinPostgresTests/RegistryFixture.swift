@@ -8,7 +8,7 @@ import Testing
 
 /// Two registries on one store — as two processes or two API servers would have — on LMDB or
 /// on a throwaway PostgreSQL, and what it takes to remove everything afterwards.
-final class RegistryFixture: @unchecked Sendable {
+final class RegistryFixture: ContractClosing, @unchecked Sendable {
     let kind: StoreKind
     /// The registry most calls go through.
     let registry: any RegistryStore
@@ -22,29 +22,17 @@ final class RegistryFixture: @unchecked Sendable {
         self.kind = kind
         switch kind {
         case .lmdb:
-            var template = Array("/var/tmp/spin-registry-contract.XXXXXX".utf8CString)
-            guard let made = mkdtemp(&template) else { throw HarnessError("mkdtemp failed") }
-            let path = String(cString: made)
+            let path = try contractDirectory("spin-registry-contract")
             directory = path
             registry = try Registry(store: try Store(path: path + "/store", options: StoreOptions(durable: false)))
             other = try Registry(store: try Store(path: path + "/store", options: StoreOptions(durable: false)))
             postgres = nil
             stores = []
         case .postgres:
-            let server = try await ThrowawayPostgres.start()
-            do {
-                let location = try PostgresLocation(server.url)
-                let options = PostgresStoreOptions(connectTimeout: .seconds(2), requestTimeout: .seconds(20))
-                let a = try await PostgresStore.connect(location, options: options)
-                let b = try await PostgresStore.connect(location, options: options)
-                stores = [a, b]
-                try await a.migrate()
-                registry = PostgresRegistry(store: a)
-                other = PostgresRegistry(store: b)
-            } catch {
-                await server.stop()
-                throw error
-            }
+            let (server, stores) = try await throwawayStores(requestTimeout: .seconds(20))
+            registry = PostgresRegistry(store: stores[0])
+            other = PostgresRegistry(store: stores[1])
+            self.stores = stores
             postgres = server
             directory = nil
         }
@@ -102,14 +90,7 @@ struct RegistryState: Equatable {
 
 /// Runs `body` with a registry fixture of `kind`, always closing it.
 func withRegistry(_ kind: StoreKind, _ body: (RegistryFixture) async throws -> Void) async throws {
-    let fixture = try await RegistryFixture(kind)
-    do {
-        try await body(fixture)
-    } catch {
-        await fixture.close()
-        throw error
-    }
-    await fixture.close()
+    try await withClosing(try await RegistryFixture(kind), body)
 }
 
 /// The error `body` throws as a ``SpinError``, or nil when it throws none (or another type).
