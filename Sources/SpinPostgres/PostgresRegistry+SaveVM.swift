@@ -113,12 +113,7 @@ extension PostgresRegistry {
     /// rows to write.
     private static func checkDisks(_ vm: VM, newImages: [ImageSpec], _ c: PostgresConnection) async throws -> [ImageChange] {
         var changes: [ImageChange] = []
-        for spec in newImages {
-            try ValidationProblem.check(spec.validate().map { ValidationProblem(field: "newImages.\($0.field)", message: $0.message) })
-            guard vm.storage.contains(spec.attachment) else {
-                throw SpinError(.invalidArgument, "new image \(quoted(spec.name)) of volume \(quoted(spec.volume)) is not in the VM's storage; add it as a disk or drop it")
-            }
-        }
+        try RegistryRules.checkNewImages(newImages, of: vm)
         for disk in vm.disks {
             _ = try await requireVolume(disk.volume, c)
             let existing = try await loadImage(volume: disk.volume, name: disk.image, lock: .update, c)

@@ -71,12 +71,7 @@ extension Registry {
     /// existing ones becoming attached to `vm`.
     private static func checkDisks(_ vm: VM, newImages: [ImageSpec], _ txn: ReadTransaction, _ t: Tables) throws -> [Image] {
         var changes: [Image] = []
-        for spec in newImages {
-            try ValidationProblem.check(spec.validate().map { ValidationProblem(field: "newImages.\($0.field)", message: $0.message) })
-            guard vm.storage.contains(spec.attachment) else {
-                throw SpinError(.invalidArgument, "new image \(quoted(spec.name)) of volume \(quoted(spec.volume)) is not in the VM's storage; add it as a disk or drop it")
-            }
-        }
+        try RegistryRules.checkNewImages(newImages, of: vm)
         for disk in vm.disks {
             _ = try requireVolume(disk.volume, txn, t)
             let existing = try loadImage(volume: disk.volume, name: disk.image, txn, t)

@@ -70,6 +70,16 @@ package enum RegistryRules {
         SpinError(.conflict, "image \(quoted(image)) of volume \(quoted(volume)) is attached to \(owner); detach it there first")
     }
 
+    /// Checks the images a VM asks to create with it: each valid and one of its disks.
+    package static func checkNewImages(_ newImages: [ImageSpec], of vm: VM) throws {
+        for spec in newImages {
+            try ValidationProblem.check(spec.validate().map { ValidationProblem(field: "newImages.\($0.field)", message: $0.message) })
+            guard vm.storage.contains(spec.attachment) else {
+                throw SpinError(.invalidArgument, "new image \(quoted(spec.name)) of volume \(quoted(spec.volume)) is not in the VM's storage; add it as a disk or drop it")
+            }
+        }
+    }
+
     /// Refuses to create an image a VM's new disk names when it exists already.
     package static func newImageExists(volume: String, image: String) -> SpinError {
         SpinError(.conflict, "image \(quoted(image)) already exists in volume \(quoted(volume)); attach it instead of creating it, or pick another name")
