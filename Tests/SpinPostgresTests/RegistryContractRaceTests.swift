@@ -87,3 +87,41 @@ struct RegistryContractRaceTests {
         }
     }
 }
+
+extension RegistryContractRaceTests {
+    @Test("a network deleted while VMs join it: either it stays with every VM that joined, or it is gone and the late VMs were refused", arguments: StoreKind.allCases)
+    func deleteWhileJoining(kind: StoreKind) async throws {
+        try await withRegistry(kind) { f in
+            try await f.registry.createNetwork(Network(name: "lan", subnet: try IPv4Subnet(parsing: "10.77.0.0/24"), bridge: "spinbr0"))
+            let registries = [f.registry, f.other]
+            let outcome = await withTaskGroup(of: (joined: VM?, deleted: Bool, error: SpinError?).self) { group in
+                for index in 0..<6 {
+                    let registry = registries[index % 2]
+                    group.addTask {
+                        do {
+                            if index == 3 { _ = try await registry.deleteNetwork("lan"); return (nil, true, nil) }
+                            return (try await registry.createVM(VMSpec(name: "vm\(index)", networks: [NetworkAttachment(network: "lan")])), false, nil)
+                        } catch { return (nil, false, error as? SpinError ?? SpinError(.internal, "\(error)")) }
+                    }
+                }
+                var results: [(joined: VM?, deleted: Bool, error: SpinError?)] = []
+                for await result in group { results.append(result) }
+                return results
+            }
+            let joined = outcome.compactMap(\.joined)
+            let deleted = outcome.contains { $0.deleted }
+            let vms = try await f.other.listVMs()
+            #expect(Set(vms.map(\.id)) == Set(joined.map(\.id)), "every VM the registry acknowledged exists, and no other")
+            if deleted {
+                #expect(joined.isEmpty, "a network with VMs on it is never deleted")
+                #expect(try await f.other.listNetworks().isEmpty)
+                for error in outcome.compactMap(\.error) { #expect(error.code == .notFound, "\(error.message)") }
+            } else {
+                #expect(try await f.other.networkUsers("lan").count == joined.count)
+                for error in outcome.compactMap(\.error) {
+                    #expect(error.code == .failedPrecondition && error.message.contains("network \"lan\" is used by"), "\(error.message)")
+                }
+            }
+        }
+    }
+}
