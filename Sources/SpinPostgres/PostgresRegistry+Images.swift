@@ -25,6 +25,34 @@ extension PostgresRegistry {
         try await read { c in try await Self.requireImage(volume: volume, name: name, c) }
     }
 
+    /// The image `name` of `volume`, or nil when either is not recorded.
+    public func imageIfPresent(volume: String, name: String) async throws -> Image? {
+        try await read { c in try await Self.loadImage(volume: volume, name: name, c) }
+    }
+
+    /// Marks the image `name` of `volume` (its row locked) as a base; see
+    /// ``Registry/markBase(volume:name:)``.
+    @discardableResult
+    public func markBase(volume: String, name: String) async throws -> Image {
+        try await write { c in
+            var image = try await Self.requireImage(volume: volume, name: name, lock: .update, c)
+            if image.base { return image }
+            let owner: String? = if let id = image.attachedTo { await Self.describeVM(id: id, c) } else { nil }
+            try RegistryRules.checkMarkable(image, owner: owner)
+            image.base = true
+            try await c.query("UPDATE registry_images SET base = true WHERE volume = \(volume) AND name = \(name)", logger: Self.logger)
+            return image
+        }
+    }
+
+    /// Fails when overlays use the base `name` of `volume` (a quick look before a package).
+    public func requireNoOverlays(volume: String, name: String, verb: String) async throws {
+        try await read { c in
+            let image = try await Self.requireImage(volume: volume, name: name, c)
+            try await Self.requireNoOverlays(image, verb: verb, c)
+        }
+    }
+
     /// The images of `volume`, ordered by name; `notFound` when the volume does not exist.
     public func listImages(volume: String) async throws -> [Image] {
         try await read { c in

@@ -39,6 +39,17 @@ extension PostgresRegistry {
         try await read { c in try await Self.networks(c) }
     }
 
+    /// The bridge names every network uses.
+    public func networkBridges() async throws -> Set<String> {
+        try await read { c in
+            var bridges: Set<String> = []
+            for try await bridge in try await c.query("SELECT bridge FROM registry_networks", logger: Self.logger).decode(String.self) {
+                bridges.insert(bridge)
+            }
+            return bridges
+        }
+    }
+
     /// The VMs with a NIC on network `name`, by id (in the order of their addresses).
     public func networkUsers(_ name: String) async throws -> [UInt64] {
         try await read { c in try await Self.users(of: name, c) }

@@ -30,6 +30,15 @@ extension PostgresRegistry {
         try await read { c in try await Self.requireVolume(name, c) }
     }
 
+    /// The volume whose directory is exactly `path` (normalized, as recorded), or nil.
+    public func volume(atPath path: String) async throws -> Volume? {
+        try await read { c in
+            let rows = try await c.query("SELECT body::text FROM registry_volumes WHERE path = \(path)", logger: Self.logger)
+            for try await body in rows.decode(String.self) { return try Self.decode(Volume.self, body) }
+            return nil
+        }
+    }
+
     /// Every volume, ordered by name.
     public func listVolumes() async throws -> [Volume] {
         try await read { c in

@@ -108,3 +108,52 @@ struct RegistryContractStorageTests {
         }
     }
 }
+
+extension RegistryContractStorageTests {
+    @Test("storage attaches at the end, with an optional new image, and detaches by index, freeing the image", arguments: StoreKind.allCases)
+    func attachDetach(kind: StoreKind) async throws {
+        try await withRegistry(kind) { f in
+            let r = f.registry
+            try await f.volume()
+            try await r.createImage(ImageSpec(volume: "vol1", name: "data.img", sizeBytes: 10), base: false)
+            try await r.createVM(VMSpec(name: "web", storage: [.cdrom(path: "/a.iso")]))
+            _ = try await r.attachStorage(vm: "web", .disk(volume: "vol1", image: "data.img"), newImage: nil)
+            var vm = try await f.other.attachStorage(vm: "1", .disk(volume: "vol1", image: "new.img"), newImage: ImageSpec(volume: "vol1", name: "new.img", sizeBytes: 5))
+            #expect(vm.storage == [.cdrom(path: "/a.iso"), .disk(volume: "vol1", image: "data.img"), .disk(volume: "vol1", image: "new.img")])
+            #expect(try await r.listImages(volume: "vol1").map(\.attachedTo) == [1, 1])
+            vm = try await r.detachStorage(vm: "web", index: 1)
+            #expect(vm.storage == [.cdrom(path: "/a.iso"), .disk(volume: "vol1", image: "new.img")])
+            #expect(try await f.other.image(volume: "vol1", name: "data.img").attachedTo == nil)
+            try await f.expectRefused(.notFound, "VM 1 (\"web\") has no drive at index 2; its drives are 0...1") { _ = try await r.detachStorage(vm: "web", index: 2) }
+            try await f.expectRefused(.invalidArgument, "is not the attached disk") {
+                _ = try await r.attachStorage(vm: "web", .disk(volume: "vol1", image: "x.img"), newImage: ImageSpec(volume: "vol1", name: "y.img", sizeBytes: 1))
+            }
+            try await f.expectRefused(.conflict, "already exists in volume") {
+                _ = try await r.attachStorage(vm: "web", .disk(volume: "vol1", image: "data.img"), newImage: ImageSpec(volume: "vol1", name: "data.img", sizeBytes: 1))
+            }
+            #expect(try await r.imageIfPresent(volume: "vol1", name: "data.img")?.name == "data.img")
+            #expect(try await r.imageIfPresent(volume: "vol1", name: "none.img") == nil)
+            #expect(try await r.volume(atPath: "/srv/vol1")?.name == "vol1")
+            #expect(try await r.volume(atPath: "/srv/other") == nil)
+        }
+    }
+
+    @Test("only a free, standalone image becomes a base; marking twice changes nothing; overlays are looked for before a deletion", arguments: StoreKind.allCases)
+    func markBase(kind: StoreKind) async throws {
+        try await withRegistry(kind) { f in
+            let r = f.registry
+            try await f.volume("v")
+            try await r.createImage(ImageSpec(volume: "v", name: "debian", sizeBytes: 64 << 20), base: false)
+            let vm = try await r.createVM(VMSpec(name: "b", storage: [.disk(volume: "v", image: "b.qcow2")], newImages: [ImageSpec(volume: "v", name: "b.qcow2", sizeBytes: 64 << 20)]))
+            try await f.expectRefused(.failedPrecondition, "attached to VM \(vm.id) (\"b\"), and a base is never written") { _ = try await r.markBase(volume: "v", name: "b.qcow2") }
+            #expect(try await f.other.markBase(volume: "v", name: "debian").base)
+            #expect(try await r.markBase(volume: "v", name: "debian").base)
+            #expect(try await r.image(volume: "v", name: "debian").base)
+            try await r.createImage(ImageSpec(volume: "v", name: "o", sizeBytes: 64 << 20, backingImage: "debian"), base: false)
+            try await f.expectRefused(.failedPrecondition, "is an overlay on \"debian\"") { _ = try await r.markBase(volume: "v", name: "o") }
+            let refused = await spinError { try await f.other.requireNoOverlays(volume: "v", name: "debian", verb: "replaced") }
+            #expect(refused?.code == .failedPrecondition && refused?.message.contains("cannot be replaced while 1 overlay uses it: \"o\"") == true, "\(refused?.message ?? "")")
+            try await r.requireNoOverlays(volume: "v", name: "o", verb: "deleted")
+        }
+    }
+}

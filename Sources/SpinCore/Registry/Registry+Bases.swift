@@ -14,12 +14,7 @@ extension Registry {
         try writing { txn, t in
             var image = try Self.requireImage(volume: volume, name: name, txn, t)
             if image.base { return image }
-            if let owner = image.attachedTo {
-                throw SpinError(.failedPrecondition, "image \(quoted(name)) of volume \(quoted(volume)) is attached to \(Self.describeVM(id: owner, txn, t)), and a base is never written; detach it there first (spin vm image detach), or copy it and make the copy the base")
-            }
-            if let backing = image.backingImage {
-                throw SpinError(.failedPrecondition, "image \(quoted(name)) of volume \(quoted(volume)) is an overlay on \(quoted(backing)); a base must be standalone, so copy it in full (spin image copy) and make the copy the base")
-            }
+            try RegistryRules.checkMarkable(image, owner: image.attachedTo.map { Self.describeVM(id: $0, txn, t) })
             image.base = true
             try Self.putImage(image, txn, t)
             return image

@@ -80,6 +80,35 @@ package enum RegistryRules {
         }
     }
 
+    /// Checks that a disk attached with a new image is that image's disk, and the image valid.
+    package static func checkNewImage(_ newImage: ImageSpec?, attaching attachment: StorageAttachment) throws {
+        guard let newImage else { return }
+        if newImage.attachment != attachment {
+            throw SpinError(
+                .invalidArgument,
+                "the new image \(quoted(newImage.name)) of volume \(quoted(newImage.volume)) is not the attached disk; attach .disk(volume: \(quoted(newImage.volume)), image: \(quoted(newImage.name)))")
+        }
+        try ValidationProblem.check(newImage.validate())
+    }
+
+    /// Checks that `vm` has a drive at `index`.
+    package static func checkDrive(_ index: Int, of vm: VM) throws {
+        guard !vm.storage.indices.contains(index) else { return }
+        let has = vm.storage.isEmpty ? "it has no drives" : "its drives are 0...\(vm.storage.count - 1)"
+        throw SpinError(.notFound, "VM \(vm.id) (\(quoted(vm.name))) has no drive at index \(index); \(has)")
+    }
+
+    /// Checks that `image` may become a base: not attached (to `owner`, described) and not an
+    /// overlay itself.
+    package static func checkMarkable(_ image: Image, owner: String?) throws {
+        if let owner {
+            throw SpinError(.failedPrecondition, "image \(quoted(image.name)) of volume \(quoted(image.volume)) is attached to \(owner), and a base is never written; detach it there first (spin vm image detach), or copy it and make the copy the base")
+        }
+        if let backing = image.backingImage {
+            throw SpinError(.failedPrecondition, "image \(quoted(image.name)) of volume \(quoted(image.volume)) is an overlay on \(quoted(backing)); a base must be standalone, so copy it in full (spin image copy) and make the copy the base")
+        }
+    }
+
     /// Refuses to create an image a VM's new disk names when it exists already.
     package static func newImageExists(volume: String, image: String) -> SpinError {
         SpinError(.conflict, "image \(quoted(image)) already exists in volume \(quoted(volume)); attach it instead of creating it, or pick another name")

@@ -28,6 +28,12 @@ public protocol RegistryStore: Sendable {
     /// Removes the VM named by `ref`, its snapshots and reserved addresses, and frees its images.
     @discardableResult
     func deleteVM(_ ref: String) async throws -> VM
+    /// Appends `attachment` to the VM's storage, creating `newImage` (the same disk) with it.
+    @discardableResult
+    func attachStorage(vm ref: String, _ attachment: StorageAttachment, newImage: ImageSpec?) async throws -> VM
+    /// Removes the VM's drive at `index`, freeing (and keeping) a disk's image.
+    @discardableResult
+    func detachStorage(vm ref: String, index: Int) async throws -> VM
 
     // MARK: Volumes
 
@@ -36,6 +42,8 @@ public protocol RegistryStore: Sendable {
     func createVolume(name: String, path: String) async throws -> Volume
     /// The volume `name`.
     func volume(_ name: String) async throws -> Volume
+    /// The volume whose directory is exactly `path` (normalized, as recorded), or nil.
+    func volume(atPath path: String) async throws -> Volume?
     /// Every volume, ordered by name.
     func listVolumes() async throws -> [Volume]
     /// Removes the volume `name`; one holding images is refused unless `force`, and never when
@@ -50,6 +58,8 @@ public protocol RegistryStore: Sendable {
     func createImage(_ spec: ImageSpec, base: Bool) async throws -> Image
     /// The image `name` of `volume`.
     func image(volume: String, name: String) async throws -> Image
+    /// The image `name` of `volume`, or nil when either is not recorded.
+    func imageIfPresent(volume: String, name: String) async throws -> Image?
     /// The images of `volume`, ordered by name.
     func listImages(volume: String) async throws -> [Image]
     /// Every image, ordered by volume, then name.
@@ -61,6 +71,11 @@ public protocol RegistryStore: Sendable {
     /// Removes a free image's record; refused while attached or, for a base, while overlays use it.
     @discardableResult
     func deleteImage(volume: String, name: String) async throws -> Image
+    /// Marks a free, standalone image as a base: read-only from now on.
+    @discardableResult
+    func markBase(volume: String, name: String) async throws -> Image
+    /// Fails when overlays use the base `name` of `volume`, naming them (`verb`: what was asked).
+    func requireNoOverlays(volume: String, name: String, verb: String) async throws
 
     // MARK: Networks
 
@@ -71,6 +86,8 @@ public protocol RegistryStore: Sendable {
     func network(_ name: String) async throws -> Network
     /// Every network, ordered by name.
     func listNetworks() async throws -> [Network]
+    /// The bridge names every network uses.
+    func networkBridges() async throws -> Set<String>
     /// The ids of the VMs with a NIC on network `name`.
     func networkUsers(_ name: String) async throws -> [UInt64]
     /// Forgets the network `name`; refused while a VM has a NIC on it.
