@@ -40,7 +40,9 @@ extension PostgresRegistry {
             let owner: String? = if let id = image.attachedTo { await Self.describeVM(id: id, c) } else { nil }
             try RegistryRules.checkMarkable(image, owner: owner)
             image.base = true
-            try await c.query("UPDATE registry_images SET base = true WHERE volume = \(volume) AND name = \(name)", logger: Self.logger)
+            try await c.query(
+                "UPDATE registry_images SET base = true, body = \(try Self.imageBody(image))::jsonb WHERE volume = \(volume) AND name = \(name)",
+                logger: Self.logger)
             return image
         }
     }
@@ -79,10 +81,8 @@ extension PostgresRegistry {
             var image = previous
             try Self.apply(change, to: &image)
             try RegistryRules.checkImageEdit(&image, previous: previous)
-            var body = image
-            body.attachedTo = nil
             try await c.query(
-                "UPDATE registry_images SET body = \(try Self.json(body))::jsonb WHERE volume = \(volume) AND name = \(name)", logger: Self.logger)
+                "UPDATE registry_images SET body = \(try Self.imageBody(image))::jsonb WHERE volume = \(volume) AND name = \(name)", logger: Self.logger)
             return image
         }
     }

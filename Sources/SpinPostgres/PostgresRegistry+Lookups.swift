@@ -101,13 +101,19 @@ extension PostgresRegistry {
 
     /// Records a new image.
     static func insertImage(_ image: Image, _ c: PostgresConnection) async throws {
-        var body = image
-        body.attachedTo = nil
         try await c.query(
             """
             INSERT INTO registry_images (volume, name, attached_to, base, backing_image, body)
-            VALUES (\(image.volume), \(image.name), \(image.attachedTo.map { Int64(clamping: $0) }), \(image.base), \(image.backingImage), \(try json(body))::jsonb)
+            VALUES (\(image.volume), \(image.name), \(image.attachedTo.map { Int64(clamping: $0) }), \(image.base), \(image.backingImage), \(try imageBody(image))::jsonb)
             """, logger: logger)
+    }
+
+    /// An image's `body`: its JSON without the attachment, which only the `attached_to` column
+    /// holds (a VM's deletion clears it there).
+    static func imageBody(_ image: Image) throws -> String {
+        var body = image
+        body.attachedTo = nil
+        return try json(body)
     }
 
     /// Sets the VM an image is attached to (nil: free).
