@@ -10,9 +10,10 @@ enum PostgresErrors {
     ///   with the store named, so a client retries later.
     /// - A unique violation → `.conflict`; other constraint violations → `.failedPrecondition`.
     /// - Deadlocks and serialization failures → ``RetryableConflict`` (retried by the store).
-    /// - A ``SpinError`` (thrown by spin's own checks inside a transaction) passes unchanged.
+    /// - A ``SpinError`` (thrown by spin's own checks inside a transaction) passes unchanged,
+    ///   and so does a ``CallerError`` (what a caller's closure threw).
     static func translate(_ error: any Error, store: String) -> any Error {
-        if error is SpinError || error is RetryableConflict || error is CancellationError { return error }
+        if error is SpinError || error is RetryableConflict || error is CancellationError || error is CallerError { return error }
         if let transaction = error as? PostgresTransactionError {
             if let inner = transaction.closureError ?? transaction.commitError ?? transaction.beginError {
                 return translate(inner, store: store)
@@ -51,4 +52,10 @@ enum PostgresErrors {
             return SpinError(.internal, "the PostgreSQL store at \(store) failed: \(psql.code)", cause: psql)
         }
     }
+}
+
+/// An error a caller's closure (a registry change) threw inside a transaction, carried through
+/// the store's translation unchanged so the caller gets it back as it was.
+struct CallerError: Error {
+    let underlying: any Error
 }

@@ -10,7 +10,7 @@ public struct PostgresMigration: Sendable {
     public let statements: [String]
 
     /// Every step, oldest first.
-    public static let all: [PostgresMigration] = [brokerTables]
+    public static let all: [PostgresMigration] = [brokerTables, registryTables]
 
     /// Version 1: packages, commands, dependencies and the ready queue, where each ready
     /// command's row carries its lease.

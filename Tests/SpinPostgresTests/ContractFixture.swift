@@ -22,7 +22,7 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
 /// Two brokers on one store — as two processes or two API servers would have — and what it
 /// takes to remove everything afterwards.
-final class ContractFixture: @unchecked Sendable {
+final class ContractFixture: ContractClosing, @unchecked Sendable {
     static let catalog = RecordingAgent.catalog
 
     let kind: StoreKind
@@ -38,9 +38,7 @@ final class ContractFixture: @unchecked Sendable {
         self.kind = kind
         switch kind {
         case .lmdb:
-            var template = Array("/var/tmp/spin-contract.XXXXXX".utf8CString)
-            guard let made = mkdtemp(&template) else { throw HarnessError("mkdtemp failed") }
-            let path = String(cString: made)
+            let path = try contractDirectory("spin-contract")
             directory = path
             let options = BrokerOptions(idleRecheck: .milliseconds(200))
             let storeA = try Store(path: path + "/store", options: StoreOptions(durable: false))
@@ -50,21 +48,11 @@ final class ContractFixture: @unchecked Sendable {
             postgres = nil
             stores = []
         case .postgres:
-            let server = try await ThrowawayPostgres.start()
-            do {
-                let location = try PostgresLocation(server.url)
-                let storeOptions = PostgresStoreOptions(connectTimeout: .seconds(2), requestTimeout: requestTimeout)
-                let a = try await PostgresStore.connect(location, options: storeOptions)
-                let b = try await PostgresStore.connect(location, options: storeOptions)
-                try await a.migrate()
-                let options = PostgresBrokerOptions(notifications: notifications)
-                broker = PostgresBroker(store: a, catalog: Self.catalog, options: options)
-                other = PostgresBroker(store: b, catalog: Self.catalog, options: options)
-                stores = [a, b]
-            } catch {
-                await server.stop()
-                throw error
-            }
+            let (server, stores) = try await throwawayStores(requestTimeout: requestTimeout)
+            let options = PostgresBrokerOptions(notifications: notifications)
+            broker = PostgresBroker(store: stores[0], catalog: Self.catalog, options: options)
+            other = PostgresBroker(store: stores[1], catalog: Self.catalog, options: options)
+            self.stores = stores
             postgres = server
             directory = nil
         }
@@ -83,14 +71,7 @@ final class ContractFixture: @unchecked Sendable {
 
 /// Runs `body` with a fixture of `kind`, always closing it.
 func withFixture(_ kind: StoreKind, notifications: Bool = true, requestTimeout: Duration = .seconds(10), _ body: (ContractFixture) async throws -> Void) async throws {
-    let fixture = try await ContractFixture(kind, notifications: notifications, requestTimeout: requestTimeout)
-    do {
-        try await body(fixture)
-    } catch {
-        await fixture.close()
-        throw error
-    }
-    await fixture.close()
+    try await withClosing(try await ContractFixture(kind, notifications: notifications, requestTimeout: requestTimeout), body)
 }
 
 /// A test agent that records how many times each command ran.

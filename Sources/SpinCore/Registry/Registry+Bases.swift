@@ -14,12 +14,7 @@ extension Registry {
         try writing { txn, t in
             var image = try Self.requireImage(volume: volume, name: name, txn, t)
             if image.base { return image }
-            if let owner = image.attachedTo {
-                throw SpinError(.failedPrecondition, "image \(quoted(name)) of volume \(quoted(volume)) is attached to \(Self.describeVM(id: owner, txn, t)), and a base is never written; detach it there first (spin vm image detach), or copy it and make the copy the base")
-            }
-            if let backing = image.backingImage {
-                throw SpinError(.failedPrecondition, "image \(quoted(name)) of volume \(quoted(volume)) is an overlay on \(quoted(backing)); a base must be standalone, so copy it in full (spin image copy) and make the copy the base")
-            }
+            try RegistryRules.checkMarkable(image, owner: image.attachedTo.map { Self.describeVM(id: $0, txn, t) })
             image.base = true
             try Self.putImage(image, txn, t)
             return image
@@ -61,14 +56,6 @@ extension Registry {
     /// and is no larger than the overlay.
     static func checkBacking(of spec: ImageSpec, _ txn: ReadTransaction, _ t: Tables) throws {
         guard let name = spec.backingImage else { return }
-        guard let base = try loadImage(volume: spec.volume, name: name, txn, t) else {
-            throw SpinError(.notFound, "base image \(quoted(name)) does not exist in volume \(quoted(spec.volume)); import one with spin image import \(spec.volume) \(name) FILE --base")
-        }
-        guard base.base else {
-            throw SpinError(.failedPrecondition, "image \(quoted(name)) of volume \(quoted(spec.volume)) is not a base image; make it one with spin image base \(spec.volume) \(name) (it must be detached), then create overlays on it")
-        }
-        guard spec.sizeBytes >= base.sizeBytes else {
-            throw SpinError(.failedPrecondition, "an overlay of \(spec.sizeBytes) bytes is smaller than its base \(quoted(name)) (\(base.sizeBytes) bytes); give at least the base's size")
-        }
+        try RegistryRules.checkBacking(of: spec, base: try loadImage(volume: spec.volume, name: name, txn, t))
     }
 }

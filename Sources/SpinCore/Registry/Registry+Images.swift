@@ -62,17 +62,7 @@ extension Registry {
             let previous = try Self.requireImage(volume: volume, name: name, txn, t)
             var image = previous
             try change(&image)
-            guard image.volume == previous.volume, image.name == previous.name else {
-                throw SpinError(.invalidArgument, "image \(quoted(name)) of volume \(quoted(volume)) cannot be renamed or moved; create a new image instead")
-            }
-            guard image.base == previous.base, image.backingImage == previous.backingImage else {
-                throw SpinError(.invalidArgument, "image \(quoted(name)) of volume \(quoted(volume)) keeps its base flag and backing image; mark a base with spin image base")
-            }
-            guard image.attachedTo == previous.attachedTo else {
-                throw SpinError(.invalidArgument, "image \(quoted(name)) of volume \(quoted(volume)) is attached and detached through its VM's storage, not by editing the image")
-            }
-            image.createdAt = previous.createdAt
-            try ValidationProblem.check(image.validate())
+            try RegistryRules.checkImageEdit(&image, previous: previous)
             try Self.putImage(image, txn, t)
             return image
         }

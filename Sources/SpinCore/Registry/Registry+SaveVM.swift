@@ -71,31 +71,20 @@ extension Registry {
     /// existing ones becoming attached to `vm`.
     private static func checkDisks(_ vm: VM, newImages: [ImageSpec], _ txn: ReadTransaction, _ t: Tables) throws -> [Image] {
         var changes: [Image] = []
-        for spec in newImages {
-            try ValidationProblem.check(spec.validate().map { ValidationProblem(field: "newImages.\($0.field)", message: $0.message) })
-            guard vm.storage.contains(spec.attachment) else {
-                throw SpinError(.invalidArgument, "new image \(quoted(spec.name)) of volume \(quoted(spec.volume)) is not in the VM's storage; add it as a disk or drop it")
-            }
-        }
+        try RegistryRules.checkNewImages(newImages, of: vm)
         for disk in vm.disks {
             _ = try requireVolume(disk.volume, txn, t)
             let existing = try loadImage(volume: disk.volume, name: disk.image, txn, t)
             if let spec = newImages.first(where: { $0.volume == disk.volume && $0.name == disk.image }) {
-                if existing != nil {
-                    throw SpinError(.conflict, "image \(quoted(disk.image)) already exists in volume \(quoted(disk.volume)); attach it instead of creating it, or pick another name")
-                }
+                if existing != nil { throw RegistryRules.newImageExists(volume: disk.volume, image: disk.image) }
                 try checkBacking(of: spec, txn, t)
                 changes.append(Image(spec, attachedTo: vm.id, createdAt: vm.updatedAt))
                 continue
             }
-            guard var image = existing else {
-                throw SpinError(.notFound, "image \(quoted(disk.image)) does not exist in volume \(quoted(disk.volume)); create it with spin image create \(disk.volume) \(disk.image) SIZE, or create it with the VM")
-            }
-            if image.base {
-                throw SpinError(.failedPrecondition, "image \(quoted(disk.image)) of volume \(quoted(disk.volume)) is a base image: read-only, never attached to a VM; create a VM on it with spin vm create NAME \(disk.volume) --from \(disk.volume)/\(disk.image)")
-            }
+            guard var image = existing else { throw RegistryRules.missingDiskImage(volume: disk.volume, image: disk.image) }
+            if image.base { throw RegistryRules.baseAsDisk(volume: disk.volume, image: disk.image) }
             if let owner = image.attachedTo, owner != vm.id {
-                throw SpinError(.conflict, "image \(quoted(disk.image)) of volume \(quoted(disk.volume)) is attached to \(describeVM(id: owner, txn, t)); detach it there first")
+                throw RegistryRules.attachedElsewhere(volume: disk.volume, image: disk.image, owner: describeVM(id: owner, txn, t))
             }
             if image.attachedTo == nil {
                 image.attachedTo = vm.id

@@ -9,12 +9,7 @@ extension Registry {
     ///   already existing) or `notFound`; the store is then unchanged.
     @discardableResult
     public func attachStorage(vm ref: String, _ attachment: StorageAttachment, newImage: ImageSpec? = nil) throws -> VM {
-        if let newImage, newImage.attachment != attachment {
-            throw SpinError(
-                .invalidArgument,
-                "the new image \(quoted(newImage.name)) of volume \(quoted(newImage.volume)) is not the attached disk; attach .disk(volume: \(quoted(newImage.volume)), image: \(quoted(newImage.name)))")
-        }
-        if let newImage { try ValidationProblem.check(newImage.validate()) }
+        try RegistryRules.checkNewImage(newImage, attaching: attachment)
         return try writing { txn, t in
             let previous = try Self.resolveVM(ref, txn, t)
             var vm = previous
@@ -33,11 +28,7 @@ extension Registry {
     public func detachStorage(vm ref: String, index: Int) throws -> VM {
         try writing { txn, t in
             let previous = try Self.resolveVM(ref, txn, t)
-            guard previous.storage.indices.contains(index) else {
-                let has = previous.storage.isEmpty
-                    ? "it has no drives" : "its drives are 0...\(previous.storage.count - 1)"
-                throw SpinError(.notFound, "VM \(previous.id) (\(quoted(previous.name))) has no drive at index \(index); \(has)")
-            }
+            try RegistryRules.checkDrive(index, of: previous)
             var vm = previous
             vm.storage.remove(at: index)
             vm.updatedAt = max(Date(), previous.updatedAt)

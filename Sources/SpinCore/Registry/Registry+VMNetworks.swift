@@ -6,7 +6,7 @@ extension Registry {
     /// The MAC address of managed NIC `index` of VM `id`: like the user-mode NIC's
     /// (``VM/derivedMACAddress(id:salt:)``) but with the third byte `01 + index`, so it never
     /// equals any user-mode NIC's (`52:54:00:…`) nor another NIC's of the same root.
-    static func nicMACAddress(vmID: UInt64, index: Int, salt: UInt64) -> String {
+    package static func nicMACAddress(vmID: UInt64, index: Int, salt: UInt64) -> String {
         let base = VM.derivedMACAddress(id: vmID, salt: salt)
         let third = String(UInt8(1 + index), radix: 16)
         var parts = base.split(separator: ":").map(String.init)
@@ -27,12 +27,7 @@ extension Registry {
             var assigned = nic
             if assigned.macAddress == nil { assigned.macAddress = kept?.macAddress ?? nicMACAddress(vmID: vm.id, index: index, salt: salt) }
             if let text = assigned.address ?? kept?.address {
-                guard let address = IPv4Subnet.parseAddress(text) else {
-                    throw SpinError(.invalidArgument, "networks[\(index)].address \(quoted(text)) is not an IPv4 address; give one inside \(network.subnet)")
-                }
-                guard network.subnet.contains(address), address >= network.subnet.firstGuest, address <= network.subnet.lastGuest else {
-                    throw SpinError(.invalidArgument, "address \(text) is outside network \(quoted(network.name))'s guest range \(IPv4Subnet.format(network.subnet.firstGuest))–\(IPv4Subnet.format(network.subnet.lastGuest)) (subnet \(network.subnet), gateway \(network.gateway)); give an address inside it, or none to get the next free one")
-                }
+                let address = try RegistryRules.guestAddress(text, nic: index, on: network)
                 if let owner = try owner(of: address, network: network.name, txn, n), owner != vm.id {
                     throw SpinError(.conflict, "address \(text) of network \(quoted(network.name)) is reserved for \(describeVM(id: owner, txn, t)); give another address, or none to get the next free one")
                 }

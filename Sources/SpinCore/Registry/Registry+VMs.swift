@@ -82,11 +82,7 @@ extension Registry {
             let previous = try Self.resolveVM(ref, txn, t)
             var vm = previous
             try change(&vm)
-            guard vm.id == previous.id else {
-                throw SpinError(.invalidArgument, "a VM's id cannot change (VM \(previous.id) was given id \(vm.id))")
-            }
-            vm.createdAt = previous.createdAt
-            vm.updatedAt = max(Date(), previous.updatedAt)
+            try RegistryRules.stampUpdate(&vm, previous: previous)
             return try Self.save(vm, previous: previous, newImages: [], salt: VM.macSalt(store.path), txn, t)
         }
     }

@@ -48,11 +48,7 @@ extension Registry {
         try writing { txn, t in
             let volume = try Self.requireVolume(name, txn, t)
             let images = try txn.decodeAll(Image.self, in: t.images, range: .prefix(Tables.imagePrefix(volume: name)))
-            if !images.isEmpty && !force {
-                let names = images.prefix(5).map { quoted($0.name) }.joined(separator: ", ")
-                let more = images.count > 5 ? ", …" : ""
-                throw SpinError(.failedPrecondition, "volume \(quoted(name)) still holds \(images.count) image\(images.count == 1 ? "" : "s") (\(names)\(more)); delete them first or force the deletion")
-            }
+            try RegistryRules.checkEmptiable(volume: name, images: images, force: force)
             if let attached = images.first(where: { $0.attachedTo != nil }), let owner = attached.attachedTo {
                 throw SpinError(.failedPrecondition, "image \(quoted(attached.name)) of volume \(quoted(name)) is attached to \(Self.describeVM(id: owner, txn, t)); detach it there first")
             }

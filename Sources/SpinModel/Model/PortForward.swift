@@ -38,8 +38,11 @@ public struct PortForward: Sendable, Codable, Equatable, Hashable {
 
     /// The host side as `protocol/port/canonical-address`, the key of the port index.
     package var hostKey: String {
-        "\(self.protocol.rawValue)/\(hostPort)/\(IPAddress.canonical(hostAddress) ?? hostAddress)"
+        "\(self.protocol.rawValue)/\(hostPort)/\(canonicalHostAddress)"
     }
+
+    /// The host address in its canonical form (`::1` for `0:0::1`), as the port indexes keep it.
+    package var canonicalHostAddress: String { IPAddress.canonical(hostAddress) ?? hostAddress }
 
     /// Whether two forwards would listen on the same host socket: same protocol and port, and
     /// the same address or either of them a wildcard (`0.0.0.0`, `::`).
