@@ -7,6 +7,14 @@ extension PostgresRegistry {
     /// Records a free image in an existing volume; see ``Registry/createImage(_:base:)``.
     @discardableResult
     public func createImage(_ spec: ImageSpec, base: Bool) async throws -> Image {
+        try await createImage(spec, base: base) { _, _ in true }.image
+    }
+
+    /// Records an image like ``createImage(_:base:)`` and runs `alongside` in the same
+    /// transaction (to submit the package that makes its file), so both commit or neither.
+    public func createImage<R: Sendable>(
+        _ spec: ImageSpec, base: Bool, alongside: @escaping @Sendable (Image, PostgresConnection) async throws -> R
+    ) async throws -> (image: Image, result: R) {
         try ValidationProblem.check(spec.validate())
         let image = Image(spec, base: base)
         return try await write { c in
@@ -16,7 +24,7 @@ extension PostgresRegistry {
             }
             try await Self.checkBacking(of: spec, c)
             try await Self.insertImage(image, c)
-            return image
+            return (image, try await alongside(image, c))
         }
     }
 

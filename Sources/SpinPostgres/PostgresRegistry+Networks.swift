@@ -8,6 +8,14 @@ extension PostgresRegistry {
     /// key, the bridge UNIQUE and overlapping subnets an exclusion constraint.
     @discardableResult
     public func createNetwork(_ network: Network) async throws -> Network {
+        try await createNetwork(network) { _ in true }.network
+    }
+
+    /// Records a network like ``createNetwork(_:)`` and runs `alongside` in the same
+    /// transaction (to submit the package that makes its bridge), so both commit or neither.
+    public func createNetwork<R: Sendable>(
+        _ network: Network, alongside: @escaping @Sendable (PostgresConnection) async throws -> R
+    ) async throws -> (network: Network, result: R) {
         try ValidationProblem.check(network.validate())
         return try await write { c in
             if let existing = try await Self.loadNetwork(network.name, c) {
@@ -25,7 +33,7 @@ extension PostgresRegistry {
                 INSERT INTO registry_networks (name, bridge, subnet, body)
                 VALUES (\(network.name), \(network.bridge), \(network.subnet.description)::cidr, \(try Self.json(network))::jsonb)
                 """, logger: Self.logger)
-            return network
+            return (network, try await alongside(c))
         }
     }
 

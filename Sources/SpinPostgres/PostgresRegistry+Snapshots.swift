@@ -10,6 +10,14 @@ extension PostgresRegistry {
     /// reservations of one name, the primary key lets exactly one through.
     @discardableResult
     public func reserveSnapshot(vm ref: String, name: String, memory: Bool) async throws -> Snapshot {
+        try await reserveSnapshot(vm: ref, name: name, memory: memory) { _, _ in true }.snapshot
+    }
+
+    /// Reserves a snapshot like ``reserveSnapshot(vm:name:memory:)`` and runs `alongside` in
+    /// the same transaction (to submit the package that takes it), so both commit or neither.
+    public func reserveSnapshot<R: Sendable>(
+        vm ref: String, name: String, memory: Bool, alongside: @escaping @Sendable (Snapshot, PostgresConnection) async throws -> R
+    ) async throws -> (snapshot: Snapshot, result: R) {
         try ValidationProblem.check(Snapshot.validateName(name))
         let now = Date()
         return try await write { c in
@@ -21,7 +29,7 @@ extension PostgresRegistry {
             try await c.query(
                 "INSERT INTO registry_snapshots (vm_id, name, body) VALUES (\(Int64(clamping: vm.id)), \(name), \(try Self.json(snapshot))::jsonb)",
                 logger: Self.logger)
-            return snapshot
+            return (snapshot, try await alongside(snapshot, c))
         }
     }
 
@@ -47,6 +55,15 @@ extension PostgresRegistry {
     /// Changes the snapshot's state and disks (its row locked); the VM and name stay.
     @discardableResult
     public func updateSnapshot(vmID: UInt64, name: String, change: @escaping @Sendable (inout Snapshot) throws -> Void) async throws -> Snapshot {
+        try await updateSnapshot(vmID: vmID, name: name, change: change) { _, _ in true }.snapshot
+    }
+
+    /// Changes a snapshot like ``updateSnapshot(vmID:name:change:)`` and runs `alongside` in the
+    /// same transaction (to submit the package that acts on it), so both commit or neither.
+    public func updateSnapshot<R: Sendable>(
+        vmID: UInt64, name: String, change: @escaping @Sendable (inout Snapshot) throws -> Void,
+        alongside: @escaping @Sendable (Snapshot, PostgresConnection) async throws -> R
+    ) async throws -> (snapshot: Snapshot, result: R) {
         try await write { c in
             guard var snapshot = try await Self.loadSnapshot(vmID: vmID, name: name, lock: .update, c) else { throw Self.noSnapshot(vmID, name) }
             try Self.apply(change, to: &snapshot)
@@ -55,7 +72,7 @@ extension PostgresRegistry {
             try await c.query(
                 "UPDATE registry_snapshots SET body = \(try Self.json(snapshot))::jsonb WHERE vm_id = \(Int64(clamping: vmID)) AND name = \(name)",
                 logger: Self.logger)
-            return snapshot
+            return (snapshot, try await alongside(snapshot, c))
         }
     }
 

@@ -9,10 +9,17 @@ extension PostgresRegistry {
     /// create uses none.
     @discardableResult
     public func createVM(_ spec: VMSpec) async throws -> VM {
+        try await createVM(spec) { _, _ in true }.vm
+    }
+
+    /// Records a VM like ``createVM(_:)`` and runs `alongside` in the same transaction (to
+    /// submit the package that realizes it), so both commit or neither.
+    public func createVM<R: Sendable>(_ spec: VMSpec, alongside: @escaping @Sendable (VM, PostgresConnection) async throws -> R) async throws -> (vm: VM, result: R) {
         try ValidationProblem.check(spec.validate())
         let now = Date()
         return try await write { c in
-            try await Self.save(VM(id: 0, spec: spec, createdAt: now), previous: nil, newImages: spec.newImages, c)
+            let vm = try await Self.save(VM(id: 0, spec: spec, createdAt: now), previous: nil, newImages: spec.newImages, c)
+            return (vm, try await alongside(vm, c))
         }
     }
 
