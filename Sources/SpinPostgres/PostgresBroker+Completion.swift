@@ -22,9 +22,8 @@ extension PostgresBroker {
     /// one commit.
     private func complete(_ id: UUID, token: UUID?, success: Bool, reason: String?, errorCode: String?) async throws -> Bool {
         let result = try await store.withConnection { connection -> [String] in
-            let rows = try await connection.query(
-                "SELECT spin_broker_complete(\(id), \(token), \(success), \(reason), \(errorCode))", logger: Self.queryLogger)
-            for try await result in rows.decode([String].self) { return result }
+            let statement = BrokerStatements.Complete(id: id, token: token, success: success, reason: reason, errorCode: errorCode)
+            for try await result in try await connection.execute(statement, logger: Self.queryLogger) { return result }
             return ["missing"]
         }
         let outcome = result.first ?? "missing"

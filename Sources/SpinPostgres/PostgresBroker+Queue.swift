@@ -12,26 +12,11 @@ extension PostgresBroker {
         let token = UUID()
         let seconds = Self.seconds(duration)
         return try await store.withConnection { connection in
-            let rows = try await connection.query(
-                """
-                WITH leased AS (
-                    UPDATE broker_queue SET lease_token = \(token), lease_expires_at = clock_timestamp() + \(seconds) * interval '1 second'
-                    WHERE command_id = (
-                        SELECT command_id FROM broker_queue
-                        WHERE resource = \(resource) AND (lease_expires_at IS NULL OR lease_expires_at <= clock_timestamp())
-                        ORDER BY ord LIMIT 1
-                        FOR UPDATE SKIP LOCKED
-                    )
-                    RETURNING command_id, lease_expires_at
-                )
-                SELECT \(unescaped: PostgresRows.commandColumns), l.lease_expires_at
-                FROM leased l JOIN broker_commands c ON c.id = l.command_id
-                """, logger: Self.queryLogger)
-            for try await row in rows {
-                var command = try PostgresRows.command(row)
-                command.state = .leased
-                let expires = try row.makeRandomAccess()["lease_expires_at"].decode(Date.self)
-                return Lease.received(command: command, token: token, expiresAt: expires)
+            let statement = BrokerStatements.Next(resource: resource, token: token, seconds: seconds)
+            for try await (command, expires) in try await connection.execute(statement, logger: Self.queryLogger) {
+                var leased = command
+                leased.state = .leased
+                return Lease.received(command: leased, token: token, expiresAt: expires)
             }
             return nil
         }

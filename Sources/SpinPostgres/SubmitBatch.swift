@@ -42,37 +42,10 @@ struct SubmitBatch: Sendable {
 
     /// Inserts the package; returns its id and the notifications to send once committed.
     func insert(_ connection: PostgresConnection) async throws -> (UInt64, [String]) {
-        let count = Int32(ids.count)
-        let rows: PostgresRowSequence
         do {
-            rows = try await connection.query(
-                """
-                WITH package AS (
-                    INSERT INTO broker_packages (state, command_count, remaining, enqueued_at, finished_at)
-                    VALUES (CASE WHEN \(count) = 0 THEN 'succeeded' ELSE 'enqueued' END, \(count), \(count), clock_timestamp(),
-                            CASE WHEN \(count) = 0 THEN clock_timestamp() END)
-                    RETURNING id
-                ), commands AS (
-                    INSERT INTO broker_commands (id, package_id, resource, action, parameters, state, unmet_dependencies)
-                    SELECT d.id, package.id, d.resource, d.action, d.parameters::jsonb,
-                           CASE WHEN d.unmet = 0 THEN 'ready' ELSE 'pending' END, d.unmet
-                    FROM package, unnest(\(ids)::uuid[], \(resources)::text[], \(actions)::text[], \(parameters)::text[], \(unmet)::int4[])
-                         WITH ORDINALITY AS d (id, resource, action, parameters, unmet, n)
-                    ORDER BY d.n
-                    RETURNING id, resource, ord, state
-                ), dependencies AS (
-                    INSERT INTO broker_dependencies (command_id, depends_on)
-                    SELECT * FROM unnest(\(dependents)::uuid[], \(dependencies)::uuid[])
-                ), queued AS (
-                    INSERT INTO broker_queue (command_id, resource, ord)
-                    SELECT id, resource, ord FROM commands WHERE state = 'ready'
-                    RETURNING resource
-                )
-                SELECT package.id,
-                       ARRAY(SELECT DISTINCT 'ready:' || resource FROM queued) || ('package:' || package.id)
-                FROM package
-                """, logger: PostgresBroker.queryLogger)
-            for try await (id, notifications) in rows.decode((Int64, [String]).self) { return (UInt64(id), notifications) }
+            for try await (id, notifications) in try await connection.execute(BrokerStatements.Submit(batch: self), logger: PostgresBroker.queryLogger) {
+                return (UInt64(id), notifications)
+            }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             throw SpinError(.conflict, "a command of this package already exists (\(error.serverInfo?[.detail] ?? "same id")); give each command a new id")
         }
