@@ -9,18 +9,14 @@ enum BrokerStatements {
     /// Leases the oldest free ready command of a resource (see ``PostgresBroker/next(resource:lease:)``).
     struct Next: PostgresPreparedStatement {
         static let sql = """
-            WITH leased AS (
-                UPDATE broker_queue SET lease_token = $2, lease_expires_at = clock_timestamp() + $3 * interval '1 second'
-                WHERE command_id = (
-                    SELECT command_id FROM broker_queue
-                    WHERE resource = $1 AND (lease_expires_at IS NULL OR lease_expires_at <= clock_timestamp())
-                    ORDER BY ord LIMIT 1
-                    FOR UPDATE SKIP LOCKED
-                )
-                RETURNING command_id, lease_expires_at
+            UPDATE broker_commands c SET lease_token = $2, lease_expires_at = clock_timestamp() + $3 * interval '1 second'
+            WHERE c.id = (
+                SELECT id FROM broker_commands
+                WHERE resource = $1 AND state = 'ready' AND (lease_expires_at IS NULL OR lease_expires_at <= clock_timestamp())
+                ORDER BY ord LIMIT 1
+                FOR UPDATE SKIP LOCKED
             )
-            SELECT \(PostgresRows.commandColumns), l.lease_expires_at
-            FROM leased l JOIN broker_commands c ON c.id = l.command_id
+            RETURNING \(PostgresRows.commandColumns), c.lease_expires_at
             """
         typealias Row = (CommandRecord, Date)
 
@@ -84,13 +80,9 @@ enum BrokerStatements {
             ), dependencies AS (
                 INSERT INTO broker_dependencies (command_id, depends_on)
                 SELECT * FROM unnest($7::uuid[], $8::uuid[])
-            ), queued AS (
-                INSERT INTO broker_queue (command_id, resource, ord)
-                SELECT id, resource, ord FROM commands WHERE state = 'ready'
-                RETURNING resource
             )
             SELECT package.id,
-                   ARRAY(SELECT DISTINCT 'ready:' || resource FROM queued) || ('package:' || package.id)
+                   ARRAY(SELECT DISTINCT 'ready:' || resource FROM commands WHERE state = 'ready') || ('package:' || package.id)
             FROM package
             """
         typealias Row = (Int64, [String])

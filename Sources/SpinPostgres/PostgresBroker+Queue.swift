@@ -56,10 +56,10 @@ extension PostgresBroker {
             let rows = try await connection.query(
                 """
                 SELECT
-                    EXISTS (SELECT 1 FROM broker_queue WHERE resource = \(resource)
+                    EXISTS (SELECT 1 FROM broker_commands WHERE resource = \(resource) AND state = 'ready'
                             AND (lease_expires_at IS NULL OR lease_expires_at <= clock_timestamp())),
                     (SELECT extract(epoch FROM min(lease_expires_at) - clock_timestamp())::float8
-                     FROM broker_queue WHERE resource = \(resource) AND lease_expires_at > clock_timestamp())
+                     FROM broker_commands WHERE resource = \(resource) AND state = 'ready' AND lease_expires_at > clock_timestamp())
                 """, logger: Self.queryLogger)
             for try await (free, seconds) in rows.decode((Bool, Double?).self) {
                 return (free, seconds.map { .milliseconds(max(1, Int64($0 * 1000) + 1)) })
@@ -76,8 +76,8 @@ extension PostgresBroker {
         let expires = try await store.withConnection { connection -> Date? in
             let rows = try await connection.query(
                 """
-                UPDATE broker_queue SET lease_expires_at = clock_timestamp() + \(seconds) * interval '1 second'
-                WHERE command_id = \(lease.command.id) AND lease_token = \(lease.token)
+                UPDATE broker_commands SET lease_expires_at = clock_timestamp() + \(seconds) * interval '1 second'
+                WHERE id = \(lease.command.id) AND state = 'ready' AND lease_token = \(lease.token)
                 RETURNING lease_expires_at
                 """, logger: Self.queryLogger)
             for try await expires in rows.decode(Date.self) { return expires }
@@ -98,8 +98,8 @@ extension PostgresBroker {
         let resource = try await store.withConnection { connection -> String? in
             let rows = try await connection.query(
                 """
-                UPDATE broker_queue SET lease_token = NULL, lease_expires_at = NULL
-                WHERE command_id = \(lease.command.id) AND lease_token = \(lease.token)
+                UPDATE broker_commands SET lease_token = NULL, lease_expires_at = NULL
+                WHERE id = \(lease.command.id) AND state = 'ready' AND lease_token = \(lease.token)
                 RETURNING resource
                 """, logger: Self.queryLogger)
             for try await resource in rows.decode(String.self) { return resource }

@@ -69,12 +69,9 @@ extension PostgresBroker {
         let id = Int64(clamping: package)
         let ready = try await connection.query(
             """
-            WITH made AS (
-                UPDATE broker_commands SET state = 'ready'
-                WHERE package_id = \(id) AND state = 'pending' AND unmet_dependencies = 0
-                RETURNING id, resource, ord
-            )
-            INSERT INTO broker_queue (command_id, resource, ord) SELECT id, resource, ord FROM made RETURNING resource
+            UPDATE broker_commands SET state = 'ready'
+            WHERE package_id = \(id) AND state = 'pending' AND unmet_dependencies = 0
+            RETURNING resource
             """, logger: queryLogger)
         var resources: Set<String> = []
         for try await resource in ready.decode(String.self) { resources.insert(resource) }

@@ -7,10 +7,10 @@ import SpinModel
 /// The durable command broker in PostgreSQL: the same contract as the LMDB ``Broker``
 /// (``CommandBroker``), for any number of API servers and agents on one database.
 ///
-/// - Packages, commands and dependencies are rows; a command in its resource's queue has a
-///   row in `broker_queue`, and that row carries its lease (token and expiry, on the
-///   database's clock, so servers' clocks never disagree about who holds what).
-/// - ``next(resource:lease:)`` is one `UPDATE … WHERE command_id = (SELECT … ORDER BY ord
+/// - Packages, commands and dependencies are rows; a ready command's row carries its lease
+///   (token and expiry, on the database's clock, so servers' clocks never disagree about who
+///   holds what), and a partial index over ready commands is the queue.
+/// - ``next(resource:lease:)`` is one `UPDATE … WHERE id = (SELECT … ORDER BY ord
 ///   LIMIT 1 FOR UPDATE SKIP LOCKED)`: concurrent agents never wait on each other and never
 ///   get the same live lease, because the expiry is checked again on the locked row.
 /// - Every commit that makes work ready or finishes a package NOTIFYs `spin_broker`; waiters
@@ -96,7 +96,7 @@ public final class PostgresBroker: CommandBroker, Sendable {
         try await store.withConnection { connection in
             let record = try await Self.loadPackage(connection, package)
             let rows = try await connection.query(
-                "SELECT \(unescaped: PostgresRows.commandColumns), (q.lease_expires_at > clock_timestamp()) AS leased FROM broker_commands c LEFT JOIN broker_queue q ON q.command_id = c.id WHERE c.package_id = \(Int64(package)) ORDER BY c.ord",
+                "SELECT \(unescaped: PostgresRows.commandColumns), (c.lease_expires_at > clock_timestamp()) AS leased FROM broker_commands c WHERE c.package_id = \(Int64(package)) ORDER BY c.ord",
                 logger: Logger(label: "spin.postgres"))
             var commands: [CommandRecord] = []
             for try await row in rows {

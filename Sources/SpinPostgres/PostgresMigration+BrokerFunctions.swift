@@ -1,7 +1,7 @@
 extension PostgresMigration {
     /// `spin_broker_complete(id, token, success, reason, error_code)`: one command's outcome
-    /// in one round trip. It locks, in this order, the queue row (when a token is given), the
-    /// command's row, its dependents' rows, the package's row — the same order for every
+    /// in one round trip. It locks, in this order, the command's row (which holds its lease),
+    /// its dependents' rows, the package's row — the same order for every
     /// completion, so completions in one package wait for each other instead of deadlocking.
     /// Returns `{outcome, notification…}`: the outcome is `changed`, `unchanged` (finished
     /// already, or another agent holds a live lease), `missing`, or `not-ready:STATE`; the
@@ -12,7 +12,6 @@ extension PostgresMigration {
         CREATE FUNCTION spin_broker_complete(p_id uuid, p_token uuid, p_success boolean, p_reason text, p_error_code text)
         RETURNS text[] LANGUAGE plpgsql AS $$
         DECLARE
-            q record;
             c record;
             v_state text;
             v_reason text;
@@ -22,16 +21,13 @@ extension PostgresMigration {
             v_package_state text;
             v_notifications text[] := ARRAY[]::text[];
         BEGIN
-            IF p_token IS NOT NULL THEN
-                SELECT lease_token, lease_expires_at > clock_timestamp() AS live INTO q
-                FROM broker_queue WHERE command_id = p_id FOR UPDATE;
-                IF FOUND AND q.live AND q.lease_token IS DISTINCT FROM p_token THEN
-                    RETURN ARRAY['unchanged'];
-                END IF;
-            END IF;
-            SELECT package_id, resource, action, state INTO c FROM broker_commands WHERE id = p_id FOR UPDATE;
+            SELECT package_id, resource, action, state, lease_token, lease_expires_at > clock_timestamp() AS live INTO c
+            FROM broker_commands WHERE id = p_id FOR UPDATE;
             IF NOT FOUND THEN
                 RETURN ARRAY['missing'];
+            END IF;
+            IF p_token IS NOT NULL AND c.live AND c.lease_token IS DISTINCT FROM p_token THEN
+                RETURN ARRAY['unchanged'];
             END IF;
             IF c.state IN ('succeeded', 'failed', 'cancelled') THEN
                 RETURN ARRAY['unchanged'];
@@ -42,22 +38,19 @@ extension PostgresMigration {
             v_state := CASE WHEN p_success THEN 'succeeded' ELSE 'failed' END;
             v_reason := CASE WHEN p_success THEN p_reason ELSE coalesce(p_reason, 'failed without a reason') END;
             v_code := CASE WHEN p_success THEN NULL ELSE p_error_code END;
-            UPDATE broker_commands SET state = v_state, reason = v_reason, error_code = v_code, finished_at = clock_timestamp()
+            UPDATE broker_commands SET state = v_state, reason = v_reason, error_code = v_code, finished_at = clock_timestamp(),
+                lease_token = NULL, lease_expires_at = NULL
             WHERE id = p_id;
-            DELETE FROM broker_queue WHERE command_id = p_id;
             IF p_success THEN
                 WITH released AS (
                     UPDATE broker_commands SET
                         unmet_dependencies = unmet_dependencies - 1,
                         state = CASE WHEN unmet_dependencies = 1 THEN 'ready' ELSE state END
                     WHERE state = 'pending' AND id IN (SELECT command_id FROM broker_dependencies WHERE depends_on = p_id)
-                    RETURNING id, resource, ord, state
-                ), queued AS (
-                    INSERT INTO broker_queue (command_id, resource, ord)
-                    SELECT id, resource, ord FROM released WHERE state = 'ready'
-                    RETURNING resource
+                    RETURNING resource, state
                 )
-                SELECT coalesce(array_agg(DISTINCT 'ready:' || resource), ARRAY[]::text[]) INTO v_notifications FROM queued;
+                SELECT coalesce(array_agg(DISTINCT 'ready:' || resource), ARRAY[]::text[]) INTO v_notifications
+                FROM released WHERE state = 'ready';
             ELSE
                 WITH RECURSIVE downstream (id) AS (
                     SELECT command_id FROM broker_dependencies WHERE depends_on = p_id

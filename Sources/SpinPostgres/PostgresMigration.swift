@@ -12,8 +12,8 @@ public struct PostgresMigration: Sendable {
     /// Every step, oldest first.
     public static let all: [PostgresMigration] = [brokerTables, registryTables]
 
-    /// Version 1: packages, commands, dependencies and the ready queue, where each ready
-    /// command's row carries its lease.
+    /// Version 1: packages, commands (a ready command's row carries its lease; a partial index
+    /// over ready commands is the queue), dependencies, and the completion function.
     static let brokerTables = PostgresMigration(version: 1, name: "broker: packages, commands, dependencies, queue with leases", statements: [
         """
         CREATE TABLE broker_packages (
@@ -44,10 +44,14 @@ public struct PostgresMigration: Sendable {
             error_code text,
             unmet_dependencies integer NOT NULL CHECK (unmet_dependencies >= 0),
             created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-            finished_at timestamptz
+            finished_at timestamptz,
+            lease_token uuid,
+            lease_expires_at timestamptz,
+            CHECK ((lease_token IS NULL) = (lease_expires_at IS NULL))
         )
         """,
         "CREATE INDEX broker_commands_package ON broker_commands (package_id, ord)",
+        "CREATE INDEX broker_commands_ready ON broker_commands (resource, ord) WHERE state = 'ready'",
         """
         CREATE TABLE broker_dependencies (
             command_id uuid NOT NULL REFERENCES broker_commands (id) ON DELETE CASCADE,
@@ -56,17 +60,6 @@ public struct PostgresMigration: Sendable {
         )
         """,
         "CREATE INDEX broker_dependencies_depends_on ON broker_dependencies (depends_on)",
-        """
-        CREATE TABLE broker_queue (
-            command_id uuid PRIMARY KEY REFERENCES broker_commands (id) ON DELETE CASCADE,
-            resource text NOT NULL,
-            ord bigint NOT NULL,
-            lease_token uuid,
-            lease_expires_at timestamptz,
-            CHECK ((lease_token IS NULL) = (lease_expires_at IS NULL))
-        )
-        """,
-        "CREATE INDEX broker_queue_next ON broker_queue (resource, ord)",
         brokerCompleteFunction,
     ])
 }

@@ -150,14 +150,14 @@ struct PostgresBrokerPruningTests {
             #expect(try await broker.status(package: running).package.state == .enqueued)
             let leftovers = try await broker.store.withConnection { connection in
                 var counts: [Int64] = []
-                for table in ["broker_commands", "broker_dependencies", "broker_queue"] {
+                for table in ["broker_commands", "broker_dependencies"] {
                     for try await count in try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"), logger: .init(label: "test")).decode(Int64.self) {
                         counts.append(count)
                     }
                 }
                 return counts
             }
-            #expect(leftovers == [1, 0, 1], "only the running package's command and queue row remain")
+            #expect(leftovers == [1, 0], "only the running package's command remains")
         }
     }
 }
