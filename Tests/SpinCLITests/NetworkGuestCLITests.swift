@@ -75,8 +75,13 @@ struct NetworkGuestCLITests {
                 }
                 #expect(reached, "alpha → beta:22 by name: \(reach?.description ?? "-")")
                 print("NetworkGuestCLITests: alpha reached beta's sshd by name \(started.duration(to: clock.now)) after start")
-                let back = try exec("beta", "timeout 10 bash -c 'exec 3<>/dev/tcp/10.77.0.2/22 && head -c 4 <&3'")
-                #expect(back.stdout.hasPrefix("SSH-"), "beta → alpha:22: \(back)")
+                // cloud-init restarts sshd once late in the boot: allow for that window.
+                var back: CLI.Result?
+                let reachedBack = await Loopback.waitUntil(timeout: .seconds(60), every: .seconds(2)) {
+                    back = try? exec("beta", "timeout 10 bash -c 'exec 3<>/dev/tcp/10.77.0.2/22 && head -c 4 <&3'")
+                    return back?.stdout.hasPrefix("SSH-") == true
+                }
+                #expect(reachedBack, "beta → alpha:22: \(back?.description ?? "-")")
                 for address in ["10.77.0.2", "10.77.0.3"] {
                     // cloud-init restarts sshd once late in the boot: allow for that window.
                     var host: (status: Int32, stdout: String)?
