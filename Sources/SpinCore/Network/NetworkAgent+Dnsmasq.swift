@@ -5,17 +5,23 @@ extension NetworkAgent {
     /// The argument that names the network's configuration: how its dnsmasq is recognized.
     static func configArgument(_ paths: NetworkPaths) -> String { "--conf-file=" + paths.config }
 
+    /// The dnsmasq its pidfile names, when that process is alive and is this network's (it
+    /// writes the file once it serves).
+    func servingDnsmasq(paths: NetworkPaths) -> pid_t? {
+        guard let text = try? String(contentsOfFile: paths.pidFile, encoding: .utf8),
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0,
+            ProcessIdentity.current(pid: pid) != nil,
+            ProcessIdentity.arguments(pid: pid)?.contains(Self.configArgument(paths)) == true
+        else { return nil }
+        return pid
+    }
+
     /// The pid of the network's running dnsmasq: the pid in its pidfile, accepted only when
     /// that live process's command line names this network's configuration file (a reused pid
     /// is never mistaken for it); else found by scanning `/proc` for that argument.
     func runningDnsmasq(paths: NetworkPaths) -> pid_t? {
         let argument = Self.configArgument(paths)
-        if let text = try? String(contentsOfFile: paths.pidFile, encoding: .utf8),
-            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0,
-            ProcessIdentity.current(pid: pid) != nil, ProcessIdentity.arguments(pid: pid)?.contains(argument) == true
-        {
-            return pid
-        }
+        if let pid = servingDnsmasq(paths: paths) { return pid }
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
         for entry in entries {
             guard let pid = Int32(entry), ProcessIdentity.arguments(pid: pid)?.contains(argument) == true,
@@ -66,8 +72,10 @@ extension NetworkAgent {
     /// Waits (up to 10 s) until the unit's dnsmasq has written its pidfile, which it does
     /// once it serves.
     private func waitForDnsmasq(_ network: Network, paths: NetworkPaths) async throws {
+        // The pidfile, not the process: a dnsmasq that systemd has just forked is in /proc
+        // before it serves, and writes its pidfile once it does.
         for _ in 0..<400 {
-            if runningDnsmasq(paths: paths) != nil { return }
+            if servingDnsmasq(paths: paths) != nil { return }
             try await Task.sleep(for: .milliseconds(25))
         }
         let log = (try? String(contentsOfFile: paths.log, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
