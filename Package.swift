@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "SpinCore", targets: ["SpinCore"]),
         .library(name: "SpinStore", targets: ["SpinStore"]),
         .library(name: "SpinQemu", targets: ["SpinQemu"]),
+        .library(name: "SpinPostgres", targets: ["SpinPostgres"]),
         .executable(name: "spin", targets: ["spin"]),
         .executable(name: "spin-server", targets: ["spin-server"]),
         .executable(name: "spin-bench", targets: ["spin-bench"]),
@@ -70,8 +71,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The fleet store: the broker (and, as it grows, the registry) in PostgreSQL, behind the
-        // same protocols as the LMDB store. Only spin-server and programs that choose it link it.
+        // The fleet store: broker, registry and paired writes in PostgreSQL, behind the same
+        // protocols as the LMDB store. Only spin-server and programs that choose it link it.
         .target(
             name: "SpinPostgres",
             dependencies: [
@@ -166,7 +167,8 @@ let package = Package(
         ),
         .testTarget(name: "SpinStoreTests", dependencies: ["SpinStore", "CLMDB", "spin-testkit", "SpinTestSupport"]),
         .testTarget(name: "SpinQemuTests", dependencies: ["SpinQemu"]),
-        // Broker contract on both stores, with a real throwaway PostgreSQL (scripts/throwaway-postgres).
+        // Broker, registry and control-plane contracts on both stores, with a real throwaway
+        // PostgreSQL (scripts/throwaway-postgres); faults and serving processes.
         .testTarget(name: "SpinPostgresTests", dependencies: ["SpinPostgres", "SpinCore", "SpinTestSupport", "spin-testkit"]),
         .testTarget(name: "SpinCoreTests", dependencies: ["SpinCore", "SpinQemu", "SpinStore", "spin-testkit", "SpinTestSupport"]),
         // Helpers shared by the test targets: a private systemd user manager, test guests.
