@@ -51,9 +51,11 @@ struct EventStreamTests {
             let time = try #require(object["time"] as? String, "time is \(String(describing: object["time"])), not a string")
             let parsed = try Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(time)
             #expect(abs(parsed.timeIntervalSince(before)) < 10)
-            // The wire has milliseconds; two parsers of the same text may differ by one
-            // (Foundation's fractional-second parsing rounds down at times).
-            #expect(abs(event.time.timeIntervalSince(parsed)) < 0.002)
+            // The two streams are separate subscriptions: each may see a different first event
+            // of the same submit (the command ready, the package enqueued), stamped a few
+            // milliseconds apart on a loaded machine (4 ms seen in CI); and the wire has
+            // milliseconds, which two parsers may round differently.
+            #expect(abs(event.time.timeIntervalSince(parsed)) < 0.05)
 
             try await remote.close()
             await server.stop()
