@@ -87,8 +87,10 @@ public final class PostgresStore: Sendable {
                         try await connection.withTransaction(logger: self.logger) { connection in try await body(connection) }
                     }
                 }
-            } catch let error as RetryableConflict where attempt < 5 {
-                _ = error
+            } catch let conflict as RetryableConflict {
+                guard attempt < 5 else {
+                    throw SpinError(.unavailable, "the PostgreSQL store at \(location.description) aborted the same transaction \(attempt) times in races with other writers (\(conflict.underlying)); try again")
+                }
                 try await Task.sleep(for: .milliseconds(attempt * 10))
             }
         }
