@@ -30,7 +30,7 @@ extension SpinRemote {
     /// Changes a VM's settings (``Spin/updateVM(_:_:)``): `change` runs here on the current
     /// record, and only the settings it changed are sent.
     @discardableResult
-    public func updateVM(_ ref: String, _ change: (inout VM) throws -> Void) async throws -> VM {
+    public func updateVM(_ ref: String, _ change: @escaping @Sendable (inout VM) throws -> Void) async throws -> VM {
         let before = try await vm(ref)
         var after = before
         try change(&after)

@@ -27,7 +27,7 @@ public protocol SpinService: Sendable {
     /// The live status of several VMs; those that could not be read are missing.
     func statuses(_ vms: [VM]) async -> [UInt64: VMStatus]
     /// Changes a VM's settings (not its storage).
-    func updateVM(_ ref: String, _ change: (inout VM) throws -> Void) async throws -> VM
+    func updateVM(_ ref: String, _ change: @escaping @Sendable (inout VM) throws -> Void) async throws -> VM
     /// Stops and deletes a VM with its disks.
     func deleteVM(_ ref: String) async throws
     /// Attaches a drive, creating its image when `newImage` is given.

@@ -26,6 +26,7 @@ public final class PostgresBroker: CommandBroker, Sendable {
     let notifier: PostgresNotifier
     let outbox: NotificationOutbox
     let logger: Logger
+    let hub = EventHub<BrokerEvent>()
 
     /// A broker on `store` (whose schema ``PostgresStore/migrate()`` made); starts listening
     /// for notifications unless ``PostgresBrokerOptions/notifications`` is off.
@@ -38,6 +39,9 @@ public final class PostgresBroker: CommandBroker, Sendable {
         outbox = NotificationOutbox(store: store)
         if options.notifications { notifier.start(location: store.location, logger: store.logger) }
     }
+
+    /// Package and command changes from now on, made through any server on the database.
+    public func events() -> AsyncStream<BrokerEvent> { hub.subscribe() }
 
     /// Stops listening. The store stays open (it is the caller's).
     public func close() async {

@@ -36,8 +36,12 @@ public enum SpinServer {
         // Filled below as the generated code registers each operation.
         let operations = OperationTable()
         router.add(middleware: ContractMiddleware(table: operations))
-        router.add(middleware: VMListCacheMiddleware(store: spin.store))
-        router.add(middleware: VMGetCacheMiddleware(spin: spin))
+        // The response caches key on the LMDB store's last transaction; a fleet store has no
+        // such cheap change marker, so its reads always go through.
+        if let store = spin.store {
+            router.add(middleware: VMListCacheMiddleware(store: store))
+            router.add(middleware: VMGetCacheMiddleware(spin: spin, store: store))
+        }
         router.get("/openapi.yaml") { _, _ in try OpenAPIDocument.response() }
         let handler = APIHandler(spin: spin, metrics: metrics, options: options)
         // Compact JSON (the runtime's default pretty-prints): half the bytes of a VM list; and

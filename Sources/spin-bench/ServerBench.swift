@@ -32,7 +32,8 @@ struct ServerBench: AsyncParsableCommand {
         logger.logLevel = .error
 
         let spin = try await Spin.open(root: SpinRoot(explicit: dir + "/root"), options: SpinOptions(supervisor: .direct, runsAgents: false))
-        try Self.defineVMs(spin.registry, count: vms)
+        guard let local = spin.local else { throw SpinError(.internal, "the bench opens an LMDB root") }
+        try Self.defineVMs(local.records, count: vms)
         let port = try Loopback.freePort()
         var options = ServerOptions(listen: .tcp(host: "127.0.0.1", port: port))
         options.token = ServerToken(Self.token)

@@ -64,7 +64,7 @@ final class VMBenchSession: Sendable {
             kill(pid, SIGKILL)
             _ = try? await ProcessRunner.waitForExit(pid: pid)
         }
-        for vm in (try? spin.listVMs()) ?? [] {
+        for vm in (try? await spin.listVMs()) ?? [] {
             let ref = String(vm.id)
             if let pid = (try? await spin.status(ref))?.process.pid { kill(pid, SIGKILL) }
             try? await Task.sleep(for: .milliseconds(50))

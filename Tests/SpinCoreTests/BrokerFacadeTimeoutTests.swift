@@ -17,13 +17,13 @@ struct BrokerFacadeTimeoutTests {
             #expect(error.code == .timeout)
             #expect(error.message.contains("package \(package)"))
             #expect(error.message.contains("spin package status \(package) --wait"))
-            #expect(try spin.image(volume: "vol1", name: "a.qcow2").sizeBytes == 1 << 20, "the record was rolled back while the package ran")
+            await #expect(try spin.image(volume: "vol1", name: "a.qcow2").sizeBytes == 1 << 20, "the record was rolled back while the package ran")
 
             gated.release(.go)
             let status = try await spin.broker.waitForPackage(package, timeout: .seconds(120))
             #expect(status.package.state == .succeeded)
-            #expect(try spin.image(volume: "vol1", name: "a.qcow2").sizeBytes == 1 << 20)
-            #expect(FileManager.default.fileExists(atPath: try spin.volume("vol1").path + "/a.qcow2"))
+            await #expect(try spin.image(volume: "vol1", name: "a.qcow2").sizeBytes == 1 << 20)
+            await #expect(FileManager.default.fileExists(atPath: try spin.volume("vol1").path + "/a.qcow2"))
         }
     }
 
@@ -33,7 +33,7 @@ struct BrokerFacadeTimeoutTests {
             let spin = gated.spin
             let error = try await gated.timedOutCreate()
             let package = try #require(error.runningPackage)
-            #expect(try spin.image(volume: "vol1", name: "a.qcow2").name == "a.qcow2")
+            await #expect(try spin.image(volume: "vol1", name: "a.qcow2").name == "a.qcow2")
 
             gated.release(.fail)
             let status = try await spin.broker.waitForPackage(package, timeout: .seconds(120))
@@ -41,11 +41,11 @@ struct BrokerFacadeTimeoutTests {
             // The caller's follow-up settles the record right after the package ends.
             var recorded = true
             for _ in 0..<2000 where recorded {
-                recorded = (try? spin.image(volume: "vol1", name: "a.qcow2")) != nil
+                recorded = (try? await spin.image(volume: "vol1", name: "a.qcow2")) != nil
                 if recorded { try await Task.sleep(for: .milliseconds(10)) }
             }
             #expect(!recorded, "the record of an image whose creation failed stayed")
-            #expect(!FileManager.default.fileExists(atPath: try spin.volume("vol1").path + "/a.qcow2"))
+            await #expect(!FileManager.default.fileExists(atPath: try spin.volume("vol1").path + "/a.qcow2"))
         }
     }
 
@@ -57,7 +57,7 @@ struct BrokerFacadeTimeoutTests {
             gated.release(.fail)
             #expect(try await spin.broker.waitForPackage(package, timeout: .seconds(120)).package.state == .failed)
             await spin.close()
-            #expect(throws: SpinError.self) { try spin.image(volume: "vol1", name: "a.qcow2") }
+            await #expect(throws: SpinError.self) { try await spin.image(volume: "vol1", name: "a.qcow2") }
         }
     }
 }

@@ -27,7 +27,7 @@ struct FacadeOwnershipTests {
             #expect(error?.code == .conflict)
             #expect(error?.message.contains(volume + "/web.qcow2 exists and was not made by spin") == true)
             #expect(FileManager.default.contents(atPath: volume + "/web.qcow2") == bytes)
-            #expect(try spin.listImages(volume: "vol1").isEmpty)
+            await #expect(try spin.listImages(volume: "vol1").isEmpty)
         }
     }
 
@@ -42,10 +42,10 @@ struct FacadeOwnershipTests {
             #expect(error?.code == .conflict)
             #expect(error?.message.contains("spin deletes only files it made") == true)
             #expect(FileManager.default.contents(atPath: volume + "/web.qcow2") == bytes)
-            #expect(try spin.listImages(volume: "vol1").map(\.name) == ["web.qcow2"])
+            await #expect(try spin.listImages(volume: "vol1").map(\.name) == ["web.qcow2"])
             try FileManager.default.moveItem(atPath: volume + "/web.qcow2", toPath: volume + "/../web.qcow2.theirs")
             try await spin.deleteImage(volume: "vol1", name: "web.qcow2")
-            #expect(try spin.listImages(volume: "vol1").isEmpty)
+            await #expect(try spin.listImages(volume: "vol1").isEmpty)
         }
     }
 
@@ -58,7 +58,7 @@ struct FacadeOwnershipTests {
             #expect(error?.code == .conflict)
             #expect(FileManager.default.contents(atPath: volume + "/b.qcow2") == bytes)
             #expect(try spinMark(volume + "/a.qcow2") != nil)
-            #expect(try spin.listImages(volume: "vol1").map(\.name) == ["a.qcow2"])
+            await #expect(try spin.listImages(volume: "vol1").map(\.name) == ["a.qcow2"])
         }
     }
 
@@ -72,7 +72,7 @@ struct FacadeOwnershipTests {
             #expect(deletion.note?.contains("files spin did not make, which it leaves in place: \"keep.iso\"") == true)
             #expect(FileManager.default.contents(atPath: volume + "/keep.iso") == bytes)
             #expect(try FileManager.default.contentsOfDirectory(atPath: volume) == ["keep.iso"])
-            #expect(try spin.listVolumes().isEmpty)
+            await #expect(try spin.listVolumes().isEmpty)
         }
     }
 
@@ -96,8 +96,8 @@ struct FacadeOwnershipTests {
             #expect(error?.code == .conflict)
             #expect(error?.message.contains(volume + "/web.raw exists and was not made by spin") == true)
             #expect(FileManager.default.contents(atPath: volume + "/web.raw") == bytes)
-            #expect(try spin.listVMs().isEmpty)
-            #expect(try spin.listImages(volume: "vol1").isEmpty)
+            await #expect(try spin.listVMs().isEmpty)
+            await #expect(try spin.listImages(volume: "vol1").isEmpty)
         }
     }
 }

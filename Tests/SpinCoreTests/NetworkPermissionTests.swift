@@ -22,7 +22,7 @@ struct NetworkPermissionTests {
                 #expect(error.code == .forbidden && error.message.contains("--allow-networks"))
             }
             #expect(try await spin.listNetworks().isEmpty)
-            try spin.registry.createNetwork(Network(name: "lan", subnet: try IPv4Subnet(parsing: "10.213.7.0/24"), bridge: "spnotabridge9"))
+            try await spin.registry.createNetwork(Network(name: "lan", subnet: try IPv4Subnet(parsing: "10.213.7.0/24"), bridge: "spnotabridge9"))
             await #expect(throws: SpinError.self) { try await spin.deleteNetwork("lan") }
             #expect(try await spin.listNetworks().count == 1)
         }

@@ -179,8 +179,8 @@ struct StorageConfinementTests {
         let rounds = 2000
         let start = ContinuousClock.now
         for _ in 0..<rounds {
-            try scope.checkVolume(volume)
-            _ = try scope.recordedFormat(of: image)
+            try await scope.checkVolume(volume)
+            _ = try await scope.recordedFormat(of: image)
         }
         let each = (ContinuousClock.now - start) / rounds
         print("RegisteredVolumes: checkVolume + recordedFormat take \(each) per action")

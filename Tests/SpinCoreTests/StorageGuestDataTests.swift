@@ -44,7 +44,7 @@ struct StorageGuestDataTests {
 
             let copy = try await spin.copyImage(volume: "vol1", name: "disk.raw", toVolume: "vol2", toName: "copy.raw")
             #expect(copy.format == .raw)
-            #expect(try spin.image(volume: "vol2", name: "copy.raw").format == .raw)
+            await #expect(try spin.image(volume: "vol2", name: "copy.raw").format == .raw)
             #expect(try Data(contentsOf: URL(fileURLWithPath: vol2 + "/copy.raw")) == disk)
 
             // Converting to qcow2 keeps the guest's bytes as data too.
@@ -86,8 +86,8 @@ struct StorageGuestDataTests {
             #expect(inspect?.code == .forbidden)
 
             #expect(try FileManager.default.contentsOfDirectory(atPath: vol2).isEmpty)
-            #expect(try spin.listImages(volume: "vol2").isEmpty)
-            #expect(try spin.image(volume: "vol1", name: "top.qcow2").sizeBytes == 1 << 20)
+            await #expect(try spin.listImages(volume: "vol2").isEmpty)
+            await #expect(try spin.image(volume: "vol1", name: "top.qcow2").sizeBytes == 1 << 20)
             #expect(try Fingerprint(vol1 + "/top.qcow2") == before)
         }
     }

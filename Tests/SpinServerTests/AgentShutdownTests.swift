@@ -15,17 +15,17 @@ struct AgentShutdownTests {
         try await ServerFixture.with(runsAgents: false) { fixture in
             let server = try await LiveServer.start(fixture, listen: .unix(path: fixture.socketPath))
             let slow = try SlowStorage(directory: fixture.directory)
-            let package = try fixture.spin.broker.submit([try slow.createImageCommand()])
+            let package = try await fixture.spin.broker.submit([try slow.createImageCommand()])
             let agent = ["agent", "storage", "--root", fixture.root.path, "--host", fixture.socketPath, "--concurrency", "1", "--allow-path", slow.volumePath]
             let first = try ChildProcess.spinServer(agent + ["--drain-seconds", "0"], environment: slow.environment)
             defer { first.kill() }
             try await slow.waitUntilStarted()
-            #expect(try fixture.spin.broker.status(package: package).commands.map(\.state) == [.leased])
+            await #expect(try fixture.spin.broker.status(package: package).commands.map(\.state) == [.leased])
 
             let clock = ContinuousClock()
             let stopped = clock.now
             #expect(await first.terminate() == 0)
-            #expect(try fixture.spin.broker.status(package: package).commands.map(\.state) == [.ready], "the lease was not handed back")
+            await #expect(try fixture.spin.broker.status(package: package).commands.map(\.state) == [.ready], "the lease was not handed back")
 
             let second = try ChildProcess.spinServer(agent, environment: nil)
             defer { second.kill() }
@@ -57,7 +57,7 @@ struct AgentShutdownTests {
         try await ServerFixture.with(runsAgents: false) { fixture in
             let slow = try SlowStorage(directory: fixture.directory)
             // The server's own agents act only in registered volumes.
-            try fixture.spin.registry.createVolume(name: "slow", path: slow.volumePath)
+            try await fixture.spin.registry.createVolume(name: "slow", path: slow.volumePath)
             let serve = ["serve", "--root", fixture.root.path, "--socket", fixture.socketPath, "--supervisor", "direct", "--allow-path", fixture.directory]
             let first = try ChildProcess.spinServer(serve + ["--drain-seconds", "0"], environment: slow.environment)
             defer { first.kill() }
@@ -69,7 +69,7 @@ struct AgentShutdownTests {
             let clock = ContinuousClock()
             let stopped = clock.now
             #expect(await first.terminate() == 0)
-            #expect(try fixture.spin.broker.status(package: package).commands.map(\.state) == [.ready], "the lease was not handed back")
+            await #expect(try fixture.spin.broker.status(package: package).commands.map(\.state) == [.ready], "the lease was not handed back")
 
             let second = try ChildProcess.spinServer(serve, environment: nil)
             defer { second.kill() }

@@ -42,7 +42,7 @@ struct EventStreamTests {
             }
             // An event: a package enqueued (no agent runs it here).
             let before = Date()
-            _ = try fixture.spin.broker.submit([try CommandDraft(AddVolumeAction.self, .init(volumePath: fixture.directory + "/v"))])
+            _ = try await fixture.spin.broker.submit([try CommandDraft(AddVolumeAction.self, .init(volumePath: fixture.directory + "/v"))])
             let line = try #require(try await raw.value, "no event arrived")
             let event = try #require(try await typed.value, "the client decoded no event")
             watchdog.cancel()

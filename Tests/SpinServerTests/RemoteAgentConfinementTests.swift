@@ -34,10 +34,10 @@ struct RemoteAgentConfinementTests {
             #expect(refused?.code == .forbidden)
             #expect(refused?.message.contains("--allow-path DIR") == true)
             #expect(!FileManager.default.fileExists(atPath: elsewhere + "/out"))
-            #expect(try fixture.spin.listVolumes().map(\.name) == ["in"])
+            await #expect(try fixture.spin.listVolumes().map(\.name) == ["in"])
 
             // A volume the server knows but this host does not allow, and a raw command there.
-            try fixture.spin.registry.createVolume(name: "known", path: elsewhere)
+            try await fixture.spin.registry.createVolume(name: "known", path: elsewhere)
             let raw = try CommandDraft(CreateImageAction.self, .init(volumePath: elsewhere, image: "x.raw", sizeBytes: 1 << 20, format: .raw))
             let package = try await remote.submit([raw])
             let status = try await remote.waitForPackage(package, timeoutSeconds: 60)

@@ -60,7 +60,7 @@ struct RouterAllowedPathsTests {
                 #expect(attach.status == 403, "\(attach.text)")
                 let update = try await client.send(.patch, "/v1/vms/web", json: ["kernel": ["kernel": "/etc/shadow"]])
                 #expect(update.status == 403, "\(update.text)")
-                let vm = try fixture.spin.vm("web")
+                let vm = try await fixture.spin.vm("web")
                 #expect(vm.storage == [.cdrom(path: allowed + "/ok.iso")] && vm.kernel == nil)
                 // Bad input is still 400, before the path is judged.
                 #expect(try await client.send(.post, "/v1/vms", json: ["name": "web2", "storage": [["kind": "cdrom", "path": "relative.iso"]]]).status == 400)
@@ -84,7 +84,7 @@ struct RouterAllowedPathsTests {
                 #expect(inside.status == 201, "\(inside.text)")
                 let update = try await client.send(.patch, "/v1/vms/web", json: ["mounts": [["hostPath": "/etc", "guestPath": "/etc2"]]])
                 #expect(update.status == 403, "\(update.text)")
-                let vm = try fixture.spin.vm("web")
+                let vm = try await fixture.spin.vm("web")
                 #expect(vm.mounts == [SharedFolder(hostPath: allowed + "/src", guestPath: "/src", readOnly: true)] && vm.firmware == .uefi)
                 #expect(try await client.send(.post, "/v1/vms", json: ["name": "web2", "mounts": [["hostPath": allowed + "/src", "guestPath": "/a b"]]]).status == 400)
             }

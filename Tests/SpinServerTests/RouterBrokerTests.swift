@@ -14,7 +14,7 @@ struct RouterBrokerTests {
                 let id = try #require(package.object["id"] as? Int)
                 let path = fixture.directory + "/made-by-package"
                 // Agents act only in registered volumes, for raw commands too.
-                try fixture.spin.registry.createVolume(name: "bypackage", path: path)
+                try await fixture.spin.registry.createVolume(name: "bypackage", path: path)
                 let command = try await client.send(.post, "/v1/packages/\(id)/commands", json: [
                     "resource": "storage", "action": "add_volume", "parameters": ["volumePath": path],
                 ])

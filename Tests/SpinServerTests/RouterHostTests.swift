@@ -78,7 +78,7 @@ struct RouterHostTests {
                 let reply = try await client.send(.post, "/v1/volumes", json: ["name": big])
                 #expect(reply.status == 400)
                 #expect(reply.errorCode == "invalid_argument")
-                #expect(try fixture.spin.listVolumes().isEmpty)
+                await #expect(try fixture.spin.listVolumes().isEmpty)
             }
         }
     }

@@ -22,7 +22,7 @@ struct RouterNetworkTests {
                 #expect(try await client.send(.delete, "/v1/networks/nope").status == 404)
 
                 let subnet = try IPv4Subnet(parsing: "10.213.7.0/24")
-                try fixture.spin.registry.createNetwork(Network(name: "lan", subnet: subnet, bridge: "spnotabridge9"))
+                try await fixture.spin.registry.createNetwork(Network(name: "lan", subnet: subnet, bridge: "spnotabridge9"))
                 let got = try await client.send(.get, "/v1/networks/lan")
                 #expect(got.status == 200 && got.object["gateway"] as? String == "10.213.7.1" && got.object["nat"] as? Bool == false)
                 #expect(try await client.send(.get, "/v1/networks").array.count == 1)

@@ -41,7 +41,7 @@ struct ServerFixture: Sendable {
 
     /// Stops every VM (forced after 1 s), SIGKILLs any qemu left, closes the instance.
     func cleanUp() async {
-        for vm in (try? spin.listVMs()) ?? [] {
+        for vm in (try? await spin.listVMs()) ?? [] {
             let pid = (try? await spin.status(String(vm.id)))?.process.pid
             try? await spin.stopVM(String(vm.id), timeoutSeconds: 1)
             if let pid, kill(pid, 0) == 0, (try? await spin.status(String(vm.id)))?.state != .stopped { kill(pid, SIGKILL) }

@@ -62,7 +62,7 @@ struct SystemTestEnvironment: Sendable {
 
     /// Stops every VM (forced after 1 s) and SIGKILLs any qemu still alive.
     func cleanUp() async {
-        for vm in (try? spin.listVMs()) ?? [] {
+        for vm in (try? await spin.listVMs()) ?? [] {
             let pid = (try? await spin.status(String(vm.id)))?.process.pid
             try? await spin.stopVM(String(vm.id), timeoutSeconds: 1)
             if let pid, kill(pid, 0) == 0, (try? await spin.status(String(vm.id)))?.state != .stopped {

@@ -49,8 +49,8 @@ struct VMForceAndCrashTests {
             // Delete: stop, image, config, runtime files and records all go; the volume stays.
             let paths = RuntimePaths(root: spin.root, vmID: vm.id)
             try await spin.deleteVM("deaf")
-            #expect(throws: SpinError.self) { try spin.vm("deaf") }
-            #expect(throws: SpinError.self) { try spin.image(volume: "vol", name: "deaf.raw") }
+            await #expect(throws: SpinError.self) { try await spin.vm("deaf") }
+            await #expect(throws: SpinError.self) { try await spin.image(volume: "vol", name: "deaf.raw") }
             #expect(!FileManager.default.fileExists(atPath: env.directory + "/vol/deaf.raw"))
             #expect(!FileManager.default.fileExists(atPath: paths.runtimeDirectory))
             #expect(!FileManager.default.fileExists(atPath: paths.vmDirectory))

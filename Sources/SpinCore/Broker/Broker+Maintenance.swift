@@ -21,7 +21,7 @@ extension Broker {
     /// Runs ``maintain()`` at once and then every ``BrokerOptions/maintenanceInterval`` until
     /// the task is cancelled; what the processes that run agents do. Several processes may do
     /// it at once: each batch is its own transaction and checks again under the writer.
-    public func runMaintenance(onError: @Sendable (any Error) -> Void = { _ in }) async {
+    public func runMaintenance(onError: @escaping @Sendable (any Error) -> Void = { _ in }) async {
         while !Task.isCancelled {
             do {
                 try await maintain()

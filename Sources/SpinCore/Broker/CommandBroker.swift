@@ -48,6 +48,24 @@ public protocol CommandBroker: CommandQueue {
     /// Waits until the package succeeds or fails and returns its final status.
     /// - Throws: ``SpinError`` `.timeout` when `timeout` passes first.
     func waitForPackage(_ id: UInt64, timeout: Duration) async throws -> PackageStatus
+
+    /// Like ``submit(_:)``; a store that can share one durable commit among the submissions
+    /// of concurrent callers does so (the LMDB ``Broker``).
+    func submitGrouped(_ commands: [CommandDraft]) async throws -> UInt64
+
+    /// Package and command changes from now on: on LMDB those this process makes, on
+    /// PostgreSQL those of every server on the database. Finishes when the consumer stops.
+    func events() -> AsyncStream<BrokerEvent>
+
+    /// Prunes finished packages after their retention and reaps abandoned open ones, now and
+    /// at the store's maintenance interval, until the task is cancelled. Safe from any number
+    /// of processes at once.
+    func runMaintenance(onError: @escaping @Sendable (any Error) -> Void) async
+}
+
+extension CommandBroker {
+    /// Submits through ``submit(_:)``.
+    public func submitGrouped(_ commands: [CommandDraft]) async throws -> UInt64 { try await submit(commands) }
 }
 
 extension Broker: CommandBroker {}

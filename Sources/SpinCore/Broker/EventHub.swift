@@ -2,11 +2,13 @@ import Foundation
 import Synchronization
 
 /// Fans events out to every current subscriber as an `AsyncStream`.
-final class EventHub<Event: Sendable>: Sendable {
+package final class EventHub<Event: Sendable>: Sendable {
+    package init() {}
+
     private let subscribers = Mutex<[UUID: AsyncStream<Event>.Continuation]>([:])
 
     /// A stream of the events published from now on. Finishes when the consumer stops.
-    func subscribe(bufferingNewest limit: Int = 1024) -> AsyncStream<Event> {
+    package func subscribe(bufferingNewest limit: Int = 1024) -> AsyncStream<Event> {
         let (stream, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingNewest(limit))
         let id = UUID()
         subscribers.withLock { $0[id] = continuation }
@@ -17,7 +19,7 @@ final class EventHub<Event: Sendable>: Sendable {
     }
 
     /// Sends events to every subscriber.
-    func publish(_ events: [Event]) {
+    package func publish(_ events: [Event]) {
         guard !events.isEmpty else { return }
         let targets = subscribers.withLock { Array($0.values) }
         for continuation in targets {

@@ -46,7 +46,8 @@ extension EmulationAgent {
     /// Stops the VM: graceful power-off, forced after the timeout. Success if stopped.
     public func stop(_ id: UInt64, timeoutSeconds: Int?, leaseCheck: (@Sendable () async throws -> Void)? = nil) async throws {
         // The record may already be gone (a delete being repeated): stopping still works.
-        let timeout = timeoutSeconds ?? (try? registry.vm(id: id))?.stopTimeoutSeconds ?? 30
+        let recorded = try? await registry.vm(id: id)
+        let timeout = timeoutSeconds ?? recorded?.stopTimeoutSeconds ?? 30
         try await supervisor.stop(vmID: id, timeout: .seconds(timeout), leaseCheck: leaseCheck)
         try await removeTaps(id)
     }
@@ -54,7 +55,7 @@ extension EmulationAgent {
     /// Removes the VM's taps (as root, when its record has managed NICs or is gone).
     func removeTaps(_ id: UInt64) async throws {
         guard geteuid() == 0 else { return }
-        if let vm = try? registry.vm(id: id), vm.networks.isEmpty { return }
+        if let vm = try? await registry.vm(id: id), vm.networks.isEmpty { return }
         try await TapDevices(host: HostNetworking()).remove(vmID: id)
     }
 
@@ -63,7 +64,8 @@ extension EmulationAgent {
     /// through its guest agent (`guest-shutdown`) when one runs.
     /// - Throws: ``SpinError`` `.timeout` when the guest ignores both.
     public func shutdown(_ id: UInt64, timeoutSeconds: Int?) async throws {
-        let timeout = try timeoutSeconds ?? registry.vm(id: id).stopTimeoutSeconds
+        let timeout: Int
+        if let timeoutSeconds { timeout = timeoutSeconds } else { timeout = try await registry.vm(id: id).stopTimeoutSeconds }
         let state = try await status(id).state
         if state == .stopped || state == .crashed { return }
         if state == .shuttingDown {
@@ -114,7 +116,7 @@ extension EmulationAgent {
             status.accelerator = plan.accelerator
             status.acceleratorReason = plan.acceleratorReason
         } else {
-            let choice = planner.facts.acceleratorChoice((try? registry.vm(id: id)).flatMap { $0.accelerator.flatMap(Accelerator.init(rawValue:)) } ?? .auto)
+            let choice = await planner.facts.acceleratorChoice((try? registry.vm(id: id)).flatMap { $0.accelerator.flatMap(Accelerator.init(rawValue:)) } ?? .auto)
             status.accelerator = choice.accelerator.rawValue
             status.acceleratorReason = choice.reason
         }

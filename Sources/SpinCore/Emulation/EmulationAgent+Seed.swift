@@ -13,7 +13,7 @@ extension EmulationAgent {
             return (try? FileManager.default.removeItem(atPath: path)) != nil
         }
         var networks: [String: Network] = [:]
-        for nic in vm.networks { networks[nic.network] = try? registry.network(nic.network) }
+        for nic in vm.networks { networks[nic.network] = try? await registry.network(nic.network) }
         let seed = try Self.seed(for: vm, settings, networks: networks)
         return try await CloudInitSeedWriter().write(seed, to: path) == .written
     }

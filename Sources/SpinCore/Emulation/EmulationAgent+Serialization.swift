@@ -35,16 +35,16 @@ extension EmulationAgent {
             throw SpinError(.failedPrecondition, "VM \(id) is \(state.rawValue); stop it first with spin stop \(id)")
         }
         do {
-            _ = try registry.deleteVM(String(id))
+            _ = try await registry.deleteVM(String(id))
         } catch let error as SpinError where error.code == .notFound {
             return
         }
     }
 
     /// Forgets an image's record (its file is gone); success if the record is already gone.
-    public func forgetImage(volume: String, name: String) throws {
+    public func forgetImage(volume: String, name: String) async throws {
         do {
-            _ = try registry.deleteImage(volume: volume, name: name)
+            _ = try await registry.deleteImage(volume: volume, name: name)
         } catch let error as SpinError where error.code == .notFound {
             return
         }

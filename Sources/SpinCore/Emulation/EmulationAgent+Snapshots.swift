@@ -6,12 +6,12 @@ import SpinQemu
 /// in between.
 extension EmulationAgent {
     /// The files a snapshot of VM `id` covers now (see ``SnapshotTarget/targets(of:images:volumePaths:variableStore:)``).
-    public func snapshotTargets(_ vm: VM) throws -> [SnapshotTarget] {
+    public func snapshotTargets(_ vm: VM) async throws -> [SnapshotTarget] {
         var images: [String: Image] = [:]
         var volumePaths: [String: String] = [:]
         for (volume, name) in vm.disks {
-            volumePaths[volume] = try registry.volume(volume).path
-            images["\(volume)/\(name)"] = try? registry.image(volume: volume, name: name)
+            volumePaths[volume] = try await registry.volume(volume).path
+            images["\(volume)/\(name)"] = try? await registry.image(volume: volume, name: name)
         }
         let store = paths(vm.id).efiVariables
         let variables = vm.firmware == .uefi && FileManager.default.fileExists(atPath: store) ? store : nil
@@ -31,7 +31,7 @@ extension EmulationAgent {
     public func createSnapshot(_ id: UInt64, name: String) async throws {
         let record: Snapshot
         do {
-            record = try registry.snapshot(vmID: id, name: name)
+            record = try await registry.snapshot(vmID: id, name: name)
         } catch let error as SpinError where error.code == .notFound {
             throw SpinError(.failedPrecondition, "snapshot \(quoted(name)) of VM \(id) is no longer recorded (undone or deleted); create it again", cause: error)
         }
@@ -39,9 +39,9 @@ extension EmulationAgent {
         guard record.state == .creating else {
             throw SpinError(.failedPrecondition, "snapshot \(quoted(name)) of VM \(id) is being deleted; wait for that, then create it again")
         }
-        let vm = try registry.vm(id: id)
+        let vm = try await registry.vm(id: id)
         do {
-            let targets = try snapshotTargets(vm)
+            let targets = try await snapshotTargets(vm)
             let disks: [SnapshotDisk]
             if try await isLive(id) {
                 disks = try await createLive(id, name: name, memory: record.memory, targets: targets)
@@ -51,7 +51,7 @@ extension EmulationAgent {
                 }
                 disks = try await createStopped(name: name, targets: targets)
             }
-            try registry.updateSnapshot(vmID: id, name: name) { snapshot in
+            try await registry.updateSnapshot(vmID: id, name: name) { snapshot in
                 snapshot.state = .ready
                 snapshot.disks = disks
             }
@@ -106,8 +106,8 @@ extension EmulationAgent {
     /// Removes snapshot `name` from every target that holds it and forgets the record; used
     /// when a create failed. Best effort: what cannot be removed now stays visible in listings.
     private func undoCreate(_ id: UInt64, name: String, vm: VM) async {
-        guard let targets = try? snapshotTargets(vm) else {
-            _ = try? registry.forgetSnapshot(vmID: id, name: name)
+        guard let targets = try? await snapshotTargets(vm) else {
+            _ = try? await registry.forgetSnapshot(vmID: id, name: name)
             return
         }
         if (try? await isLive(id)) == true {
@@ -115,17 +115,17 @@ extension EmulationAgent {
         } else {
             try? await deleteStopped(name: name, targets: targets)
         }
-        _ = try? registry.forgetSnapshot(vmID: id, name: name)
+        _ = try? await registry.forgetSnapshot(vmID: id, name: name)
     }
 
     /// `emulation.snapshot_revert`: see ``SnapshotRevertAction``.
     public func revertSnapshot(_ id: UInt64, name: String) async throws {
-        let record = try registry.snapshot(vmID: id, name: name)
-        let vm = try registry.vm(id: id)
+        let record = try await registry.snapshot(vmID: id, name: name)
+        let vm = try await registry.vm(id: id)
         guard record.state == .ready else {
             throw SpinError(.failedPrecondition, "snapshot \(quoted(name)) of VM \(quoted(vm.name)) is \(record.state.rawValue), not ready; wait for its package (spin snapshot list \(vm.name))")
         }
-        let targets = try snapshotTargets(vm)
+        let targets = try await snapshotTargets(vm)
         if try await isLive(id) {
             guard record.memory else {
                 throw SpinError(.failedPrecondition, "snapshot \(quoted(name)) of VM \(quoted(vm.name)) holds no memory, so a running guest cannot return to it; stop the VM with spin stop \(vm.name), then revert")
@@ -150,15 +150,15 @@ extension EmulationAgent {
 
     /// `emulation.snapshot_delete`: see ``SnapshotDeleteAction``.
     public func deleteSnapshot(_ id: UInt64, name: String) async throws {
-        guard (try? registry.snapshot(vmID: id, name: name)) != nil else { return }
-        let vm = try registry.vm(id: id)
-        let targets = try snapshotTargets(vm)
+        guard (try? await registry.snapshot(vmID: id, name: name)) != nil else { return }
+        let vm = try await registry.vm(id: id)
+        let targets = try await snapshotTargets(vm)
         if try await isLive(id) {
             try await deleteLive(id, name: name, targets: targets)
         } else {
             try await deleteStopped(name: name, targets: targets)
         }
-        try registry.forgetSnapshot(vmID: id, name: name)
+        try await registry.forgetSnapshot(vmID: id, name: name)
     }
 
     /// qemu-img `snapshot -d` on every target that holds `name` (every copy of it).

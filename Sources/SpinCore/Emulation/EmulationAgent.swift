@@ -5,7 +5,7 @@ import SpinQemu
 /// shuts down, restarts, pauses and resumes VMs. Every action is idempotent.
 public struct EmulationAgent: Agent {
     /// The registry the VM records come from.
-    public let registry: Registry
+    public let registry: any RegistryStore
     /// Turns VM records into qemu command lines.
     public let planner: LaunchPlanner
     /// Runs the qemu processes.
@@ -21,7 +21,7 @@ public struct EmulationAgent: Agent {
     ]
 
     /// Creates the agent.
-    public init(registry: Registry, planner: LaunchPlanner, supervisor: any Supervisor) {
+    public init(registry: any RegistryStore, planner: LaunchPlanner, supervisor: any Supervisor) {
         self.registry = registry
         self.planner = planner
         self.supervisor = supervisor
@@ -37,7 +37,7 @@ public struct EmulationAgent: Agent {
         table.on(WriteConfigAction.self) { p, c in try await agent.serialized(p.vmID, c) { _ = try await agent.writeConfig(p.vmID) } }
         table.on(RemoveConfigAction.self) { p, c in try await agent.serialized(p.vmID, c) { try await agent.removeConfig(p.vmID) } }
         table.on(ForgetVMAction.self) { p, c in try await agent.serialized(p.vmID, c) { try await agent.forget(p.vmID) } }
-        table.on(ForgetImageAction.self) { p, _ in try agent.forgetImage(volume: p.volume, name: p.image) }
+        table.on(ForgetImageAction.self) { p, _ in try await agent.forgetImage(volume: p.volume, name: p.image) }
         table.on(StartAction.self) { p, c in try await agent.lifecycle(p.vmID, c) { try await agent.start(p.vmID) } }
         table.on(StopAction.self) { p, c in try await agent.lifecycle(p.vmID, c) { try await agent.stop(p.vmID, timeoutSeconds: p.timeoutSeconds, leaseCheck: c.renewLease) } }
         table.on(ShutdownAction.self) { p, c in
@@ -69,11 +69,11 @@ public struct EmulationAgent: Agent {
         var volumes: [String: Volume] = [:]
         var images: [String: Image] = [:]
         for case .disk(let volumeName, let imageName) in vm.storage {
-            volumes[volumeName] = try registry.volume(volumeName)
-            images["\(volumeName)/\(imageName)"] = try? registry.image(volume: volumeName, name: imageName)
+            volumes[volumeName] = try await registry.volume(volumeName)
+            images["\(volumeName)/\(imageName)"] = try? await registry.image(volume: volumeName, name: imageName)
         }
         var networks: [String: Network] = [:]
-        for nic in vm.networks { networks[nic.network] = try? registry.network(nic.network) }
+        for nic in vm.networks { networks[nic.network] = try? await registry.network(nic.network) }
         return try await planner.plan(for: vm, volumes: volumes, images: images, networks: networks, daemonize: supervisor.daemonizes)
     }
 

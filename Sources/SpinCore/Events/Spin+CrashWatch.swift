@@ -29,7 +29,7 @@ extension Spin {
     /// - Throws: ``SpinError`` when the VM does not exist or its qemu cannot be watched (not
     ///   running).
     public func armCrashWatch(_ ref: String) async throws -> CrashWatch {
-        let id = try vm(ref).id
+        let id = try await vm(ref).id
         if let direct = emulation.supervisor as? DirectSupervisor {
             let client: QMPClient
             do {

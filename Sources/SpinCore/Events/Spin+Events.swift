@@ -37,7 +37,7 @@ extension Spin {
             defer { watchers.cancelAll() }
             var first = true
             for await _ in ticks {
-                let vms = ((try? listVMs()) ?? []).filter { vmID == nil || $0.id == vmID }
+                let vms = await ((try? listVMs()) ?? []).filter { vmID == nil || $0.id == vmID }
                 let statuses = await statuses(vms)
                 for (id, status) in statuses.sorted(by: { $0.key < $1.key }) where known[id] != status.state {
                     // The first sweep only learns the current states; changes come after.

@@ -68,7 +68,7 @@ extension Spin {
     func endFollowUps() async {
         let following = followUps.withLock { $0 }
         for (package, task) in following {
-            let ended = (try? broker.status(package: package).package.state.isTerminal) ?? false
+            let ended = (try? await broker.status(package: package).package.state.isTerminal) ?? false
             guard ended else {
                 task.cancel()
                 continue

@@ -8,7 +8,7 @@ extension Spin {
     /// - Returns: each autostart VM's id with nil (started or already running) or the error
     ///   that kept it from starting.
     public func startAutostartVMs() async -> [(vm: VM, error: SpinError?)] {
-        let vms = ((try? listVMs()) ?? []).filter(\.autostart)
+        let vms = await ((try? listVMs()) ?? []).filter(\.autostart)
         return await withTaskGroup(of: (VM, SpinError?).self) { group in
             for vm in vms {
                 group.addTask {

@@ -15,7 +15,7 @@ extension Spin {
     ///   `.conflict` when the name or an image name is taken, `.invalidArgument` for a bad name.
     @discardableResult
     public func cloneVM(_ ref: String, name: String, full: Bool = false) async throws -> VM {
-        let source = try registry.vm(ref)
+        let source = try await registry.vm(ref)
         return try await emulation.lock(source.id).withLock {
             let state = try await emulation.status(source.id).state
             guard state == .stopped || state == .crashed else {
@@ -29,12 +29,12 @@ extension Spin {
                     storage.append(attachment)
                     continue
                 }
-                let image = try registry.image(volume: volume, name: imageName)
+                let image = try await registry.image(volume: volume, name: imageName)
                 let overlay = !full && image.backingImage != nil
                 let spec = ImageSpec(
                     volume: volume, name: source.cloneImageName(imageName, for: name), sizeBytes: image.sizeBytes,
                     format: overlay ? .qcow2 : image.format, backingImage: overlay ? image.backingImage : nil)
-                let path = try registry.volume(volume).path
+                let path = try await registry.volume(volume).path
                 storage.append(spec.attachment)
                 newImages.append(spec)
                 copies.append(try CommandDraft(CopyImageAction.self, .init(
@@ -44,15 +44,14 @@ extension Spin {
             }
             let spec = source.cloneSpec(name: name, storage: storage, newImages: newImages)
             let created = newImages
-            let (vm, staged) = try withSSHPort(spec) { spec in
-                try registry.createVM(spec) { vm, txn in
+            let (vm, package) = try await withSSHPort(spec) { spec in
+                try await controlPlane.createVM(spec) { [copies] vm in
                     let config = try CommandDraft(WriteConfigAction.self, .init(vmID: vm.id), dependencies: copies.map(\.id))
-                    return try broker.submit(copies + [config], in: txn)
+                    return copies + [config]
                 }
             }
-            broker.announce(staged)
             do {
-                try await finish(package: staged.package, late: LateOutcome(failed: { await self.rollBackCreation(vm, newImages: created) }))
+                try await finish(package: package, late: LateOutcome(failed: { await self.rollBackCreation(vm, newImages: created) }))
             } catch where Self.mayUndo(after: error) {
                 await rollBackCreation(vm, newImages: created)
                 throw error

@@ -16,18 +16,18 @@ extension Spin {
     /// Runs `create` with `spec`, first given a forward from a free 127.0.0.1 port to guest
     /// port 22 when it has cloud-init settings and no such forward; when another VM took that
     /// port meanwhile (the registry's conflict), picks again, up to three times.
-    func withSSHPort<R>(_ spec: VMSpec, _ create: (VMSpec) throws -> R) throws -> R {
+    func withSSHPort<R>(_ spec: VMSpec, _ create: (VMSpec) async throws -> R) async throws -> R {
         guard spec.cloudInit != nil, !spec.ports.contains(where: { $0.protocol == .tcp && $0.guestPort == 22 }) else {
-            return try create(spec)
+            return try await create(spec)
         }
         var attempt = 0
         while true {
             attempt += 1
-            let taken = Set(try registry.listVMs().flatMap(\.ports).filter { $0.protocol == .tcp }.map(\.hostPort))
+            let taken = Set(try await registry.listVMs().flatMap(\.ports).filter { $0.protocol == .tcp }.map(\.hostPort))
             var withPort = spec
             withPort.ports.append(PortForward(guestPort: 22, hostAddress: SSHPortPicker.address, hostPort: try SSHPortPicker().pick(excluding: taken)))
             do {
-                return try create(withPort)
+                return try await create(withPort)
             } catch let error as SpinError where error.code == .conflict && attempt < 3 && error.message.hasPrefix("ports[\(spec.ports.count)]") {
                 continue
             }

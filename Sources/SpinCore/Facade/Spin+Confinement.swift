@@ -56,7 +56,7 @@ extension Spin {
     ///   are not the action's,
     ///   `.forbidden` for a path outside the allowed roots, `.notFound`/`.failedPrecondition`
     ///   for the package.
-    public func addCommand(_ command: CommandDraft, to package: UInt64) throws -> UUID {
+    public func addCommand(_ command: CommandDraft, to package: UInt64) async throws -> UUID {
         do {
             try broker.catalog.validate(resource: command.resource, action: command.action, parameters: command.parameters)
         } catch let error as SpinError where error.code == .invalidArgument {
@@ -65,6 +65,6 @@ extension Spin {
             throw SpinError(.actionFailed, "the broker cannot take this command: \(error.message)", cause: error)
         }
         try confineHostPaths(of: command)
-        return try broker.add(command, to: package)
+        return try await broker.add(command, to: package)
     }
 }

@@ -54,7 +54,7 @@ extension Spin {
     ///   keeps running in the guest: the agent cannot kill it).
     public func exec(_ ref: String, _ command: GuestCommand) async throws -> GuestCommandResult {
         try ServiceLimits.checkGuestCommand(command)
-        let vm = try registry.vm(ref)
+        let vm = try await registry.vm(ref)
         let state = try await emulation.status(vm.id).state
         guard state == .running else {
             let fix = state == .paused ? "resume it with spin vm resume \(vm.id)" : "start it with spin start \(vm.id)"

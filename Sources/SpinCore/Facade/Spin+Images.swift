@@ -6,8 +6,8 @@ extension Spin {
     /// When the wait times out the record stays while the package runs, and goes if it fails.
     @discardableResult
     public func createImage(_ spec: ImageSpec) async throws -> Image {
-        let image = try registry.createImage(spec)
-        let undo: @Sendable () async -> Void = { [registry] in _ = try? registry.deleteImage(volume: spec.volume, name: spec.name) }
+        let image = try await registry.createImage(spec, base: false)
+        let undo: @Sendable () async -> Void = { [registry] in _ = try? await registry.deleteImage(volume: spec.volume, name: spec.name) }
         do {
             try await run([createImageCommand(image)], late: LateOutcome(failed: undo))
         } catch where Self.mayUndo(after: error) {
@@ -18,16 +18,16 @@ extension Spin {
     }
 
     /// The images of one volume, or of every volume when `volume` is nil.
-    public func listImages(volume: String? = nil) throws -> [Image] {
+    public func listImages(volume: String? = nil) async throws -> [Image] {
         if let volume {
-            _ = try registry.volume(volume)
-            return try registry.listImages(volume: volume)
+            _ = try await registry.volume(volume)
+            return try await registry.listImages(volume: volume)
         }
-        return try registry.listAllImages()
+        return try await registry.listAllImages()
     }
 
     /// One image.
-    public func image(volume: String, name: String) throws -> Image { try registry.image(volume: volume, name: name) }
+    public func image(volume: String, name: String) async throws -> Image { try await registry.image(volume: volume, name: name) }
 
     /// Deletes an image's file and record; refuses one attached to a VM, and a base while
     /// overlays use it (naming them).
@@ -36,32 +36,32 @@ extension Spin {
     /// then its file, in one package: a `vm create --from` racing the deletion either recorded
     /// its overlay before (and the deletion is refused) or no longer finds the base.
     public func deleteImage(volume: String, name: String) async throws {
-        let image = try registry.image(volume: volume, name: name)
+        let image = try await registry.image(volume: volume, name: name)
         if let vm = image.attachedTo {
             throw SpinError(.failedPrecondition, "image \"\(name)\" is attached to VM \(vm); detach it with spin vm image detach \(vm) INDEX first")
         }
-        let path = try registry.volume(volume).path
+        let path = try await registry.volume(volume).path
         if image.base {
-            try registry.requireNoOverlays(volume: volume, name: name, verb: "deleted")
+            try await registry.requireNoOverlays(volume: volume, name: name, verb: "deleted")
             let forget = try CommandDraft(ForgetImageAction.self, .init(volume: volume, image: name))
             let delete = try CommandDraft(DeleteImageAction.self, .init(volumePath: path, image: name), dependencies: [forget.id])
             try await run([forget, delete])
             return
         }
-        let forget: @Sendable () async -> Void = { [registry] in _ = try? registry.deleteImage(volume: volume, name: name) }
+        let forget: @Sendable () async -> Void = { [registry] in _ = try? await registry.deleteImage(volume: volume, name: name) }
         try await run([CommandDraft(DeleteImageAction.self, .init(volumePath: path, image: name))], late: LateOutcome(succeeded: forget))
-        _ = try registry.deleteImage(volume: volume, name: name)
+        _ = try await registry.deleteImage(volume: volume, name: name)
     }
 
     /// Copies an image into a new image (possibly in another volume and format).
     @discardableResult
     public func copyImage(volume: String, name: String, toVolume: String, toName: String, format: ImageFormat? = nil) async throws -> Image {
-        let source = try registry.image(volume: volume, name: name)
-        let sourcePath = try registry.volume(volume).path
-        let target = try registry.createImage(ImageSpec(volume: toVolume, name: toName, sizeBytes: source.sizeBytes, format: format ?? source.format))
-        let undo: @Sendable () async -> Void = { [registry] in _ = try? registry.deleteImage(volume: toVolume, name: toName) }
+        let source = try await registry.image(volume: volume, name: name)
+        let sourcePath = try await registry.volume(volume).path
+        let target = try await registry.createImage(ImageSpec(volume: toVolume, name: toName, sizeBytes: source.sizeBytes, format: format ?? source.format), base: false)
+        let undo: @Sendable () async -> Void = { [registry] in _ = try? await registry.deleteImage(volume: toVolume, name: toName) }
         do {
-            let targetPath = try registry.volume(toVolume).path
+            let targetPath = try await registry.volume(toVolume).path
             try await run([CommandDraft(CopyImageAction.self, .init(
                 volumePath: sourcePath, image: name, targetVolumePath: targetPath, targetImage: toName,
                 targetFormat: QemuDisk.Format(rawValue: target.format.rawValue), format: QemuDisk.Format(rawValue: source.format.rawValue)))],
@@ -79,39 +79,39 @@ extension Spin {
         guard (1...ImageSpec.maximumSizeBytes).contains(sizeBytes) else {
             throw SpinError(.invalidArgument, "sizeBytes \(sizeBytes) is out of range; give 1 to \(ImageSpec.maximumSizeBytes) (1 PiB)")
         }
-        let image = try registry.image(volume: volume, name: name)
-        if image.base { try registry.requireNoOverlays(volume: volume, name: name, verb: "resized") }
+        let image = try await registry.image(volume: volume, name: name)
+        if image.base { try await registry.requireNoOverlays(volume: volume, name: name, verb: "resized") }
         if sizeBytes < image.sizeBytes && !force {
             throw SpinError(.failedPrecondition, "shrinking image \"\(name)\" from \(image.sizeBytes) to \(sizeBytes) bytes loses data; pass --force to do it anyway")
         }
-        let path = try registry.volume(volume).path
-        let resized: @Sendable () async -> Void = { [registry] in _ = try? registry.updateImage(volume: volume, name: name) { $0.sizeBytes = sizeBytes } }
+        let path = try await registry.volume(volume).path
+        let resized: @Sendable () async -> Void = { [registry] in _ = try? await registry.updateImage(volume: volume, name: name) { $0.sizeBytes = sizeBytes } }
         try await run(
             [CommandDraft(ResizeImageAction.self, .init(
                 volumePath: path, image: name, sizeBytes: sizeBytes, force: force ? true : nil,
                 format: QemuDisk.Format(rawValue: image.format.rawValue)))],
             late: LateOutcome(succeeded: resized))
-        return try registry.updateImage(volume: volume, name: name) { $0.sizeBytes = sizeBytes }
+        return try await registry.updateImage(volume: volume, name: name) { $0.sizeBytes = sizeBytes }
     }
 
     /// Moves an image to another volume or name; refuses one attached to a VM.
     @discardableResult
     public func moveImage(volume: String, name: String, toVolume: String, toName: String) async throws -> Image {
-        let source = try registry.image(volume: volume, name: name)
+        let source = try await registry.image(volume: volume, name: name)
         if let vm = source.attachedTo {
             throw SpinError(.failedPrecondition, "image \"\(name)\" is attached to VM \(vm); detach it first")
         }
-        if source.base { try registry.requireNoOverlays(volume: volume, name: name, verb: "moved") }
+        if source.base { try await registry.requireNoOverlays(volume: volume, name: name, verb: "moved") }
         if let base = source.backingImage, toVolume != volume {
             throw SpinError(.failedPrecondition, "image \"\(name)\" is an overlay on \"\(base)\", which it names relative to volume \"\(volume)\", so it stays in that volume; copy it in full (spin image copy) to another volume instead")
         }
-        let sourcePath = try registry.volume(volume).path
-        let targetPath = try registry.volume(toVolume).path
-        let target = try registry.createImage(
+        let sourcePath = try await registry.volume(volume).path
+        let targetPath = try await registry.volume(toVolume).path
+        let target = try await registry.createImage(
             ImageSpec(volume: toVolume, name: toName, sizeBytes: source.sizeBytes, format: source.format, backingImage: source.backingImage),
             base: source.base)
-        let undo: @Sendable () async -> Void = { [registry] in _ = try? registry.deleteImage(volume: toVolume, name: toName) }
-        let forgetSource: @Sendable () async -> Void = { [registry] in _ = try? registry.deleteImage(volume: volume, name: name) }
+        let undo: @Sendable () async -> Void = { [registry] in _ = try? await registry.deleteImage(volume: toVolume, name: toName) }
+        let forgetSource: @Sendable () async -> Void = { [registry] in _ = try? await registry.deleteImage(volume: volume, name: name) }
         do {
             try await run(
                 [CommandDraft(MoveImageAction.self, .init(
@@ -122,18 +122,22 @@ extension Spin {
             await undo()
             throw error
         }
-        _ = try registry.deleteImage(volume: volume, name: name)
+        _ = try await registry.deleteImage(volume: volume, name: name)
         return target
     }
 
-    func createImageCommand(_ image: Image) throws -> CommandDraft {
-        try createImageCommand(image, volumePath: registry.volume(image.volume).path)
+    func createImageCommand(_ image: Image) async throws -> CommandDraft {
+        try await createImageCommand(image, volumePath: registry.volume(image.volume).path)
     }
 
-    func createImageCommand(_ image: Image, volumePath path: String) throws -> CommandDraft {
+    func createImageCommand(_ image: Image, volumePath path: String) async throws -> CommandDraft {
         // An overlay's base is read as its recorded format (a base that is not there yet fails
         // when the registry records the overlay, with its own message).
-        let backingFormat = try image.backingImage.flatMap { try registry.imageIfPresent(volume: image.volume, name: $0)?.format }
+        let backingFormat: ImageFormat? = if let backing = image.backingImage {
+            try await registry.imageIfPresent(volume: image.volume, name: backing)?.format
+        } else {
+            nil
+        }
         return try CommandDraft(CreateImageAction.self, .init(
             volumePath: path, image: image.name, sizeBytes: image.sizeBytes,
             format: QemuDisk.Format(rawValue: image.format.rawValue) ?? .qcow2,

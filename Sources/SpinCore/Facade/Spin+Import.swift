@@ -32,18 +32,17 @@ extension Spin {
         guard header.virtualSize > 0 else {
             throw SpinError(.failedPrecondition, "\(path) is empty; there is nothing to import")
         }
-        let volumePath = try registry.volume(volume).path
+        let volumePath = try await registry.volume(volume).path
         let command = try CommandDraft(ImportImageAction.self, .init(
             sourcePath: resolved, volumePath: volumePath, image: name, format: format, sizeBytes: header.virtualSize, sha256: digest))
         // The record and the package that makes its file commit together: a spin killed
         // right after leaves a package that any process finishes, never a record alone.
-        let (image, staged) = try registry.createImage(
+        let (image, package) = try await controlPlane.createImage(
             ImageSpec(volume: volume, name: name, sizeBytes: header.virtualSize, format: format == .raw ? .raw : .qcow2), base: base
-        ) { _, txn in try broker.submit([command], in: txn) }
-        broker.announce(staged)
-        let undo: @Sendable () async -> Void = { [registry] in _ = try? registry.deleteImage(volume: volume, name: name) }
+        ) { _ in [command] }
+        let undo: @Sendable () async -> Void = { [registry] in _ = try? await registry.deleteImage(volume: volume, name: name) }
         do {
-            try await finish(package: staged.package, late: LateOutcome(failed: undo))
+            try await finish(package: package, late: LateOutcome(failed: undo))
         } catch where Self.mayUndo(after: error) {
             await undo()
             throw error
@@ -57,7 +56,7 @@ extension Spin {
     ///   VM or one that is an overlay itself.
     @discardableResult
     public func markBaseImage(volume: String, name: String) async throws -> Image {
-        try registry.markBase(volume: volume, name: name)
+        try await registry.markBase(volume: volume, name: name)
     }
 
     /// `path` with every link resolved.

@@ -5,11 +5,14 @@ extension Spin {
     /// a running VM succeeds.
     @discardableResult
     public func startVM(_ ref: String) async throws -> VMStatus {
-        let vm = try registry.vm(ref)
+        let vm = try await registry.vm(ref)
         let id = vm.id
         // Its managed networks first: `network.create` finishes what is missing (a bridge or
         // dnsmasq gone after a host restart) and changes nothing when all is there.
-        let networks = try vm.networks.map { try CommandDraft(CreateNetworkAction.self, NetworkActionParameters(registry.network($0.network))) }
+        var networks: [CommandDraft] = []
+        for nic in vm.networks {
+            networks.append(try CommandDraft(CreateNetworkAction.self, NetworkActionParameters(try await registry.network(nic.network))))
+        }
         try await run(networks + [CommandDraft(StartAction.self, .init(vmID: id), dependencies: networks.map(\.id))])
         return try await emulation.status(id)
     }
@@ -20,7 +23,7 @@ extension Spin {
     @discardableResult
     public func stopVM(_ ref: String, timeoutSeconds: Int? = nil) async throws -> VMStatus {
         try ServiceLimits.checkStopTimeout(timeoutSeconds)
-        let id = try registry.vm(ref).id
+        let id = try await registry.vm(ref).id
         try await run([CommandDraft(StopAction.self, .init(vmID: id, timeoutSeconds: timeoutSeconds))])
         return try await emulation.status(id)
     }
@@ -30,7 +33,7 @@ extension Spin {
     @discardableResult
     public func shutdownVM(_ ref: String, timeoutSeconds: Int? = nil) async throws -> VMStatus {
         try ServiceLimits.checkShutdownTimeout(timeoutSeconds)
-        let id = try registry.vm(ref).id
+        let id = try await registry.vm(ref).id
         try await run([CommandDraft(ShutdownAction.self, .init(vmID: id, timeoutSeconds: timeoutSeconds))])
         return try await emulation.status(id)
     }
@@ -40,7 +43,7 @@ extension Spin {
     @discardableResult
     public func restartVM(_ ref: String, timeoutSeconds: Int? = nil) async throws -> VMStatus {
         try ServiceLimits.checkStopTimeout(timeoutSeconds)
-        let id = try registry.vm(ref).id
+        let id = try await registry.vm(ref).id
         try await run([CommandDraft(RestartAction.self, .init(vmID: id, timeoutSeconds: timeoutSeconds))])
         return try await emulation.status(id)
     }
@@ -48,7 +51,7 @@ extension Spin {
     /// Freezes a VM's CPUs.
     @discardableResult
     public func pauseVM(_ ref: String) async throws -> VMStatus {
-        let id = try registry.vm(ref).id
+        let id = try await registry.vm(ref).id
         try await run([CommandDraft(PauseAction.self, .init(vmID: id))])
         return try await emulation.status(id)
     }
@@ -56,7 +59,7 @@ extension Spin {
     /// Unfreezes a paused VM.
     @discardableResult
     public func resumeVM(_ ref: String) async throws -> VMStatus {
-        let id = try registry.vm(ref).id
+        let id = try await registry.vm(ref).id
         try await run([CommandDraft(ResumeAction.self, .init(vmID: id))])
         return try await emulation.status(id)
     }
@@ -77,7 +80,7 @@ extension Spin {
     }
 
     /// The runtime files of a VM (sockets, serial log).
-    public func paths(_ ref: String) throws -> RuntimePaths {
-        RuntimePaths(root: root, vmID: try registry.vm(ref).id)
+    public func paths(_ ref: String) async throws -> RuntimePaths {
+        await RuntimePaths(root: root, vmID: try registry.vm(ref).id)
     }
 }

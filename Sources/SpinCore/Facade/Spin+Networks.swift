@@ -17,7 +17,7 @@ extension Spin {
         }
         // Other networks first (their bridges' routes would clash too, less clearly); the
         // registry decides again in its write transaction.
-        let others = try registry.listNetworks()
+        let others = try await registry.listNetworks()
         if let other = others.first(where: { $0.subnet.overlaps(subnet) }) {
             throw SpinError(.conflict, "subnet \(subnet) overlaps network \(quoted(other.name))'s subnet \(other.subnet); pick a subnet that shares no address with it")
         }
@@ -32,16 +32,16 @@ extension Spin {
         // An automatic bridge name: the first spinbr<N> neither a link nor another network's;
         // a racing create that takes it first makes this one pick again.
         var attempts = 0
-        var staged: StagedSubmission
+        var package: UInt64
         while true {
             if spec.bridge == nil {
-                let used = links.union(try registry.networkBridges())
+                let used = links.union(try await registry.networkBridges())
                 network.bridge = (0...).lazy.map { "spinbr\($0)" }.first { !used.contains($0) } ?? "spinbr0"
             }
             do {
                 let candidate = network
-                (network, staged) = try registry.createNetwork(candidate) { txn in
-                    try broker.submit([CommandDraft(CreateNetworkAction.self, NetworkActionParameters(candidate))], in: txn)
+                (network, package) = try await controlPlane.createNetwork(candidate) { made in
+                    [try CommandDraft(CreateNetworkAction.self, NetworkActionParameters(made))]
                 }
                 break
             } catch let error as SpinError where spec.bridge == nil && error.code == .conflict && error.message.hasPrefix("bridge") && attempts < 8 {
@@ -51,12 +51,11 @@ extension Spin {
         let parameters = NetworkActionParameters(network)
         // Forget first: a create redelivered later finds no record and does nothing.
         let undo: @Sendable () async -> Void = { [registry] in
-            _ = try? registry.deleteNetwork(parameters.name)
+            _ = try? await registry.deleteNetwork(parameters.name)
             _ = try? await self.run([CommandDraft(DeleteNetworkAction.self, parameters)])
         }
-        broker.announce(staged)
         do {
-            try await finish(package: staged.package, late: LateOutcome(failed: undo))
+            try await finish(package: package, late: LateOutcome(failed: undo))
         } catch where Self.mayUndo(after: error) {
             await undo()
             throw error
@@ -66,7 +65,7 @@ extension Spin {
 
     /// Every managed network, by name, each with whether its dnsmasq runs now.
     public func listNetworks() async throws -> [Network] {
-        var networks = try registry.listNetworks()
+        var networks = try await registry.listNetworks()
         for index in networks.indices { networks[index].dnsmasq = await network.dnsmasqStatus(of: networks[index]) }
         return networks
     }
@@ -75,7 +74,7 @@ extension Spin {
     /// `/proc`; under systemd also its unit's state). Looks only: a dead dnsmasq is started
     /// again by the next command that touches the network (or by systemd).
     public func network(_ name: String) async throws -> Network {
-        var record = try registry.network(name)
+        var record = try await registry.network(name)
         record.dnsmasq = await network.dnsmasqStatus(of: record)
         return record
     }
@@ -85,13 +84,13 @@ extension Spin {
     /// nothing — then stops its dnsmasq and removes its NAT table, bridge and files
     /// (`network.delete`). When that fails the record is put back, so the delete can be retried.
     public func deleteNetwork(_ name: String) async throws {
-        _ = try registry.network(name)
+        _ = try await registry.network(name)
         try checkManagesNetworks()
-        let network = try registry.deleteNetwork(name)
+        let network = try await registry.deleteNetwork(name)
         do {
             try await run([CommandDraft(DeleteNetworkAction.self, NetworkActionParameters(network))])
         } catch where Self.mayUndo(after: error) {
-            _ = try? registry.createNetwork(network)
+            _ = try? await registry.createNetwork(network)
             throw error
         }
     }

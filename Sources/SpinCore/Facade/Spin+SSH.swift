@@ -6,8 +6,8 @@ extension Spin {
     /// VM's cloud-init user).
     /// - Throws: ``SpinError`` `.failedPrecondition` when the VM has no forward to port 22 or
     ///   the data root has no key pair yet, `.notFound` for an unknown VM.
-    public func sshCommand(_ ref: String, user: String? = nil, command: [String] = []) throws -> SSHCommand {
-        let vm = try registry.vm(ref)
+    public func sshCommand(_ ref: String, user: String? = nil, command: [String] = []) async throws -> SSHCommand {
+        let vm = try await registry.vm(ref)
         guard let forward = vm.sshForward else {
             throw SpinError(.failedPrecondition, "VM \(vm.id) (\(quoted(vm.name))) forwards no host port to its port 22; create VMs with --seed (or --from a base) to get one, or add one with spin vm update \(vm.id) -p 22:127.0.0.1:PORT")
         }

@@ -6,9 +6,9 @@ extension Spin {
     /// reached; to follow the log, ask again from `offset + bytes.count`.
     /// - Throws: ``SpinError`` `.notFound` for an unknown VM or a VM that never ran (no log
     ///   yet); `.invalidArgument` for `maxBytes` outside 1…``ServiceLimits/serialLogChunk``.
-    public func serialLog(_ ref: String, from offset: UInt64 = 0, maxBytes: Int = ServiceLimits.serialLogChunk) throws -> Data {
+    public func serialLog(_ ref: String, from offset: UInt64 = 0, maxBytes: Int = ServiceLimits.serialLogChunk) async throws -> Data {
         try ServiceLimits.checkSerialLogChunk(maxBytes)
-        let vm = try vm(ref)
+        let vm = try await vm(ref)
         let path = RuntimePaths(root: root, vmID: vm.id).serialLog
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw SpinError(.notFound, "VM \(vm.name) has no serial log yet (it has not run); start it with spin start \(vm.name)")

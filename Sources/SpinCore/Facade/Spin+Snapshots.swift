@@ -16,17 +16,16 @@ extension Spin {
     @discardableResult
     public func createSnapshot(vm ref: String, name: String, memory: Bool = false) async throws -> Snapshot {
         try ValidationProblem.check(Snapshot.validateName(name))
-        let vm = try registry.vm(ref)
-        _ = try emulation.snapshotTargets(vm)
+        let vm = try await registry.vm(ref)
+        _ = try await emulation.snapshotTargets(vm)
         if memory, try await !emulation.isLive(vm.id) {
             throw SpinError(.failedPrecondition, "VM \(quoted(vm.name)) is stopped, and a memory snapshot needs a running guest; start it with spin start \(vm.name), or snapshot the disks only (without --memory)")
         }
-        let (_, staged) = try registry.reserveSnapshot(vm: String(vm.id), name: name, memory: memory) { snapshot, txn in
-            try broker.submit([CommandDraft(SnapshotCreateAction.self, .init(vmID: snapshot.vmID, name: name))], in: txn)
+        let (_, package) = try await controlPlane.reserveSnapshot(vm: String(vm.id), name: name, memory: memory) { snapshot in
+            [try CommandDraft(SnapshotCreateAction.self, .init(vmID: snapshot.vmID, name: name))]
         }
-        broker.announce(staged)
-        try await finish(package: staged.package, late: nil)
-        return try registry.snapshot(vmID: vm.id, name: name)
+        try await finish(package: package, late: nil)
+        return try await registry.snapshot(vmID: vm.id, name: name)
     }
 
     /// The snapshots of a VM, ordered by name, checked against what its disks hold now
@@ -34,8 +33,8 @@ extension Spin {
     /// open a disk qemu holds), qemu-img when stopped. Never fails because the VM runs or its
     /// disks cannot be read: the records are listed unchecked then.
     public func listSnapshots(vm ref: String) async throws -> [Snapshot] {
-        let vm = try registry.vm(ref)
-        var snapshots = try registry.snapshots(vmID: vm.id)
+        let vm = try await registry.vm(ref)
+        var snapshots = try await registry.snapshots(vmID: vm.id)
         guard !snapshots.isEmpty, let held = await heldSnapshots(vm) else { return snapshots }
         for index in snapshots.indices where snapshots[index].state == .ready {
             let missing = held.filter { !$0.names.contains(snapshots[index].name) }.map(\.label)
@@ -46,7 +45,7 @@ extension Spin {
 
     /// Each snapshot target's snapshot names now; nil when they cannot be read.
     private func heldSnapshots(_ vm: VM) async -> [(label: String, names: Set<String>)]? {
-        guard let targets = try? emulation.snapshotTargets(vm) else { return nil }
+        guard let targets = try? await emulation.snapshotTargets(vm) else { return nil }
         if (try? await emulation.isLive(vm.id)) ?? true {
             guard let client = try? await emulation.control(vm.id, retryFor: .milliseconds(200)) else { return nil }
             defer { client.close() }
@@ -68,8 +67,8 @@ extension Spin {
     /// - Throws: ``SpinError`` `.notFound`, `.failedPrecondition` (not ready; disk-only while running).
     @discardableResult
     public func revertSnapshot(vm ref: String, name: String) async throws -> Snapshot {
-        let vm = try registry.vm(ref)
-        let snapshot = try registry.snapshot(vmID: vm.id, name: name)
+        let vm = try await registry.vm(ref)
+        let snapshot = try await registry.snapshot(vmID: vm.id, name: name)
         guard snapshot.state == .ready else {
             throw SpinError(.failedPrecondition, "snapshot \(quoted(name)) of VM \(quoted(vm.name)) is \(snapshot.state.rawValue), not ready; wait for its package (spin snapshot list \(vm.name))")
         }
@@ -82,16 +81,15 @@ extension Spin {
     /// delete killed midway is finished by the package's redelivery.
     /// - Throws: ``SpinError`` `.notFound`, `.conflict` while the snapshot is being created.
     public func deleteSnapshot(vm ref: String, name: String) async throws {
-        let vm = try registry.vm(ref)
-        let (_, staged) = try registry.updateSnapshot(vmID: vm.id, name: name, { snapshot in
+        let vm = try await registry.vm(ref)
+        let (_, package) = try await controlPlane.updateSnapshot(vmID: vm.id, name: name, change: { snapshot in
             guard snapshot.state != .creating else {
                 throw SpinError(.conflict, "snapshot \(quoted(name)) of VM \(quoted(vm.name)) is being created; wait for that, then delete it")
             }
             snapshot.state = .deleting
-        }, alongside: { snapshot, txn in
-            try broker.submit([CommandDraft(SnapshotDeleteAction.self, .init(vmID: snapshot.vmID, name: name))], in: txn)
+        }, submitting: { snapshot in
+            [try CommandDraft(SnapshotDeleteAction.self, .init(vmID: snapshot.vmID, name: name))]
         })
-        broker.announce(staged)
-        try await finish(package: staged.package, late: nil)
+        try await finish(package: package, late: nil)
     }
 }

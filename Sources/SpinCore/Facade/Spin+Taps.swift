@@ -12,10 +12,10 @@ extension Spin {
     /// because qemu does not run yet. Takes no VM lock (the start that triggers it holds it).
     /// - Throws: ``SpinError`` `.failedPrecondition` unless spin runs as root.
     public func prepareTaps(_ ref: String) async throws {
-        let vm = try registry.vm(ref)
+        let vm = try await registry.vm(ref)
         guard !vm.networks.isEmpty else { return }
         var networks: [String: Network] = [:]
-        for nic in vm.networks { networks[nic.network] = try registry.network(nic.network) }
+        for nic in vm.networks { networks[nic.network] = try await registry.network(nic.network) }
         let taps = try emulation.planner.taps(for: vm, networks: networks)
         let creates = try networks.values.sorted { $0.name < $1.name }.map { try CommandDraft(CreateNetworkAction.self, NetworkActionParameters($0)) }
         try await run(creates)

@@ -21,20 +21,22 @@ extension Spin {
         // new VM's id is new.
         var imageCommands: [CommandDraft] = []
         for new in spec.newImages {
-            imageCommands.append(try createImageCommand(Image(new), volumePath: registry.volume(new.volume).path))
+            let volume = try await registry.volume(new.volume)
+            imageCommands.append(try await createImageCommand(Image(new), volumePath: volume.path))
         }
         // The networks are read first too (an unknown one is refused before anything is recorded).
-        let networks = try spec.networks.map { try registry.network($0.network) }
-        let (vm, staged) = try withSSHPort(spec) { spec in
-            try registry.createVM(spec) { vm, txn in
+        var networks: [Network] = []
+        for nic in spec.networks { networks.append(try await registry.network(nic.network)) }
+        let onNetworks = networks
+        let (vm, package) = try await withSSHPort(spec) { spec in
+            try await controlPlane.createVM(spec) { [imageCommands] vm in
                 let config = try CommandDraft(WriteConfigAction.self, .init(vmID: vm.id), dependencies: imageCommands.map(\.id))
-                let hosts = try networks.map { try CommandDraft(SyncNetworkHostsAction.self, .init($0), dependencies: [config.id]) }
-                return try broker.submit(imageCommands + [config] + hosts, in: txn)
+                let hosts = try onNetworks.map { try CommandDraft(SyncNetworkHostsAction.self, .init($0), dependencies: [config.id]) }
+                return imageCommands + [config] + hosts
             }
         }
-        broker.announce(staged)
         do {
-            try await finish(package: staged.package, late: LateOutcome(failed: { await self.rollBackCreation(vm, newImages: spec.newImages) }))
+            try await finish(package: package, late: LateOutcome(failed: { await self.rollBackCreation(vm, newImages: spec.newImages) }))
         } catch where Self.mayUndo(after: error) {
             await rollBackCreation(vm, newImages: spec.newImages)
             throw error
@@ -45,7 +47,7 @@ extension Spin {
     func rollBackCreation(_ vm: VM, newImages: [ImageSpec]) async {
         var cleanup: [CommandDraft] = []
         for new in newImages {
-            if let path = try? registry.volume(new.volume).path,
+            if let path = try? await registry.volume(new.volume).path,
                 let command = try? CommandDraft(DeleteImageAction.self, .init(volumePath: path, image: new.name))
             {
                 cleanup.append(command)
@@ -53,22 +55,25 @@ extension Spin {
         }
         if let command = try? CommandDraft(RemoveConfigAction.self, .init(vmID: vm.id)) { cleanup.append(command) }
         _ = try? await run(cleanup)
-        _ = try? registry.deleteVM(String(vm.id))
-        for new in newImages { _ = try? registry.deleteImage(volume: new.volume, name: new.name) }
+        _ = try? await registry.deleteVM(String(vm.id))
+        for new in newImages { _ = try? await registry.deleteImage(volume: new.volume, name: new.name) }
     }
 
     /// One VM by id or name.
-    public func vm(_ ref: String) throws -> VM { try registry.vm(ref) }
+    public func vm(_ ref: String) async throws -> VM { try await registry.vm(ref) }
 
     /// Every VM, by id.
-    public func listVMs() throws -> [VM] { try registry.listVMs() }
+    public func listVMs() async throws -> [VM] { try await registry.listVMs() }
 
     /// Changes a VM's settings and rewrites its config; the change applies at the next start.
     @discardableResult
-    public func updateVM(_ ref: String, _ change: (inout VM) throws -> Void) async throws -> VM {
-        let before = try registry.vm(ref)
+    ///
+    /// `change` may run more than once (a store retries a write that lost a race), so it must
+    /// only change the value it is given.
+    public func updateVM(_ ref: String, _ change: @escaping @Sendable (inout VM) throws -> Void) async throws -> VM {
+        let before = try await registry.vm(ref)
         let confined = options.allowedPaths != nil
-        let after = try registry.updateVM(ref) { vm in
+        let after = try await registry.updateVM(ref) { [self] vm in
             let previous = vm
             try change(&vm)
             // Settings without an instance id keep the VM's (a new one would rerun cloud-init).
@@ -81,11 +86,15 @@ extension Spin {
                 try confineHostPaths(storage: vm.storage, kernel: vm.kernel, mounts: vm.mounts, previous: previous)
             }
         }
-        let undo: @Sendable () async -> Void = { [registry] in _ = try? registry.updateVM(String(before.id)) { $0 = before } }
+        let undo: @Sendable () async -> Void = { [registry] in _ = try? await registry.updateVM(String(before.id)) { $0 = before } }
         // The reservations of every network the VM left or joined.
         let touched = Set(before.networks.map(\.network) + after.networks.map(\.network))
-        let hosts = after.networks == before.networks ? [] : try touched.sorted().compactMap { name in
-            try (try? registry.network(name)).map { try CommandDraft(SyncNetworkHostsAction.self, NetworkActionParameters($0)) }
+        var hosts: [CommandDraft] = []
+        if after.networks != before.networks {
+            for name in touched.sorted() {
+                guard let network = try? await registry.network(name) else { continue }
+                hosts.append(try CommandDraft(SyncNetworkHostsAction.self, NetworkActionParameters(network)))
+            }
         }
         do {
             try await run([CommandDraft(WriteConfigAction.self, .init(vmID: after.id))] + hosts, late: LateOutcome(failed: undo))
@@ -101,19 +110,19 @@ extension Spin {
     /// order, as one durable package, so whatever process dies halfway, no VM record names a
     /// deleted disk and the package still finishes.
     public func deleteVM(_ ref: String) async throws {
-        let vm = try registry.vm(ref)
+        let vm = try await registry.vm(ref)
         let stop = try CommandDraft(StopAction.self, .init(vmID: vm.id))
         let remove = try CommandDraft(RemoveConfigAction.self, .init(vmID: vm.id), dependencies: [stop.id])
         let forget = try CommandDraft(ForgetVMAction.self, .init(vmID: vm.id), dependencies: [remove.id])
         var commands = [stop, remove, forget]
         for case .disk(let volumeName, let imageName) in vm.storage {
-            let path = try registry.volume(volumeName).path
+            let path = try await registry.volume(volumeName).path
             let delete = try CommandDraft(DeleteImageAction.self, .init(volumePath: path, image: imageName), dependencies: [forget.id])
             commands.append(delete)
             commands.append(try CommandDraft(ForgetImageAction.self, .init(volume: volumeName, image: imageName), dependencies: [delete.id]))
         }
         for nic in vm.networks {
-            guard let network = try? registry.network(nic.network) else { continue }
+            guard let network = try? await registry.network(nic.network) else { continue }
             commands.append(try CommandDraft(SyncNetworkHostsAction.self, .init(network), dependencies: [forget.id]))
         }
         try await run(commands)
@@ -130,16 +139,16 @@ extension Spin {
             try ValidationProblem.check(attachment.validate())
             try confineHostPaths(storage: [attachment], kernel: nil)
         }
-        let updated = try registry.attachStorage(vm: ref, attachment, newImage: newImage)
+        let updated = try await registry.attachStorage(vm: ref, attachment, newImage: newImage)
         let undo: @Sendable () async -> Void = { [registry] in
             if let index = updated.storage.lastIndex(of: attachment) {
-                _ = try? registry.detachStorage(vm: String(updated.id), index: index)
+                _ = try? await registry.detachStorage(vm: String(updated.id), index: index)
             }
-            if let newImage { _ = try? registry.deleteImage(volume: newImage.volume, name: newImage.name) }
+            if let newImage { _ = try? await registry.deleteImage(volume: newImage.volume, name: newImage.name) }
         }
         var commands: [CommandDraft] = []
         do {
-            if let newImage { commands.append(try createImageCommand(registry.image(volume: newImage.volume, name: newImage.name))) }
+            if let newImage { commands.append(try await createImageCommand(try await registry.image(volume: newImage.volume, name: newImage.name))) }
             commands.append(try CommandDraft(WriteConfigAction.self, .init(vmID: updated.id), dependencies: commands.map(\.id)))
             try await run(commands, late: LateOutcome(failed: undo))
         } catch where Self.mayUndo(after: error) {
@@ -153,13 +162,13 @@ extension Spin {
     /// while the VM's qemu runs: it has the drive open.
     @discardableResult
     public func detachStorage(vm ref: String, index: Int) async throws -> VM {
-        let id = try registry.vm(ref).id
+        let id = try await registry.vm(ref).id
         let updated = try await emulation.lock(id).withLock {
             let state = try await emulation.status(id).state
             guard state == .stopped || state == .crashed else {
                 throw SpinError(.failedPrecondition, "VM \(id) is \(state.rawValue) and its qemu has the drive open; stop it first with spin stop \(id), then detach")
             }
-            return try registry.detachStorage(vm: String(id), index: index)
+            return try await registry.detachStorage(vm: String(id), index: index)
         }
         try await run([CommandDraft(WriteConfigAction.self, .init(vmID: updated.id))])
         return updated

@@ -19,8 +19,8 @@ extension Spin {
             try ValidationProblem.check(volume.validate())
             try confine(volume.path, what: "volume directory")
         }
-        let volume = try registry.createVolume(name: name, path: directory)
-        let undo: @Sendable () async -> Void = { [registry] in _ = try? registry.deleteVolume(name, force: true) }
+        let volume = try await registry.createVolume(name: name, path: directory)
+        let undo: @Sendable () async -> Void = { [registry] in _ = try? await registry.deleteVolume(name, force: true) }
         do {
             try await run([CommandDraft(AddVolumeAction.self, .init(volumePath: volume.path))], late: LateOutcome(failed: undo))
         } catch where Self.mayUndo(after: error) {
@@ -31,10 +31,10 @@ extension Spin {
     }
 
     /// Every volume, by name.
-    public func listVolumes() throws -> [Volume] { try registry.listVolumes() }
+    public func listVolumes() async throws -> [Volume] { try await registry.listVolumes() }
 
     /// One volume.
-    public func volume(_ name: String) throws -> Volume { try registry.volume(name) }
+    public func volume(_ name: String) async throws -> Volume { try await registry.volume(name) }
 
     /// Forgets a volume; refuses while it holds images unless `force`, which deletes their
     /// files too — only files spin made: an image whose file lacks spin's mark is refused and
@@ -42,8 +42,8 @@ extension Spin {
     /// spin did not make stay, and the result says so.
     @discardableResult
     public func deleteVolume(_ name: String, force: Bool = false) async throws -> VolumeDeletion {
-        let volume = try registry.volume(name)
-        let images = try registry.listImages(volume: name)
+        let volume = try await registry.volume(name)
+        let images = try await registry.listImages(volume: name)
         if !images.isEmpty && !force {
             throw SpinError(.failedPrecondition, "volume \"\(name)\" still holds \(images.count) image(s): \(images.map(\.name).joined(separator: ", ")); delete them or pass --force")
         }
@@ -61,7 +61,7 @@ extension Spin {
         } catch {
             removal = error
         }
-        _ = try registry.deleteVolume(name, force: true)
+        _ = try await registry.deleteVolume(name, force: true)
         guard let removal else { return VolumeDeletion(name: name, path: volume.path, directoryRemoved: true) }
         let reason = (removal as? SpinError)?.message ?? "\(removal)"
         return VolumeDeletion(name: name, path: volume.path, directoryRemoved: false,

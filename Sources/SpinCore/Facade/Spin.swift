@@ -20,12 +20,19 @@ import Synchronization
 public final class Spin: Sendable {
     /// The data root.
     public let root: SpinRoot
-    /// The LMDB store.
-    public let store: Store
+    /// The root's LMDB store: the records and the queue unless a ``ControlPlane`` on another
+    /// store (PostgreSQL, for a fleet) was given to ``open(root:options:controlPlane:)``, in
+    /// which case it is nil.
+    public let store: Store?
+    /// The records and the queue, paired for the writes that must commit together.
+    public let controlPlane: any ControlPlane
     /// Entities.
-    public let registry: Registry
+    public let registry: any RegistryStore
     /// The command broker.
-    public let broker: Broker
+    public let broker: any CommandBroker
+    /// The LMDB registry and broker, when the records live in the root's store (nil on a
+    /// fleet store): for what only LMDB has (synchronous reads, the store's statistics).
+    public var local: LocalControlPlane? { controlPlane as? LocalControlPlane }
     /// The storage agent.
     public let storage: StorageAgent
     /// The emulation agent.
@@ -42,11 +49,12 @@ public final class Spin: Sendable {
     /// The crash watches shared by this instance's event streams.
     let crashWatchHub = CrashWatchHub()
 
-    init(root: SpinRoot, store: Store, registry: Registry, broker: Broker, storage: StorageAgent, emulation: EmulationAgent, network: NetworkAgent, options: SpinOptions) {
+    init(root: SpinRoot, store: Store?, controlPlane: any ControlPlane, storage: StorageAgent, emulation: EmulationAgent, network: NetworkAgent, options: SpinOptions) {
         self.root = root
         self.store = store
-        self.registry = registry
-        self.broker = broker
+        self.controlPlane = controlPlane
+        self.registry = controlPlane.registry
+        self.broker = controlPlane.broker
         self.storage = storage
         self.emulation = emulation
         self.network = network
@@ -58,16 +66,29 @@ public final class Spin: Sendable {
     /// With ``SpinOptions/readOnly`` it only looks: the store is opened `MDB_RDONLY` (a root
     /// without one reads as empty), no file or directory is created, no agent runs and no
     /// process is spawned; live status still comes from the processes and QMP.
-    public static func open(root: SpinRoot = SpinRoot(), options: SpinOptions = .default) async throws -> Spin {
+    ///
+    /// With `controlPlane` (a fleet's `PostgresControlPlane`, its broker built with
+    /// ``actionCatalog``) the records and the queue live there and no LMDB store is opened;
+    /// the root still holds this host's VM files and runtime state.
+    public static func open(root: SpinRoot = SpinRoot(), options: SpinOptions = .default, controlPlane given: (any ControlPlane)? = nil) async throws -> Spin {
         let readOnly = options.readOnly
         if !readOnly { try root.create() }
-        let store = try openStore(root: root, readOnly: readOnly)
-        let registry = try Registry(store: store, prepares: !readOnly)
+        let store: Store?
+        let controlPlane: any ControlPlane
+        if let given {
+            store = nil
+            controlPlane = given
+        } else {
+            let local = try openStore(root: root, readOnly: readOnly)
+            let registry = try Registry(store: local, prepares: !readOnly)
+            let broker = try Broker(store: local, leasePath: root.path + "/leases.lmdb", catalog: actionCatalog, options: options.broker, readOnly: readOnly)
+            store = local
+            controlPlane = LocalControlPlane(registry: registry, broker: broker)
+        }
+        let registry = controlPlane.registry
         let storage = StorageAgent(
             qemuImg: QemuImg(executable: options.qemuImgPath ?? "qemu-img"), scope: RegisteredVolumes(registry: registry),
             onProgress: options.storageProgress)
-        let catalog = ActionCatalog.with(StorageAgent.actionTypes + EmulationAgent.actionTypes + NetworkAgent.actionTypes)
-        let broker = try Broker(store: store, leasePath: root.path + "/leases.lmdb", catalog: catalog, options: options.broker, readOnly: readOnly)
         let binary: QemuBinary
         do {
             binary = try QemuBinary.discover(systemOverride: options.qemuSystemPath, imgOverride: options.qemuImgPath)
@@ -81,10 +102,14 @@ public final class Spin: Sendable {
         // Under systemd a network's dnsmasq is a unit of the same manager as the VMs.
         let units = (supervisor as? SystemdSupervisor).map { DnsmasqUnits(manager: $0.manager, unitDirectory: $0.unitDirectory, root: root) }
         let network = NetworkAgent(root: root, registry: registry, units: units)
-        let spin = Spin(root: root, store: store, registry: registry, broker: broker, storage: storage, emulation: emulation, network: network, options: options)
+        let spin = Spin(root: root, store: store, controlPlane: controlPlane, storage: storage, emulation: emulation, network: network, options: options)
         if options.runsAgents && !readOnly { spin.startAgents() }
         return spin
     }
+
+    /// Every action the agents of ``Spin`` run: the catalog a broker for them checks commands
+    /// against.
+    public static let actionCatalog = ActionCatalog.with(StorageAgent.actionTypes + EmulationAgent.actionTypes + NetworkAgent.actionTypes)
 
     /// The root's store; read-only, the existing one, or an empty one of this process's own
     /// when the root has none (so that a look at a new root creates nothing in it).
@@ -145,18 +170,26 @@ public final class Spin: Sendable {
             guard task == nil else { return }
             let broker = broker
             let drain = options.agentDrainTimeout
-            let runners = [storage as any Agent, emulation, network].map { AgentRunner(broker: broker, agent: $0, drainTimeout: drain) }
+            let runners = Self.agentLoops(on: broker, agents: [storage, emulation, network], drainTimeout: drain)
             let keeper = SerialLogKeeper(root: root, rotator: SerialLogRotator(limit: options.serialLog.limit), interval: options.serialLog.interval)
             task = Task {
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask { await keeper.run() }
                     for runner in runners {
                         // Two runners per queue: a long copy does not hold up a start.
-                        group.addTask { await runner.run() }
-                        group.addTask { await runner.run() }
+                        group.addTask { await runner() }
+                        group.addTask { await runner() }
                     }
                 }
             }
+        }
+    }
+
+    /// One loop per agent over `queue` (whatever store holds it), each ready to run.
+    static func agentLoops<Queue: CommandQueue>(on queue: Queue, agents: [any Agent], drainTimeout: Duration) -> [@Sendable () async -> Void] {
+        agents.map { agent in
+            let loop = AgentLoop(queue: queue, agent: agent, drainTimeout: drainTimeout)
+            return { await loop.run() }
         }
     }
 

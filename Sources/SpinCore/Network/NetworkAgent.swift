@@ -15,7 +15,7 @@ public struct NetworkAgent: Agent {
     /// The data root (`ROOT/networks/<name>/`).
     public let root: SpinRoot
     /// The registry, for the VMs' reservations.
-    public let registry: Registry
+    public let registry: any RegistryStore
     /// `ip` and `nft`.
     public let host: HostNetworking
     /// The dnsmasq executable.
@@ -31,7 +31,7 @@ public struct NetworkAgent: Agent {
     ]
 
     /// Creates the agent.
-    public init(root: SpinRoot, registry: Registry, host: HostNetworking = HostNetworking(), dnsmasq: String = "/usr/sbin/dnsmasq", units: DnsmasqUnits? = nil) {
+    public init(root: SpinRoot, registry: any RegistryStore, host: HostNetworking = HostNetworking(), dnsmasq: String = "/usr/sbin/dnsmasq", units: DnsmasqUnits? = nil) {
         self.root = root
         self.registry = registry
         self.host = host
@@ -48,7 +48,7 @@ public struct NetworkAgent: Agent {
             try await agent.lock(network.name).withLock {
                 // A create whose network was forgotten meanwhile (deleted, or its creation
                 // undone) is superseded: making it now would leave what no record names.
-                guard let recorded = try? agent.registry.network(network.name), recorded.subnet == network.subnet,
+                guard let recorded = try? await agent.registry.network(network.name), recorded.subnet == network.subnet,
                     recorded.bridge == network.bridge, recorded.nat == network.nat, recorded.dnsDomain == network.dnsDomain
                 else { return }
                 try await agent.create(network, renewLease: context.renewLease)
@@ -85,7 +85,7 @@ public struct NetworkAgent: Agent {
         let paths = NetworkPaths(root: root, name: network.name)
         try makeDirectory(paths.directory)
         try await ensureBridge(network)
-        try writeHosts(network, paths: paths)
+        try await writeHosts(network, paths: paths)
         try await ensureDnsmasq(network, paths: paths)
         if network.nat { try await ensureNAT(network, paths: paths) }
     }
@@ -108,7 +108,7 @@ public struct NetworkAgent: Agent {
     public func syncHosts(_ network: Network) async throws {
         let paths = NetworkPaths(root: root, name: network.name)
         guard FileManager.default.fileExists(atPath: paths.directory) else { return }
-        try writeHosts(network, paths: paths)
+        try await writeHosts(network, paths: paths)
         if let pid = runningDnsmasq(paths: paths) {
             kill(pid, SIGHUP)
         } else if getuid() == 0 {
@@ -117,8 +117,8 @@ public struct NetworkAgent: Agent {
     }
 
     /// The reservations of every VM with a NIC on `network`, by VM id.
-    func hosts(of network: Network) throws -> [DnsmasqConfig.Host] {
-        try registry.listVMs().flatMap { vm in
+    func hosts(of network: Network) async throws -> [DnsmasqConfig.Host] {
+        try await registry.listVMs().flatMap { vm in
             vm.networks.filter { $0.network == network.name }.compactMap { nic in
                 guard let mac = nic.macAddress, let address = nic.address else { return nil }
                 return DnsmasqConfig.Host(macAddress: mac, address: address, hostname: vm.hostname)
@@ -168,8 +168,8 @@ public struct NetworkAgent: Agent {
         }
     }
 
-    func writeHosts(_ network: Network, paths: NetworkPaths) throws {
-        let hosts = try hosts(of: network)
+    func writeHosts(_ network: Network, paths: NetworkPaths) async throws {
+        let hosts = try await hosts(of: network)
         try writeFile(paths.dhcpHosts, DnsmasqConfig.dhcpHosts(hosts))
         try writeFile(paths.names, DnsmasqConfig.names(hosts))
     }

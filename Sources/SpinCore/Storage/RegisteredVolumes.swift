@@ -5,22 +5,22 @@ import SpinQemu
 /// made and forgotten only after it is removed), and reads image formats from the records.
 public struct RegisteredVolumes: StorageScope {
     /// The registry consulted before every action.
-    public let registry: Registry
+    public let registry: any RegistryStore
 
     /// A scope over `registry`.
-    public init(registry: Registry) { self.registry = registry }
+    public init(registry: any RegistryStore) { self.registry = registry }
 
     /// Throws unless `volume` is the directory of a registered volume.
     /// - Throws: ``SpinError`` `.forbidden` naming the directory and how to register it.
-    public func checkVolume(_ volume: VolumePath) throws {
-        guard try registry.volume(atPath: volume.path) != nil else { throw Self.unregistered(volume) }
+    public func checkVolume(_ volume: VolumePath) async throws {
+        guard try await registry.volume(atPath: volume.path) != nil else { throw Self.unregistered(volume) }
     }
 
     /// The format in `image`'s record, or nil when it has none.
     /// - Throws: ``SpinError`` `.forbidden` when its volume is not registered.
-    public func recordedFormat(of image: ImageLocation) throws -> QemuDisk.Format? {
-        guard let volume = try registry.volume(atPath: image.volume.path) else { throw Self.unregistered(image.volume) }
-        guard let record = try registry.imageIfPresent(volume: volume.name, name: image.name) else { return nil }
+    public func recordedFormat(of image: ImageLocation) async throws -> QemuDisk.Format? {
+        guard let volume = try await registry.volume(atPath: image.volume.path) else { throw Self.unregistered(image.volume) }
+        guard let record = try await registry.imageIfPresent(volume: volume.name, name: image.name) else { return nil }
         return QemuDisk.Format(rawValue: record.format.rawValue)
     }
 

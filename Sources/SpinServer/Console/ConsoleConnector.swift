@@ -15,8 +15,8 @@ struct ConsoleConnector: Sendable {
 
     /// Connects to `kind`'s socket of VM `ref`.
     func connect(_ ref: String, _ kind: ConsoleKind) async throws -> Connection {
-        let vm = try spin.vm(ref)
-        let path = kind.socketPath(try spin.paths(String(vm.id)))
+        let vm = try await spin.vm(ref)
+        let path = kind.socketPath(try await spin.paths(String(vm.id)))
         do {
             return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(.seconds(5))

@@ -20,10 +20,10 @@ struct ConsoleRoutes: Sendable {
             }
         }
         router.get("/console/{ref}") { request, context in
-            try page(request, context) { ConsolePage.vnc(vm: $0) }
+            try await page(request, context) { ConsolePage.vnc(vm: $0) }
         }
         router.get("/console/{ref}/serial") { request, context in
-            try page(request, context) { ConsolePage.serial(vm: $0) }
+            try await page(request, context) { ConsolePage.serial(vm: $0) }
         }
         let files = StaticFiles(directory: options.novncPath)
         router.get("/novnc/**") { request, _ in
@@ -33,8 +33,8 @@ struct ConsoleRoutes: Sendable {
 
     /// A console page of VM `ref`; with `?token=`, first stores the token in the cookie and
     /// redirects to the same page without it, so the token does not stay in the address bar.
-    private func page(_ request: Request, _ context: BasicRequestContext, html: (VM) -> String) throws -> Response {
-        let vm = try spin.vm(try context.parameters.require("ref"))
+    private func page(_ request: Request, _ context: BasicRequestContext, html: (VM) -> String) async throws -> Response {
+        let vm = try await spin.vm(try context.parameters.require("ref"))
         if let token = BrowserCredentials.queryToken(request) {
             var headers = Self.pageHeaders
             headers[.location] = request.uri.path

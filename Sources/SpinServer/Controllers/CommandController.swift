@@ -28,7 +28,7 @@ extension APIHandler {
 
     func getCommand(_ input: Operations.GetCommand.Input) async throws -> Operations.GetCommand.Output {
         let record = try await call {
-            try Components.Schemas.CommandRecord(spin.broker.command(Self.commandID(input.path.id)))
+            try await Components.Schemas.CommandRecord(spin.broker.command(Self.commandID(input.path.id)))
         }
         return .ok(.init(body: .json(record)))
     }
@@ -38,9 +38,9 @@ extension APIHandler {
         let changed = try await call {
             let id = try Self.commandID(input.path.id)
             guard let token = body.token else {
-                return try spin.broker.complete(id, success: body.success, reason: body.reason, errorCode: body.errorCode)
+                return try await spin.broker.complete(id, success: body.success, reason: body.reason, errorCode: body.errorCode)
             }
-            let lease = Lease.received(command: try spin.broker.command(id), token: try Self.commandID(token, field: "token"), expiresAt: Date())
+            let lease = await Lease.received(command: try spin.broker.command(id), token: try Self.commandID(token, field: "token"), expiresAt: Date())
             return try await spin.broker.complete(lease, success: body.success, reason: body.reason, errorCode: body.errorCode)
         }
         return .ok(.init(body: .json(.init(changed: changed))))
@@ -52,8 +52,8 @@ extension APIHandler {
         guard (1...3600).contains(seconds) else { throw SpinError(.invalidArgument, "leaseSeconds \(seconds) is out of range; give 1 to 3600") }
         let renewed = try await call {
             let id = try Self.commandID(input.path.id)
-            let lease = Lease.received(command: try spin.broker.command(id), token: try Self.commandID(body.token, field: "token"), expiresAt: Date())
-            return try Components.Schemas.Lease(spin.broker.renew(lease, for: .seconds(seconds)))
+            let lease = await Lease.received(command: try spin.broker.command(id), token: try Self.commandID(body.token, field: "token"), expiresAt: Date())
+            return try await Components.Schemas.Lease(spin.broker.renew(lease, for: .seconds(seconds)))
         }
         return .ok(.init(body: .json(renewed)))
     }
@@ -62,8 +62,8 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw SpinError(.invalidArgument, "send the lease token as JSON") }
         let changed = try await call {
             let id = try Self.commandID(input.path.id)
-            let lease = Lease.received(command: try spin.broker.command(id), token: try Self.commandID(body.token, field: "token"), expiresAt: Date())
-            return try spin.broker.release(lease)
+            let lease = await Lease.received(command: try spin.broker.command(id), token: try Self.commandID(body.token, field: "token"), expiresAt: Date())
+            return try await spin.broker.release(lease)
         }
         return .ok(.init(body: .json(.init(changed: changed))))
     }

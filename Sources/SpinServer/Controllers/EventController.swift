@@ -8,7 +8,7 @@ import SpinCore
 /// event, until the client goes away or the server shuts down.
 extension APIHandler {
     func getEvents(_ input: Operations.GetEvents.Input) async throws -> Operations.GetEvents.Output {
-        let vmID = try await call { try input.query.vm.map { try spin.vm($0).id } }
+        let vmID: UInt64? = try await call { if let ref = input.query.vm { try await spin.vm(ref).id } else { nil } }
         let events = spin.events(vmID: vmID, pollInterval: options.eventPollInterval)
             .map { event in
                 ServerSentEventWithJSONData(event: event.kind.rawValue, data: Components.Schemas.Event(event))

@@ -24,7 +24,7 @@ extension APIHandler {
     }
 
     func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output {
-        let vms = try await call { try spin.listVMs() }
+        let vms = try await call { try await spin.listVMs() }
         let statuses = await spin.statuses(vms)
         metrics.recordVMs(vms.map { statuses[$0.id]?.state ?? .stopped })
         return .ok(.init(body: .plainText(HTTPBody(metrics.render()))))

@@ -4,7 +4,7 @@ import SpinCore
 /// `/v1/images`: create, list, get, delete, copy, move and resize disk images.
 extension APIHandler {
     func listImages(_ input: Operations.ListImages.Input) async throws -> Operations.ListImages.Output {
-        let images = try await call { try spin.listImages(volume: input.query.volume) }
+        let images = try await call { try await spin.listImages(volume: input.query.volume) }
         return .ok(.init(body: .json(images.map(Components.Schemas.Image.init))))
     }
 
@@ -15,7 +15,7 @@ extension APIHandler {
     }
 
     func getImage(_ input: Operations.GetImage.Input) async throws -> Operations.GetImage.Output {
-        let image = try await call { try spin.image(volume: input.path.volume, name: input.path.name) }
+        let image = try await call { try await spin.image(volume: input.path.volume, name: input.path.name) }
         return .ok(.init(body: .json(.init(image))))
     }
 

@@ -5,25 +5,25 @@ import SpinCore
 /// `/v1/packages`: the broker's packages — open one, add commands, enqueue, read, await.
 extension APIHandler {
     func newPackage(_ input: Operations.NewPackage.Input) async throws -> Operations.NewPackage.Output {
-        let id = try await call { try spin.broker.newPackage() }
+        let id = try await call { try await spin.broker.newPackage() }
         return .created(.init(body: .json(.init(id: Int64(clamping: id)))))
     }
 
     func getPackage(_ input: Operations.GetPackage.Input) async throws -> Operations.GetPackage.Output {
-        .ok(try await packageStatus { try spin.broker.status(package: Self.packageID(input.path.id)) })
+        .ok(try await packageStatus { try await spin.broker.status(package: Self.packageID(input.path.id)) })
     }
 
     func addCommand(_ input: Operations.AddCommand.Input) async throws -> Operations.AddCommand.Output {
         guard case .json(let body) = input.body else { throw SpinError(.invalidArgument, "send the command as JSON") }
-        let id = try await call { try spin.addCommand(body.model(), to: Self.packageID(input.path.id)) }
+        let id = try await call { try await spin.addCommand(body.model(), to: Self.packageID(input.path.id)) }
         return .created(.init(body: .json(.init(id: id.uuidString))))
     }
 
     func enqueuePackage(_ input: Operations.EnqueuePackage.Input) async throws -> Operations.EnqueuePackage.Output {
         .ok(try await packageStatus {
             let id = try Self.packageID(input.path.id)
-            try spin.broker.enqueue(id)
-            return try spin.broker.status(package: id)
+            try await spin.broker.enqueue(id)
+            return try await spin.broker.status(package: id)
         })
     }
 

@@ -4,7 +4,7 @@ import SpinCore
 /// `/v1/vms`: create, list, get (with live status), update and delete.
 extension APIHandler {
     func listVMs(_ input: Operations.ListVMs.Input) async throws -> Operations.ListVMs.Output {
-        let vms = try await call { try spin.listVMs() }
+        let vms = try await call { try await spin.listVMs() }
         return .ok(.init(body: .json(vms.map { Components.Schemas.Vm($0) })))
     }
 

@@ -5,7 +5,7 @@ import SpinCore
 /// detach by index.
 extension APIHandler {
     func listVMImages(_ input: Operations.ListVMImages.Input) async throws -> Operations.ListVMImages.Output {
-        let vm = try await call { try spin.vm(input.path.ref) }
+        let vm = try await call { try await spin.vm(input.path.ref) }
         return .ok(.init(body: .json(vm.storage.map(Components.Schemas.StorageAttachment.init))))
     }
 

@@ -10,7 +10,7 @@ extension APIHandler {
         let maxBytes = input.query.maxBytes ?? ServiceLimits.serialLogChunk
         let bytes = try await call {
             guard offset >= 0 else { throw SpinError(.invalidArgument, "offset \(offset) is negative; logs start at 0") }
-            return try spin.serialLog(input.path.ref, from: UInt64(offset), maxBytes: maxBytes)
+            return try await spin.serialLog(input.path.ref, from: UInt64(offset), maxBytes: maxBytes)
         }
         return .ok(.init(body: .binary(HTTPBody(bytes))))
     }

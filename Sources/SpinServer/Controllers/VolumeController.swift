@@ -4,7 +4,7 @@ import SpinCore
 /// `/v1/volumes`: create, list, get and delete volumes.
 extension APIHandler {
     func listVolumes(_ input: Operations.ListVolumes.Input) async throws -> Operations.ListVolumes.Output {
-        let volumes = try await call { try spin.listVolumes() }
+        let volumes = try await call { try await spin.listVolumes() }
         return .ok(.init(body: .json(volumes.map(Components.Schemas.Volume.init))))
     }
 
@@ -15,7 +15,7 @@ extension APIHandler {
     }
 
     func getVolume(_ input: Operations.GetVolume.Input) async throws -> Operations.GetVolume.Output {
-        let volume = try await call { try spin.volume(input.path.name) }
+        let volume = try await call { try await spin.volume(input.path.name) }
         return .ok(.init(body: .json(.init(volume))))
     }
 

@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import SpinAPI
 import SpinCore
+import SpinStore
 import Synchronization
 
 /// Answers `GET /v1/vms/{ref}` from bytes encoded before when nothing they show can have
@@ -15,6 +16,8 @@ import Synchronization
 /// so the guest agent is asked once per request), and the body is kept.
 struct VMGetCacheMiddleware<Context: RequestContext>: RouterMiddleware {
     let spin: Spin
+    /// The LMDB store whose last transaction id keys the cache.
+    let store: Store
     let cache = Cache()
 
     /// Encoded answers for one store transaction; emptied when the transaction id moves on.
@@ -58,7 +61,7 @@ struct VMGetCacheMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         }
         let ref = String(parts[3])
-        let transactionID = spin.store.lastTransactionID
+        let transactionID = store.lastTransactionID
         guard let computed = try? await spin.vmWithStatus(ref.removingPercentEncoding ?? ref), let live = computed.status else {
             return try await next(request, context)  // errors: the handler words them
         }

@@ -33,8 +33,8 @@ struct Console: AsyncParsableCommand {
         }
         if global.isRemote { return try await runRemote() }
         let (record, paths) = try await global.withSpin(agents: false, readOnly: true) { spin in
-            let record = try spin.vm(vm)
-            return (record, try spin.paths(String(record.id)))
+            let record = try await spin.vm(vm)
+            return await (record, try spin.paths(String(record.id)))
         }
         let socket: Int32
         do {

@@ -34,7 +34,7 @@ struct SSH: AsyncParsableCommand {
             "spin ssh", why: "the VM's SSH forward listens on 127.0.0.1 of its host, and the key is in that host's spin root",
             instead: "log in to that host and run spin ssh \(vm) there")
         let (ssh, state) = try await global.withSpin(agents: false, readOnly: true) { spin in
-            (try spin.sshCommand(vm, user: user, command: command), try await spin.status(vm).state)
+            (try await spin.sshCommand(vm, user: user, command: command), try await spin.status(vm).state)
         }
         guard state == .running else {
             throw SpinError(.failedPrecondition, "VM \(vm) is \(state.rawValue); start it with spin start \(vm)")

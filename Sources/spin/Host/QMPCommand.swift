@@ -71,7 +71,7 @@ struct QMPRaw: AsyncParsableCommand {
         if let number = UInt64(vm) {
             id = number
         } else {
-            id = try await global.withSpin(agents: false, readOnly: true) { spin in try spin.vm(vm).id }
+            id = try await global.withSpin(agents: false, readOnly: true) { spin in try await spin.vm(vm).id }
         }
         let paths = RuntimePaths(root: global.spinRoot, vmID: id)
         let client: QMPClient
