@@ -14,15 +14,14 @@ struct MigrateCommand: AsyncParsableCommand {
             Example: spin-server migrate --store postgresql:///spin?host=/run/postgresql
             """)
 
-    @Option(name: .long, help: "The store URL: postgres://USER@HOST[:PORT]/DB or postgresql:///DB?host=SOCKETDIR (default: $SPIN_STORE).")
-    var store: String?
+    @OptionGroup var fleet: FleetStoreOption
 
     @Flag(name: .long, help: "Only print the schema version the store is at and the one this spin knows.")
     var status = false
 
     func run() async throws {
         do {
-            guard let url = store ?? ProcessInfo.processInfo.environment["SPIN_STORE"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            guard let url = fleet.url() else {
                 throw SpinError(.invalidArgument, "no store given; pass --store postgres://USER@HOST/DB or set SPIN_STORE")
             }
             let location = try PostgresLocation(url)

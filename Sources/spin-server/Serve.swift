@@ -8,6 +8,7 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var options: RootOptions
     @OptionGroup var serve: ServeOptions
+    @OptionGroup var fleet: FleetStoreOption
 
     @Option(
         name: .long,
@@ -15,6 +16,6 @@ struct Serve: AsyncParsableCommand {
     var token: String?
 
     func run() async throws {
-        try await serve.run(root: options.spinRoot, token: token)
+        try await serve.run(root: options.spinRoot, token: token, fleetStore: fleet.url().map(FleetStoreOption.opener(url:)))
     }
 }

@@ -34,7 +34,7 @@ final class ContractFixture: ContractClosing, @unchecked Sendable {
     private let stores: [PostgresStore]
     private let directory: String?
 
-    init(_ kind: StoreKind, notifications: Bool = true, requestTimeout: Duration = .seconds(10)) async throws {
+    init(_ kind: StoreKind, notifications: Bool = true, requestTimeout: Duration = .seconds(30)) async throws {
         self.kind = kind
         switch kind {
         case .lmdb:
@@ -70,7 +70,7 @@ final class ContractFixture: ContractClosing, @unchecked Sendable {
 }
 
 /// Runs `body` with a fixture of `kind`, always closing it.
-func withFixture(_ kind: StoreKind, notifications: Bool = true, requestTimeout: Duration = .seconds(10), _ body: (ContractFixture) async throws -> Void) async throws {
+func withFixture(_ kind: StoreKind, notifications: Bool = true, requestTimeout: Duration = .seconds(30), _ body: (ContractFixture) async throws -> Void) async throws {
     try await withClosing(try await ContractFixture(kind, notifications: notifications, requestTimeout: requestTimeout), body)
 }
 

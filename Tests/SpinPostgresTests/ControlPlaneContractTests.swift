@@ -33,7 +33,7 @@ final class ControlPlaneFixture: ContractClosing, @unchecked Sendable {
             stores = []
             server = nil
         case .postgres:
-            let (server, stores) = try await throwawayStores(requestTimeout: .seconds(20))
+            let (server, stores) = try await throwawayStores(requestTimeout: .seconds(30))
             let brokers = stores.map { PostgresBroker(store: $0, catalog: RecordingAgent.catalog) }
             plane = PostgresControlPlane(registry: PostgresRegistry(store: stores[0]), broker: brokers[0])
             other = PostgresControlPlane(registry: PostgresRegistry(store: stores[1]), broker: brokers[1])

@@ -31,7 +31,7 @@ struct PostgresBrokerFaultTests {
 
     @Test("a database restart in the middle of a package: calls fail as unavailable, agents back off, the package finishes")
     func restartMidPackage() async throws {
-        try await withFixture(.postgres, requestTimeout: .seconds(3)) { f in
+        try await withFixture(.postgres, requestTimeout: .seconds(10)) { f in
             let server = try #require(f.postgres)
             let first = try work("first")
             let second = try work("second", after: [first.id])

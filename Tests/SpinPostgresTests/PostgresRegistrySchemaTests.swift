@@ -26,7 +26,7 @@ struct PostgresRegistrySchemaTests {
 
     @Test("a duplicate VM name, host port, volume path, bridge, overlapping subnet or reserved address is refused by the schema; a used network or base cannot go")
     func constraints() async throws {
-        let (server, stores) = try await throwawayStores(count: 1, requestTimeout: .seconds(20))
+        let (server, stores) = try await throwawayStores(count: 1, requestTimeout: .seconds(30))
         let store = stores[0]
         do {
             let registry = PostgresRegistry(store: store)

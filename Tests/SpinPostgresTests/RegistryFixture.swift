@@ -29,7 +29,7 @@ final class RegistryFixture: ContractClosing, @unchecked Sendable {
             postgres = nil
             stores = []
         case .postgres:
-            let (server, stores) = try await throwawayStores(requestTimeout: .seconds(20))
+            let (server, stores) = try await throwawayStores(requestTimeout: .seconds(30))
             registry = PostgresRegistry(store: stores[0])
             other = PostgresRegistry(store: stores[1])
             self.stores = stores

@@ -86,8 +86,10 @@ public struct ServeOptions: ParsableArguments {
     ///   - root: the data root.
     ///   - token: the bearer token for TCP; nil takes `$SPIN_TOKEN`, else the root's token file
     ///     (created when missing).
+    ///   - fleetStore: opens the records and queue somewhere else than the root's LMDB store
+    ///     (spin-server's `--store`, PostgreSQL); its `close` runs after the server drained.
     /// - Throws: `ExitCode` with the error's exit code after logging a ``SpinError``.
-    public func run(root: SpinRoot, token: String?) async throws {
+    public func run(root: SpinRoot, token: String?, fleetStore: FleetStoreOpener? = nil) async throws {
         // Whatever the server creates (socket, token, logs) is private to its user.
         umask(0o077)
         var logger = Logger(label: "spin-server")
@@ -100,15 +102,23 @@ public struct ServeOptions: ParsableArguments {
             spinOptions.allowedPaths = allowedRoots(root: root)
             spinOptions.managesNetworks = allowNetworks
             spinOptions.actionTimeout = .seconds(actionTimeoutSeconds)
-            let spin = try await Spin.open(root: root, options: spinOptions)
+            let fleet = try await fleetStore?.open(logger)
+            let spin: Spin
+            do {
+                spin = try await Spin.open(root: root, options: spinOptions, controlPlane: fleet?.controlPlane)
+            } catch {
+                await fleet?.close()
+                throw error
+            }
             // The store's owner keeps it bounded even when remote agents serve the queues.
             if noAgents { spin.startMaintenance() }
             let app = try SpinServer.makeApplication(spin: spin, options: serverOptions, logger: logger)
-            logger.info("spin-server \(SpinVersion.current) serving root \(root.path) on \(serverOptions.listen); callers may name paths under \(spinOptions.allowedPaths?.description ?? "/")")
+            logger.info("spin-server \(SpinVersion.current) serving root \(root.path) on \(serverOptions.listen) with \(fleet?.description ?? "the root's LMDB store"); callers may name paths under \(spinOptions.allowedPaths?.description ?? "/")")
             let autostart = Self.startAutostartVMs(spin, logger: logger)
             try await app.runService()
             autostart?.cancel()
             await spin.close()
+            await fleet?.close()
         } catch let error as SpinError {
             logger.critical("\(error.message)")
             throw ExitCode(error.code.exitCode)
