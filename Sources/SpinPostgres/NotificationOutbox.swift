@@ -13,7 +13,9 @@ import Synchronization
 /// lost to a crash between the two costs a waiter at most its idle recheck.
 final class NotificationOutbox: Sendable {
     private struct State {
-        var pending: Set<String> = []
+        /// In the order posted; a wake-up payload at most once.
+        var pending: [String] = []
+        var queued: Set<String> = []
         var sending = false
     }
 
@@ -24,11 +26,13 @@ final class NotificationOutbox: Sendable {
         self.store = store
     }
 
-    /// Queues `payloads` for the `spin_broker` channel and makes sure a sender runs.
+    /// Queues `payloads` for the `spin_broker` channel and makes sure a sender runs. Event
+    /// payloads (``BrokerEventWire``) keep their order; a wake-up already queued is not
+    /// queued again.
     func post(_ payloads: [String]) {
         guard !payloads.isEmpty else { return }
         let start = state.withLock { state -> Bool in
-            state.pending.formUnion(payloads)
+            for payload in payloads where state.queued.insert(payload).inserted { state.pending.append(payload) }
             guard !state.sending else { return false }
             state.sending = true
             return true
@@ -39,15 +43,16 @@ final class NotificationOutbox: Sendable {
     private func drain() async {
         while true {
             let batch = state.withLock { state -> [String] in
-                let batch = Array(state.pending)
+                let batch = state.pending
                 state.pending.removeAll()
+                state.queued.removeAll()
                 if batch.isEmpty { state.sending = false }
                 return batch
             }
             guard !batch.isEmpty else { return }
             _ = try? await store.withConnection { connection in
                 for try await _ in try await connection.query(
-                    "SELECT count(pg_notify(\(PostgresNotifier.channel), payload)) FROM unnest(\(batch)::text[]) AS payload",
+                    "SELECT count(pg_notify(\(PostgresNotifier.channel), payload)) FROM unnest(\(batch)::text[]) WITH ORDINALITY AS t(payload, n)",
                     logger: PostgresBroker.queryLogger) {}
                 return true
             }

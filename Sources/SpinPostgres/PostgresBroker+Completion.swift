@@ -3,6 +3,9 @@ import PostgresNIO
 import SpinModel
 
 extension PostgresBroker {
+    /// How `spin_broker_complete` (migration 3) marks the events among its results.
+    static let eventPrefix = "event:"
+
     /// Records the outcome of a command run under `lease`, unless another agent now holds a
     /// live lease on it (its outcome will count instead).
     /// - Returns: whether this call changed anything.
@@ -29,8 +32,9 @@ extension PostgresBroker {
         let outcome = result.first ?? "missing"
         switch outcome {
         case "changed":
-            signal.notify()
-            outbox.post(Array(result.dropFirst()))
+            let entries = result.dropFirst()
+            let lines = entries.filter { $0.hasPrefix(Self.eventPrefix) }.map { String($0.dropFirst(Self.eventPrefix.count)) }
+            published(entries.filter { !$0.hasPrefix(Self.eventPrefix) }, eventLines: lines, local: lines.compactMap { BrokerEventWire.event($0[...]) })
             return true
         case "unchanged":
             return false

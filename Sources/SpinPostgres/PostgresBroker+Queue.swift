@@ -106,7 +106,7 @@ extension PostgresBroker {
             return nil
         }
         guard let resource else { return false }
-        published(["ready:" + resource])
+        published(["ready:" + resource], events: [.commandChanged(id: lease.command.id, package: lease.command.package, resource: resource, state: .ready)])
         return true
     }
 

@@ -64,25 +64,34 @@ extension PostgresBroker {
 
     /// Moves an open package (locked by the caller) to enqueued: commands without
     /// dependencies join their queues; an empty package succeeds at once.
-    /// - Returns: the notifications to send once the transaction commits.
-    static func enqueue(_ connection: PostgresConnection, _ package: UInt64) async throws -> [String] {
+    /// - Returns: the notifications to send and the events to publish once the transaction
+    ///   commits.
+    static func enqueue(_ connection: PostgresConnection, _ package: UInt64) async throws -> ([String], [BrokerEvent]) {
         let id = Int64(clamping: package)
         let ready = try await connection.query(
             """
             UPDATE broker_commands SET state = 'ready'
             WHERE package_id = \(id) AND state = 'pending' AND unmet_dependencies = 0
-            RETURNING resource
+            RETURNING id, ord, resource
             """, logger: queryLogger)
         var resources: Set<String> = []
-        for try await resource in ready.decode(String.self) { resources.insert(resource) }
-        try await connection.query(
+        var released: [(order: Int64, event: BrokerEvent)] = []
+        for try await (command, order, resource) in ready.decode((UUID, Int64, String).self) {
+            resources.insert(resource)
+            released.append((order, .commandChanged(id: command, package: package, resource: resource, state: .ready)))
+        }
+        let rows = try await connection.query(
             """
             UPDATE broker_packages SET
                 state = CASE WHEN command_count = 0 THEN 'succeeded' ELSE 'enqueued' END,
                 enqueued_at = clock_timestamp(),
                 finished_at = CASE WHEN command_count = 0 THEN clock_timestamp() END
             WHERE id = \(id)
+            RETURNING state
             """, logger: queryLogger)
-        return resources.map { "ready:" + $0 } + ["package:\(package)"]
+        var state = PackageState.enqueued
+        for try await text in rows.decode(String.self) { state = PackageState(rawValue: text) ?? state }
+        let events = released.sorted { $0.order < $1.order }.map(\.event) + [.packageChanged(id: package, state: state)]
+        return (resources.map { "ready:" + $0 } + ["package:\(package)"], events)
     }
 }

@@ -26,7 +26,10 @@ public final class PostgresBroker: CommandBroker, Sendable {
     let notifier: PostgresNotifier
     let outbox: NotificationOutbox
     let logger: Logger
-    let hub = EventHub<BrokerEvent>()
+    /// This process's event streams.
+    let hub: EventHub<BrokerEvent>
+    /// Names this broker in the event payloads it sends, so it skips them when they come back.
+    let origin: UUID
 
     /// A broker on `store` (whose schema ``PostgresStore/migrate()`` made); starts listening
     /// for notifications unless ``PostgresBrokerOptions/notifications`` is off.
@@ -35,7 +38,14 @@ public final class PostgresBroker: CommandBroker, Sendable {
         self.catalog = catalog
         self.options = options
         logger = store.logger
-        notifier = PostgresNotifier(signal: signal)
+        let hub = EventHub<BrokerEvent>()
+        let me = UUID()
+        self.hub = hub
+        origin = me
+        notifier = PostgresNotifier(signal: signal) { payload in
+            guard let (from, events) = BrokerEventWire.decode(payload), from != me else { return }
+            hub.publish(events)
+        }
         outbox = NotificationOutbox(store: store)
         if options.notifications { notifier.start(location: store.location, logger: store.logger) }
     }
@@ -70,11 +80,11 @@ public final class PostgresBroker: CommandBroker, Sendable {
     }
 
     public func enqueue(_ package: UInt64) async throws {
-        let notifications = try await store.transaction { connection -> [String] in
-            guard try await Self.lockPackage(connection, package) == .open else { return [] }
+        let (notifications, events) = try await store.transaction { connection -> ([String], [BrokerEvent]) in
+            guard try await Self.lockPackage(connection, package) == .open else { return ([], []) }
             return try await Self.enqueue(connection, package)
         }
-        published(notifications)
+        published(notifications, events: events)
     }
 
     public func submit(_ commands: [CommandDraft]) async throws -> UInt64 {
@@ -83,15 +93,22 @@ public final class PostgresBroker: CommandBroker, Sendable {
         }
         let batch = try SubmitBatch(commands)
         let (id, notifications) = try await store.withConnection { connection in try await batch.insert(connection) }
-        published(notifications)
+        published(notifications, events: batch.events(package: id))
         return id
     }
 
-    /// Wakes this process's waiters at once and other servers' through NOTIFY.
-    func published(_ notifications: [String]) {
-        guard !notifications.isEmpty else { return }
+    /// Wakes this process's waiters at once and other servers' through NOTIFY, and hands
+    /// `events` to this process's streams at once and to other servers' through NOTIFY.
+    func published(_ notifications: [String], events: [BrokerEvent] = []) {
+        published(notifications, eventLines: events.map(BrokerEventWire.line), local: events)
+    }
+
+    /// ``published(_:events:)`` with events already as wire lines (from `spin_broker_complete`).
+    func published(_ notifications: [String], eventLines: [String], local events: [BrokerEvent]) {
+        guard !notifications.isEmpty || !events.isEmpty else { return }
         signal.notify()
-        outbox.post(notifications)
+        hub.publish(events)
+        outbox.post(notifications + BrokerEventWire.payloads(eventLines, origin: origin))
     }
 
     // MARK: Reading

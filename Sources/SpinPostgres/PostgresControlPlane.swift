@@ -68,6 +68,7 @@ extension PostgresBroker {
     struct StagedPackage: Sendable {
         let id: UInt64
         let notifications: [String]
+        let events: [BrokerEvent]
     }
 
     /// Validates `commands` and writes them as an enqueued package on `connection`, inside
@@ -76,13 +77,14 @@ extension PostgresBroker {
         for command in commands {
             try catalog.validate(resource: command.resource, action: command.action, parameters: command.parameters)
         }
-        let (id, notifications) = try await SubmitBatch(commands).insert(connection)
-        return StagedPackage(id: id, notifications: notifications)
+        let batch = try SubmitBatch(commands)
+        let (id, notifications) = try await batch.insert(connection)
+        return StagedPackage(id: id, notifications: notifications, events: batch.events(package: id))
     }
 
     /// Wakes waiters for a package whose transaction committed; returns its id.
     func announce(_ staged: StagedPackage) -> UInt64 {
-        published(staged.notifications)
+        published(staged.notifications, events: staged.events)
         return staged.id
     }
 }

@@ -11,11 +11,14 @@ final class PostgresNotifier: Sendable {
     static let channel = "spin_broker"
 
     let signal: ChangeSignal
+    /// Sees every payload that arrives (the broker's events among them).
+    let onPayload: @Sendable (String) -> Void
     private let listening = Atomic<Bool>(false)
     private let task = Mutex<Task<Void, Never>?>(nil)
 
-    init(signal: ChangeSignal) {
+    init(signal: ChangeSignal, onPayload: @escaping @Sendable (String) -> Void = { _ in }) {
         self.signal = signal
+        self.onPayload = onPayload
     }
 
     /// Whether notifications are arriving now (the LISTEN is in place).
@@ -37,7 +40,10 @@ final class PostgresNotifier: Sendable {
                             try await connection.listen(on: Self.channel) { notifications in
                                 self.listening.store(true, ordering: .relaxed)
                                 signal.notify()
-                                for try await _ in notifications { signal.notify() }
+                                for try await notification in notifications {
+                                    signal.notify()
+                                    self.onPayload(notification.payload)
+                                }
                             }
                         } onCancel: {
                             connection.close().whenComplete { _ in }

@@ -40,6 +40,17 @@ struct SubmitBatch: Sendable {
         self.dependencies = dependencies
     }
 
+    /// What the commit of this batch as package `package` changed, in order: each command
+    /// without dependencies became ready, then the package was enqueued (succeeded, when empty).
+    func events(package: UInt64) -> [BrokerEvent] {
+        var events: [BrokerEvent] = []
+        for index in ids.indices where unmet[index] == 0 {
+            events.append(.commandChanged(id: ids[index], package: package, resource: resources[index], state: .ready))
+        }
+        events.append(.packageChanged(id: package, state: ids.isEmpty ? .succeeded : .enqueued))
+        return events
+    }
+
     /// Inserts the package; returns its id and the notifications to send once committed.
     func insert(_ connection: PostgresConnection) async throws -> (UInt64, [String]) {
         do {
