@@ -163,13 +163,14 @@ let package = Package(
         // Child-process workloads for crash and multi-process tests.
         .executableTarget(
             name: "spin-testkit",
-            dependencies: ["SpinStore", "SpinCore", "SpinPostgres", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: ["SpinStore", "SpinCore", "SpinPostgres", "SpinClient", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(name: "SpinStoreTests", dependencies: ["SpinStore", "CLMDB", "spin-testkit", "SpinTestSupport"]),
         .testTarget(name: "SpinQemuTests", dependencies: ["SpinQemu"]),
         // Broker, registry and control-plane contracts on both stores, with a real throwaway
         // PostgreSQL (scripts/throwaway-postgres); faults and serving processes.
-        .testTarget(name: "SpinPostgresTests", dependencies: ["SpinPostgres", "SpinCore", "SpinTestSupport", "spin-testkit"]),
+        // Two `spin-server`s on one database are driven over HTTP (SpinClient).
+        .testTarget(name: "SpinPostgresTests", dependencies: ["SpinPostgres", "SpinCore", "SpinClient", "SpinTestSupport", "spin-testkit", "spin-server"]),
         .testTarget(name: "SpinCoreTests", dependencies: ["SpinCore", "SpinQemu", "SpinStore", "spin-testkit", "SpinTestSupport"]),
         // Helpers shared by the test targets: a private systemd user manager, test guests.
         .target(name: "SpinTestSupport", dependencies: ["SpinCore", "SpinHarness"], path: "Tests/SpinTestSupport"),

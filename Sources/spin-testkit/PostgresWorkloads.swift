@@ -51,17 +51,21 @@ struct PostgresRecordingAgent: Agent {
         var table = ActionTable()
         let store = store
         table.on(RecordEffect.self) { parameters, context in
-            let id = context.command.id
-            _ = try await store.withConnection { connection in
-                let logger = Logger(label: "spin-testkit")
-                try await connection.query(
-                    "INSERT INTO test_deliveries (command_id, count) VALUES (\(id), 1) ON CONFLICT (command_id) DO UPDATE SET count = test_deliveries.count + 1",
-                    logger: logger)
-                try await connection.query(
-                    "INSERT INTO test_effects (command_id, tag) VALUES (\(id), \(parameters.tag)) ON CONFLICT DO NOTHING", logger: logger)
-                return true
-            }
+            try await Self.record(store: store, command: context.command.id, tag: parameters.tag)
         }
         return table
+    }
+
+    /// Counts a delivery of `command` and records its effect once.
+    static func record(store: PostgresStore, command id: UUID, tag: String) async throws {
+        _ = try await store.withConnection { connection in
+            let logger = Logger(label: "spin-testkit")
+            try await connection.query(
+                "INSERT INTO test_deliveries (command_id, count) VALUES (\(id), 1) ON CONFLICT (command_id) DO UPDATE SET count = test_deliveries.count + 1",
+                logger: logger)
+            try await connection.query(
+                "INSERT INTO test_effects (command_id, tag) VALUES (\(id), \(tag)) ON CONFLICT DO NOTHING", logger: logger)
+            return true
+        }
     }
 }

@@ -26,6 +26,7 @@ do {
     case "broker-serve": try await BrokerWorkloads.serve(arguments)
     case "broker-prune": try await BrokerWorkloads.prune(arguments)
     case "pg-serve": try await PostgresWorkloads.serve(arguments)
+    case "pg-remote-serve": try await RemoteWorkloads.serve(arguments)
     case "storage-serve": try await StorageWorkloads.serve(arguments)
     case "storage-create-on-ramfs": try await StorageWorkloads.createOnRamfs(arguments)
     default: fail("usage: spin-testkit store-writer|store-sequences|store-open-as …")
