@@ -73,12 +73,12 @@ struct FleetServerTests {
                 }
                 return try await group.reduce(into: [(UInt64, [UUID])]()) { $0.append($1) }
             }
-            let agents = try [a, a, b, b].map { try RemoteServingChild(url: fleet.postgres.url, socket: $0.socket, runners: 2, idleMillis: 3_000) }
+            let agents = try [a, a, b, b].map { try ServingChild(url: fleet.postgres.url, socket: $0.socket, runners: 2, idleMillis: 3_000) }
             defer { agents.forEach { $0.kill() } }
             let ran = agents.map { $0.waitForExit() }
             #expect(ran.reduce(0, +) == 1000, "each agent prints how many it ran: \(ran)")
             #expect(ran.filter { $0 > 0 }.count >= 3, "the agents of both servers took work: \(ran)")
-            let (effects, deliveries) = try await fleet.counts()
+            let (effects, deliveries) = try await testkitCounts(fleet.store)
             #expect(effects == Set(submitted.flatMap(\.1)))
             #expect(deliveries.count == 1000 && deliveries.values.allSatisfy { $0 == 1 }, "a command was delivered twice")
             for (package, _) in submitted {
@@ -212,20 +212,6 @@ struct FleetServerTests {
 }
 
 extension FleetServers {
-    /// Commands with an effect, and deliveries per command, from the testkit's tables.
-    func counts() async throws -> (effects: Set<UUID>, deliveries: [UUID: Int]) {
-        try await store.withConnection { connection in
-            let logger = Logger(label: "test")
-            var effects: Set<UUID> = []
-            for try await id in try await connection.query("SELECT command_id FROM test_effects", logger: logger).decode(UUID.self) { effects.insert(id) }
-            var deliveries: [UUID: Int] = [:]
-            for try await (id, count) in try await connection.query("SELECT command_id, count FROM test_deliveries", logger: logger).decode((UUID, Int32).self) {
-                deliveries[id] = Int(count)
-            }
-            return (effects, deliveries)
-        }
-    }
-
     /// The packages that have not ended, with their states.
     func unfinishedPackages() async throws -> [UInt64: String] {
         try await store.withConnection { connection in
@@ -234,34 +220,5 @@ extension FleetServers {
             for try await (id, state) in rows.decode((Int64, String).self) { open[UInt64(id)] = state }
             return open
         }
-    }
-}
-
-/// A `spin-testkit pg-remote-serve` child: agents that reach the broker only through one
-/// server's HTTP API.
-final class RemoteServingChild: @unchecked Sendable {
-    let process = Process()
-    private let output = Pipe()
-
-    init(url: String, socket: String, runners: Int, idleMillis: Int) throws {
-        process.executableURL = URL(fileURLWithPath: try testkitPath())
-        process.arguments = ["pg-remote-serve", url, socket, String(runners), String(idleMillis)]
-        process.standardOutput = output
-        try process.run()
-    }
-
-    /// Waits for the child to end and returns the count it printed (0 when it printed none).
-    func waitForExit() -> Int {
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        let line = text.split(separator: "\n").last { $0.hasPrefix("ran ") }
-        return line.flatMap { Int($0.dropFirst(4)) } ?? 0
-    }
-
-    /// SIGKILLs the child if it still runs.
-    func kill() {
-        guard process.isRunning else { return }
-        Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
     }
 }

@@ -21,7 +21,7 @@ struct PostgresBrokerProcessTests {
             let ran = children.map { $0.waitForExit() }
             #expect(ran.reduce(0, +) == 1000, "each process prints how many it ran: \(ran)")
             #expect(ran.allSatisfy { $0 > 0 }, "both processes took work: \(ran)")
-            let (effects, deliveries) = try await counts(store)
+            let (effects, deliveries) = try await testkitCounts(store)
             #expect(effects == Set(ids))
             #expect(deliveries.values.allSatisfy { $0 == 1 }, "a command was delivered twice")
             for package in packages { #expect(try await broker.status(package: package).package.state == .succeeded) }
@@ -36,7 +36,7 @@ struct PostgresBrokerProcessTests {
             defer { doomed.kill() }
             // Let the doomed one work alone for a while, then kill it mid-flight.
             let deadline = ContinuousClock.now + .seconds(60)
-            while try await counts(store).effects.count < 100, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            while try await testkitCounts(store).effects.count < 100, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
             doomed.kill()
             let survivor = try ServingChild(url: url, runners: 4, idleMillis: 4_000, leaseMillis: 2_000)
             defer { survivor.kill() }
@@ -44,7 +44,7 @@ struct PostgresBrokerProcessTests {
             for package in packages {
                 #expect(try await broker.status(package: package).package.state == .succeeded, "package \(package)")
             }
-            let (effects, deliveries) = try await counts(store)
+            let (effects, deliveries) = try await testkitCounts(store)
             #expect(effects == Set(ids), "every command's effect happened")
             let redelivered = deliveries.values.filter { $0 > 1 }.count
             #expect(redelivered <= 4, "only what the killed process held (4 runners) runs again: \(redelivered)")
@@ -62,20 +62,6 @@ struct PostgresBrokerProcessTests {
             commands += (heads + tails).map(\.id)
         }
         return (ids, commands)
-    }
-
-    /// Commands with an effect, and deliveries per command.
-    private func counts(_ store: PostgresStore) async throws -> (effects: Set<UUID>, deliveries: [UUID: Int]) {
-        try await store.withConnection { connection in
-            let logger = Logger(label: "test")
-            var effects: Set<UUID> = []
-            for try await id in try await connection.query("SELECT command_id FROM test_effects", logger: logger).decode(UUID.self) { effects.insert(id) }
-            var deliveries: [UUID: Int] = [:]
-            for try await (id, count) in try await connection.query("SELECT command_id, count FROM test_deliveries", logger: logger).decode((UUID, Int32).self) {
-                deliveries[id] = Int(count)
-            }
-            return (effects, deliveries)
-        }
     }
 
     /// A migrated throwaway database with the workload's tables, and a broker on it.
@@ -108,16 +94,43 @@ struct PostgresBrokerProcessTests {
     }
 }
 
-/// A `spin-testkit pg-serve` child.
+/// Commands with an effect, and deliveries per command, from the testkit's tables
+/// (`PostgresWorkloads.tables`).
+func testkitCounts(_ store: PostgresStore) async throws -> (effects: Set<UUID>, deliveries: [UUID: Int]) {
+    try await store.withConnection { connection in
+        let logger = Logger(label: "test")
+        var effects: Set<UUID> = []
+        for try await id in try await connection.query("SELECT command_id FROM test_effects", logger: logger).decode(UUID.self) { effects.insert(id) }
+        var deliveries: [UUID: Int] = [:]
+        for try await (id, count) in try await connection.query("SELECT command_id, count FROM test_deliveries", logger: logger).decode((UUID, Int32).self) {
+            deliveries[id] = Int(count)
+        }
+        return (effects, deliveries)
+    }
+}
+
+/// A serving `spin-testkit` child: `pg-serve` (a broker of its own on the database) or
+/// `pg-remote-serve` (agents that reach the broker through a spin server's HTTP API).
 final class ServingChild: @unchecked Sendable {
     let process = Process()
     private let output = Pipe()
 
-    init(url: String, runners: Int, idleMillis: Int, leaseMillis: Int) throws {
+    /// `spin-testkit ARGUMENTS…`.
+    init(arguments: [String]) throws {
         process.executableURL = URL(fileURLWithPath: try testkitPath())
-        process.arguments = ["pg-serve", url, String(runners), String(idleMillis), String(leaseMillis)]
+        process.arguments = arguments
         process.standardOutput = output
         try process.run()
+    }
+
+    /// A `pg-serve` child with a broker of its own.
+    convenience init(url: String, runners: Int, idleMillis: Int, leaseMillis: Int) throws {
+        try self.init(arguments: ["pg-serve", url, String(runners), String(idleMillis), String(leaseMillis)])
+    }
+
+    /// A `pg-remote-serve` child taking commands from the server on `socket`.
+    convenience init(url: String, socket: String, runners: Int, idleMillis: Int) throws {
+        try self.init(arguments: ["pg-remote-serve", url, socket, String(runners), String(idleMillis)])
     }
 
     /// Waits for the child to end and returns the count it printed (0 when it printed none).
