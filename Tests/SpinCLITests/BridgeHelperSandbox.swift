@@ -8,7 +8,8 @@ import SpinTestSupport
 /// - a setuid-root copy of qemu-bridge-helper in a temporary directory (`SPIN_BRIDGE_HELPER`);
 /// - its allow-list at `/etc/qemu/bridge.conf` only inside a private mount namespace (a bind
 ///   mount of a temporary directory over `/etc/qemu`, held by a `sleep` the test starts) —
-///   the host's `/etc` is never touched;
+///   the host's `/etc` is never touched; in it too, a tun device node of mode 0666 (Debian's
+///   default) bound over `/dev/net/tun`, which this host keeps 0660 with ACL entries;
 /// - a `spin` CLI that enters both namespaces and drops to `nobody` (`setpriv`), with its own
 ///   HOME, XDG_RUNTIME_DIR and data root owned by `nobody`.
 struct BridgeHelperSandbox {
@@ -57,8 +58,10 @@ struct BridgeHelperSandbox {
                 }
                 let pid = String(holder.processIdentifier)
                 try await waitForOwnMountNamespace(pid: holder.processIdentifier)
-                let (status, _) = try NetworkNamespace.launch("/usr/bin/nsenter", ["-t", pid, "--mount", "--", "/usr/bin/mount", "--bind", directory + "/etc-qemu", "/etc/qemu"])
-                guard status == 0 else { throw HarnessError("the bind mount over /etc/qemu in the private mount namespace failed (status \(status))") }
+                for (source, target) in [(directory + "/etc-qemu", "/etc/qemu"), (directory + "/tun", "/dev/net/tun")] {
+                    let (status, _) = try NetworkNamespace.launch("/usr/bin/nsenter", ["-t", pid, "--mount", "--", "/usr/bin/mount", "--bind", source, target])
+                    guard status == 0 else { throw HarnessError("the bind mount over \(target) in the private mount namespace failed (status \(status))") }
+                }
                 var cli = base
                 cli.wrapper = ["/usr/bin/nsenter", "-t", pid, "--mount", "--net", "--", "/usr/bin/setpriv", "--reuid=\(uid)", "--regid=\(gid)", "--clear-groups", "--"]
                 cli.environment = ["HOME": directory + "/home", "XDG_RUNTIME_DIR": directory + "/run", "SPIN_BRIDGE_HELPER": directory + "/helper"]
@@ -77,6 +80,8 @@ struct BridgeHelperSandbox {
         chown(directory + "/helper", 0, 0)
         chmod(directory + "/helper", 0o4755)
         chmod(directory + "/plain-helper", 0o755)
+        guard mknod(directory + "/tun", S_IFCHR | 0o666, dev_t(10 << 8 | 200)) == 0 else { throw HarnessError("mknod of a tun device node failed: errno \(errno)") }
+        chmod(directory + "/tun", 0o666)
         try fm.createDirectory(atPath: directory + "/etc-qemu", withIntermediateDirectories: false)
         chmod(directory + "/etc-qemu", 0o755)
         try acl.write(toFile: directory + "/etc-qemu/bridge.conf", atomically: false, encoding: .utf8)
@@ -126,12 +131,30 @@ struct BridgeHelperSandbox {
         }
     }
 
-    /// Runs `command` on VM `id`'s serial console shell (the busybox guest's), as root.
-    func serial(vmID: Int, _ command: String) throws {
-        let socket = directory + "/run/spin/\(vmID)/serial.sock"
-        let script = "import socket, sys, time\ns = socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\ns.sendall(sys.argv[2].encode())\ntime.sleep(0.5)\n"
-        let (status, _) = try NetworkNamespace.launch("/usr/bin/python3", ["-c", script, socket, "\n" + command + "\n"])
-        guard status == 0 else { throw HarnessError("writing to \(socket) failed (status \(status))") }
+    /// The serial console socket of the qemu `pid` (from its command line).
+    static func serialSocket(qemu pid: Int32) -> String? {
+        let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
+        let chardev = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }.first { $0.hasPrefix("socket,id=serial0,") }
+        return chardev?.split(separator: ",").first { $0.hasPrefix("path=") }.map { String($0.dropFirst(5)) }
+    }
+
+    /// Types `command` into the serial console shell (the busybox guest's) at `path`, as root.
+    func serial(_ path: String, _ command: String) throws {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw HarnessError("socket: errno \(errno)") }
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in path.utf8.prefix(raw.count - 1).enumerated() { raw[index] = byte }
+        }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard connected == 0 else { throw HarnessError("connect to \(path): \(String(cString: strerror(errno)))") }
+        let bytes = Array(("\n" + command + "\n").utf8)
+        guard bytes.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == bytes.count else { throw HarnessError("write to \(path) failed") }
+        usleep(500_000)
     }
 
     /// Kills every qemu of the root (by pid) and lets spin forget them.

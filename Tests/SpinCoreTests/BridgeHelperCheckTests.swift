@@ -7,8 +7,8 @@ import Testing
 struct BridgeHelperCheckTests {
     static let nic = QemuBridgeNIC(bridge: "br0", helper: "/usr/lib/qemu/qemu-bridge-helper", macAddress: "52:54:01:00:00:01")
 
-    static func check(acl: String?, links: [String: String] = ["br0": "bridge"], euid: uid_t = 1000) -> BridgeHelperCheck {
-        BridgeHelperCheck(aclPath: "/etc/qemu/bridge.conf", euid: euid, read: { $0 == "/etc/qemu/bridge.conf" ? acl : nil }, linkKind: { links[$0] })
+    static func check(acl: String?, links: [String: String] = ["br0": "bridge"], euid: uid_t = 1000, tun: Bool = true) -> BridgeHelperCheck {
+        BridgeHelperCheck(aclPath: "/etc/qemu/bridge.conf", euid: euid, tunUsable: tun, read: { $0 == "/etc/qemu/bridge.conf" ? acl : nil }, linkKind: { links[$0] })
     }
 
     /// A stat of a root-owned executable, setuid when asked.
@@ -31,7 +31,7 @@ struct BridgeHelperCheckTests {
         try await Self.check(acl: "allow all\n", euid: 0).check([Self.nic], vm: "web") { _ in Self.helper(setuid: false) }
     }
 
-    @Test("each problem is named with its fix: bridge missing or not a bridge, helper missing or not setuid root, ACL missing, refused, not allowing or denying the bridge")
+    @Test("each problem is named with its fix: bridge missing or not a bridge, helper missing or not setuid root, tun device closed, ACL missing, refused, not allowing or denying the bridge")
     func failures() async {
         let ok: (String) -> stat? = { _ in Self.helper(setuid: true) }
         #expect(await Self.message { try await Self.check(acl: "allow br0\n", links: [:]).check([Self.nic], vm: "web", helperStat: ok) }
@@ -44,6 +44,8 @@ struct BridgeHelperCheckTests {
             .contains("is not setuid root, so qemu run by an ordinary user cannot make VM web's tap on its bridge; an administrator runs chown root /usr/lib/qemu/qemu-bridge-helper && chmod u+s /usr/lib/qemu/qemu-bridge-helper"))
         #expect(await Self.message { try await Self.check(acl: "allow br0\n").check([Self.nic], vm: "web") { _ in Self.helper(setuid: true, owner: 1000) } }
             .contains("is not setuid root"))
+        #expect(await Self.message { try await Self.check(acl: "allow br0\n", euid: 4_000_000, tun: false).check([Self.nic], vm: "web", helperStat: ok) }
+            .contains("opens /dev/net/tun as uid 4000000 (it keeps only CAP_NET_ADMIN), which may not read and write it, so VM web would get no tap; an administrator runs chmod 0666 /dev/net/tun (Debian's default) or setfacl -m u:4000000:rw /dev/net/tun"))
         #expect(await Self.message { try await Self.check(acl: nil).check([Self.nic], vm: "web", helperStat: ok) }
             .contains("/etc/qemu/bridge.conf, which cannot be opened; an administrator creates it with a line allow br0"))
         #expect(await Self.message { try await Self.check(acl: "allow br0\npermit br1\n").check([Self.nic], vm: "web", helperStat: ok) }

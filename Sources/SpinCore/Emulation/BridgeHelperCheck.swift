@@ -7,7 +7,9 @@ import Glibc
 /// What would make qemu fail to put a NIC on an external bridge through its setuid helper,
 /// checked before qemu starts so the error names the fix instead of qemu's "bridge helper
 /// failed": the bridge missing (or not a bridge), the helper missing or not setuid root (when
-/// spin is not root), the bridge not permitted by the helper's allow-list.
+/// spin is not root), `/dev/net/tun` not readable and writable by spin's user (the helper
+/// drops to the caller's uid, keeping only CAP_NET_ADMIN, before it opens it), the bridge not
+/// permitted by the helper's allow-list.
 struct BridgeHelperCheck: Sendable {
     /// The helper's allow-list; the path is compiled into the helper (tests inject their own).
     var aclPath = QemuBridgeACL.defaultPath
@@ -15,6 +17,10 @@ struct BridgeHelperCheck: Sendable {
     var read: @Sendable (String) -> String? = { FileManager.default.contents(atPath: $0).map { String(decoding: $0, as: UTF8.self) } }
     /// The effective uid spin runs as.
     var euid: uid_t = geteuid()
+    /// Whether spin's user may read and write the tun device.
+    var tunUsable: @Sendable () -> Bool = { access(BridgeHelperCheck.tunDevice, R_OK | W_OK) == 0 }
+    /// The device the helper opens to make the tap.
+    static let tunDevice = "/dev/net/tun"
     /// The kind of link `name` in this network namespace (`bridge`, `veth`, "" for a plain
     /// device), nil when there is none.
     var linkKind: @Sendable (String) async throws -> String?
@@ -25,8 +31,9 @@ struct BridgeHelperCheck: Sendable {
     }
 
     /// A check with injected facts (tests).
-    init(aclPath: String, euid: uid_t, read: @escaping @Sendable (String) -> String?, linkKind: @escaping @Sendable (String) async throws -> String?) {
+    init(aclPath: String, euid: uid_t, tunUsable: Bool = true, read: @escaping @Sendable (String) -> String?, linkKind: @escaping @Sendable (String) async throws -> String?) {
         self.aclPath = aclPath
+        self.tunUsable = { tunUsable }
         self.euid = euid
         self.read = read
         self.linkKind = linkKind
@@ -45,6 +52,10 @@ struct BridgeHelperCheck: Sendable {
             }
         }
         for helper in Set(nics.map(\.helper)) { try checkHelper(helper, vm: vm, stat: helperStat(helper)) }
+        if euid != 0, !tunUsable() {
+            let name = getpwuid(euid).map { String(cString: $0.pointee.pw_name) }
+            throw SpinError(.failedPrecondition, "qemu's bridge helper opens \(Self.tunDevice) as \(name ?? "uid \(euid)") (it keeps only CAP_NET_ADMIN), which may not read and write it, so VM \(vm) would get no tap; an administrator runs chmod 0666 \(Self.tunDevice) (Debian's default) or setfacl -m u:\(name ?? String(euid)):rw \(Self.tunDevice)")
+        }
         let acl: QemuBridgeACL
         do {
             acl = try QemuBridgeACL.parse(path: aclPath, read: read)
