@@ -121,6 +121,7 @@ struct NetworkBridgeHelperCLITests {
                 let state = ((try cli.json(["vm", "get", "g"]) as? [String: Any])?["status"] as? [String: Any])?["state"] as? String
                 let live = box.qemus()
                 #expect(live.count <= 1)
+                print("NetworkBridgeHelperCLITests: after a kill at \(delay) ms: status \(state ?? "-"), \(live.count) qemu")
                 let claimsLive = ["running", "starting", "paused"].contains(state ?? "")
                 #expect(claimsLive == !live.isEmpty, "after a kill at \(delay) ms: status \(state ?? "-"), qemus \(live)")
                 try cli.ok(["start", "g"])
