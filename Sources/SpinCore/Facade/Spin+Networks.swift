@@ -4,7 +4,8 @@ extension Spin {
     /// Creates a managed network: checks the spec and the host (the subnet must overlap no
     /// other network and no host route; the bridge name must be free), records it, then runs
     /// `network.create` (bridge, dnsmasq, NAT). When that fails, everything made is removed
-    /// and the record forgotten: nothing is left half made.
+    /// and the record forgotten: nothing is left half made. With `spec.external` it records
+    /// the operator's existing bridge instead, touching nothing (``createExternalNetwork(_:)``).
     @discardableResult
     public func createNetwork(_ spec: NetworkSpec) async throws -> Network {
         // Permission first: a caller who may not touch the host's network learns nothing more.
@@ -66,7 +67,7 @@ extension Spin {
         return network
     }
 
-    /// Every managed network, by name, each with whether its dnsmasq runs now.
+    /// Every network, by name, each managed one with whether its dnsmasq runs now.
     public func listNetworks() async throws -> [Network] {
         var networks = try registry.listNetworks()
         for index in networks.indices where !networks[index].external { networks[index].dnsmasq = await network.dnsmasqStatus(of: networks[index]) }
