@@ -112,7 +112,7 @@ struct NetworkBridgeHelperCLITests {
             #expect(box.qemus().isEmpty)
 
             // SIGKILL a start part-way (after qemu may or may not have been spawned).
-            for delay in [150, 600] {
+            for delay in [30, 90, 180] {
                 let start = try cli.spawn(["start", "g"])
                 try await Task.sleep(for: .milliseconds(delay))
                 start.kill()
