@@ -18,7 +18,7 @@ enum PostgresErrors {
             if let inner = transaction.closureError ?? transaction.commitError ?? transaction.beginError {
                 return translate(inner, store: store)
             }
-            return SpinError(.unavailable, "the PostgreSQL store at \(store) failed a transaction: \(transaction)", cause: transaction)
+            return SpinError(.unavailable, "the PostgreSQL store at \(store) failed a transaction: \(transaction)", cause: StoreOutage(underlying: transaction))
         }
         guard let psql = error as? PSQLError else {
             return SpinError(.internal, "the PostgreSQL store at \(store) failed: \(error)", cause: error)
@@ -33,7 +33,7 @@ enum PostgresErrors {
             case let code where code.hasPrefix("23"):
                 return SpinError(.failedPrecondition, "the PostgreSQL store refused a change: \(message)", cause: psql)
             case let code where code.hasPrefix("08") || code.hasPrefix("57") || code == "53300":
-                return SpinError(.unavailable, "the PostgreSQL store at \(store) is not available (\(message)); spin works again once it is back", cause: psql)
+                return SpinError(.unavailable, "the PostgreSQL store at \(store) is not available (\(message)); spin works again once it is back", cause: StoreOutage(underlying: psql))
             case "28000", "28P01":
                 return SpinError(.unavailable, "the PostgreSQL store at \(store) refused to log in (\(message)); check the user and password in the store URL", cause: psql)
             case "3D000":
@@ -45,7 +45,7 @@ enum PostgresErrors {
         switch psql.code {
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed, .sslUnsupported, .failedToAddSSLHandler:
             let detail = psql.underlying.map { "\($0)" } ?? "\(psql.code)"
-            return SpinError(.unavailable, "the PostgreSQL store at \(store) is unreachable (\(detail)); check that the database is running, spin works again once it is back", cause: psql)
+            return SpinError(.unavailable, "the PostgreSQL store at \(store) is unreachable (\(detail)); check that the database is running, spin works again once it is back", cause: StoreOutage(underlying: psql))
         case .queryCancelled:
             return CancellationError()
         default:

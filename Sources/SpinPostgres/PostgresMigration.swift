@@ -10,7 +10,7 @@ public struct PostgresMigration: Sendable {
     public let statements: [String]
 
     /// Every step, oldest first.
-    public static let all: [PostgresMigration] = [brokerTables, registryTables, brokerCompleteEvents]
+    public static let all: [PostgresMigration] = [brokerTables, registryTables, brokerCompleteEvents, externalNetworks]
 
     /// Version 1: packages, commands (a ready command's row carries its lease; a partial index
     /// over ready commands is the queue), dependencies, and the completion function.

@@ -19,19 +19,22 @@ extension PostgresRegistry {
         try ValidationProblem.check(network.validate())
         return try await write { c in
             if let existing = try await Self.loadNetwork(network.name, c) {
-                throw SpinError(.conflict, "network \(quoted(network.name)) already exists (subnet \(existing.subnet)); choose another name, or delete it first with spin network delete \(network.name)")
+                throw SpinError(.conflict, "network \(quoted(network.name)) already exists (\(existing.subnet.map { "subnet \($0)" } ?? "external bridge \(existing.bridge)")); choose another name, or delete it first with spin network delete \(network.name)")
             }
             let owners = try await c.query("SELECT name FROM registry_networks WHERE bridge = \(network.bridge)", logger: Self.logger)
             for try await other in owners.decode(String.self) {
                 throw SpinError(.conflict, "bridge \(quoted(network.bridge)) already belongs to network \(quoted(other)); give another --bridge or leave it out")
             }
-            for other in try await Self.networks(c) where other.subnet.overlaps(network.subnet) {
-                throw SpinError(.conflict, "subnet \(network.subnet) overlaps network \(quoted(other.name))'s subnet \(other.subnet); pick a subnet that shares no address with it")
+            if let subnet = network.subnet {
+                for other in try await Self.networks(c) {
+                    guard let theirs = other.subnet, theirs.overlaps(subnet) else { continue }
+                    throw SpinError(.conflict, "subnet \(subnet) overlaps network \(quoted(other.name))'s subnet \(theirs); pick a subnet that shares no address with it")
+                }
             }
             try await c.query(
                 """
                 INSERT INTO registry_networks (name, bridge, subnet, body)
-                VALUES (\(network.name), \(network.bridge), \(network.subnet.description)::cidr, \(try Self.json(network))::jsonb)
+                VALUES (\(network.name), \(network.bridge), \(network.subnet?.description)::cidr, \(try Self.json(network))::jsonb)
                 """, logger: Self.logger)
             return (network, try await alongside(c))
         }
@@ -89,7 +92,12 @@ extension PostgresRegistry {
 
     static func users(of network: String, _ c: PostgresConnection) async throws -> [UInt64] {
         let rows = try await c.query(
-            "SELECT vm_id FROM registry_network_addresses WHERE network = \(network) ORDER BY address", logger: logger)
+            """
+            SELECT vm_id FROM (
+                SELECT vm_id, address AS position FROM registry_network_addresses WHERE network = \(network)
+                UNION ALL SELECT vm_id, 4294967296 + vm_id FROM registry_network_attachments WHERE network = \(network)
+            ) AS nics ORDER BY position
+            """, logger: logger)
         var ids: [UInt64] = []
         for try await id in rows.decode(Int64.self) where !ids.contains(UInt64(id)) { ids.append(UInt64(id)) }
         return ids
@@ -107,7 +115,7 @@ extension PostgresRegistry {
     static func requireNetwork(_ name: String, lock: RowLock = .none, _ c: PostgresConnection) async throws -> Network {
         guard let network = try await loadNetwork(name, lock: lock, c) else {
             let shown = Validator.isName(name, allowDots: false) ? name : "NAME"
-            throw SpinError(.notFound, "network \(quoted(name)) does not exist; create it with spin network create \(shown) --subnet CIDR, or list networks with spin network list")
+            throw SpinError(.notFound, "network \(quoted(name)) does not exist; create it with spin network create \(shown) --subnet CIDR (or --external --bridge BRIDGE), or list networks with spin network list")
         }
         return network
     }

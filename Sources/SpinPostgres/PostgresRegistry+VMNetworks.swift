@@ -18,6 +18,12 @@ extension PostgresRegistry {
             var assigned = nic
             if assigned.macAddress == nil, let kept = kept?.macAddress { assigned.macAddress = kept }
             if assigned.macAddress == nil, vm.id != 0 { assigned.macAddress = Registry.nicMACAddress(vmID: vm.id, index: index, salt: salt) }
+            if network.external {
+                // The operator's bridge: no address is reserved (one asked for is refused).
+                if let text = assigned.address { _ = try RegistryRules.guestAddress(text, nic: index, on: network) }
+                vm.networks[index] = assigned
+                continue
+            }
             if let text = assigned.address ?? kept?.address {
                 let address = try RegistryRules.guestAddress(text, nic: index, on: network)
                 if let owner = try await owner(of: address, network: network.name, c), owner != vm.id {
@@ -26,7 +32,7 @@ extension PostgresRegistry {
                 assigned.address = IPv4Subnet.format(address)
             } else {
                 guard let free = try await firstFree(in: network, excluding: taken[network.name] ?? [], c) else {
-                    throw SpinError(.failedPrecondition, "network \(quoted(network.name)) (\(network.subnet)) has no free address left; delete a VM on it or create a larger network")
+                    throw SpinError(.failedPrecondition, "network \(quoted(network.name)) (\(network.subnet.map(\.description) ?? network.bridge)) has no free address left; delete a VM on it or create a larger network")
                 }
                 assigned.address = IPv4Subnet.format(free)
             }
@@ -47,9 +53,15 @@ extension PostgresRegistry {
         let id = Int64(clamping: vm.id)
         if let previous, !previous.networks.isEmpty {
             try await c.query("DELETE FROM registry_network_addresses WHERE vm_id = \(id)", logger: logger)
+            try await c.query("DELETE FROM registry_network_attachments WHERE vm_id = \(id)", logger: logger)
         }
         for nic in vm.networks {
-            guard let text = nic.address, let address = IPv4Subnet.parseAddress(text) else { continue }
+            guard let text = nic.address, let address = IPv4Subnet.parseAddress(text) else {
+                // A NIC on an external network: no address, but the network is in use.
+                try await c.query(
+                    "INSERT INTO registry_network_attachments (network, vm_id) VALUES (\(nic.network), \(id))", logger: logger)
+                continue
+            }
             try await c.query(
                 "INSERT INTO registry_network_addresses (network, address, vm_id) VALUES (\(nic.network), \(Int64(address)), \(id))",
                 logger: logger)
@@ -65,14 +77,15 @@ extension PostgresRegistry {
 
     /// The lowest guest address of `network` no VM holds and not in `excluding`.
     private static func firstFree(in network: Network, excluding: Set<UInt32>, _ c: PostgresConnection) async throws -> UInt32? {
+        guard let subnet = network.subnet else { return nil }
         var used = excluding
         let rows = try await c.query(
             "SELECT address FROM registry_network_addresses WHERE network = \(network.name) ORDER BY address", logger: logger)
         for try await address in rows.decode(Int64.self) {
             if let address = UInt32(exactly: address) { used.insert(address) }
         }
-        var candidate = network.subnet.firstGuest
-        while candidate <= network.subnet.lastGuest {
+        var candidate = subnet.firstGuest
+        while candidate <= subnet.lastGuest {
             if !used.contains(candidate) { return candidate }
             candidate += 1
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SpinCore
 import SpinModel
 
 /// A connection pool to the fleet's PostgreSQL database, with the schema spin expects.
@@ -89,7 +90,7 @@ public final class PostgresStore: Sendable {
                 }
             } catch let conflict as RetryableConflict {
                 guard attempt < 5 else {
-                    throw SpinError(.unavailable, "the PostgreSQL store at \(location.description) aborted the same transaction \(attempt) times in races with other writers (\(conflict.underlying)); try again")
+                    throw SpinError(.unavailable, "the PostgreSQL store at \(location.description) aborted the same transaction \(attempt) times in races with other writers (\(conflict.underlying)); try again", cause: StoreOutage(underlying: conflict))
                 }
                 try await Task.sleep(for: .milliseconds(attempt * 10))
             }
@@ -97,21 +98,35 @@ public final class PostgresStore: Sendable {
     }
 
     /// Runs `body` with the request timeout, mapping what PostgresNIO throws to ``SpinError``.
+    ///
+    /// The caller gets its answer when the timeout passes even if `body` does not end then
+    /// (a query on a connection the server cut may not notice cancellation for minutes): `body`
+    /// is cancelled and left to finish on its own.
     private func translatingErrors<R: Sendable>(_ body: @escaping @Sendable () async throws -> R) async throws -> R {
         let timeout = options.requestTimeout
         let description = location.description
+        let outcome = OnceResult<R>()
+        let call = Task {
+            do {
+                outcome.resume(with: .success(try await body()))
+            } catch {
+                outcome.resume(with: .failure(error))
+            }
+        }
+        let timer = Task {
+            do { try await Task.sleep(for: timeout) } catch { return }
+            call.cancel()
+            outcome.resume(with: .failure(SpinError(
+                .unavailable, "the PostgreSQL store at \(description) did not answer within \(timeout); check that the database is running and reachable",
+                cause: StoreOutage(underlying: nil))))
+        }
+        defer { timer.cancel() }
         do {
-            return try await withThrowingTaskGroup(of: R?.self) { group in
-                group.addTask { try await body() }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let value = first else {
-                    throw SpinError(.unavailable, "the PostgreSQL store at \(description) did not answer within \(timeout); check that the database is running and reachable")
-                }
-                return value
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { outcome.install($0) }
+            } onCancel: {
+                call.cancel()
+                outcome.resume(with: .failure(CancellationError()))
             }
         } catch {
             throw PostgresErrors.translate(error, store: description)

@@ -97,6 +97,30 @@ struct RegistryNetworkTests {
         #expect(try bytes.withUnsafeBytes { try VMRecordCodec.decode($0, key: 7) } == vm)
     }
 
+    @Test("external networks: a NIC without address round-trips in section 5; records and network.create parameters written before external networks read as managed; an external record has no subnet or gateway in JSON")
+    func externalCompatibility() throws {
+        var vm = VM(id: 8, name: "e", macAddress: "52:54:00:aa:bb:cd")
+        vm.networks = [NetworkAttachment(network: "office", macAddress: "52:54:01:aa:bb:cd"),
+                       NetworkAttachment(network: "lan", macAddress: "52:54:02:aa:bb:cd", address: "10.77.0.3")]
+        #expect(try VMRecordCodec.encode(vm).withUnsafeBytes { try VMRecordCodec.decode($0, key: 8) } == vm)
+
+        let old = #"{"name":"lan","subnet":"10.77.0.0/24","gateway":"10.77.0.1","nat":true,"bridge":"spinbr0","createdAt":"2026-01-01T00:00:00Z"}"#
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let network = try decoder.decode(Network.self, from: Data(old.utf8))
+        #expect(!network.external && network.subnet?.description == "10.77.0.0/24" && network.nat)
+        let parameters = try JSONDecoder().decode(NetworkActionParameters.self, from: Data(#"{"name":"lan","bridge":"spinbr0","subnet":"10.77.0.0/24","nat":false}"#.utf8))
+        let fromOld = try parameters.network()
+        #expect(!fromOld.external && fromOld.subnet?.description == "10.77.0.0/24" && fromOld.bridge == "spinbr0")
+        #expect(try NetworkActionParameters(Network(name: "office", externalBridge: "br0")).network().external)
+
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let external = String(decoding: try encoder.encode(Network(name: "office", externalBridge: "br0")), as: UTF8.self)
+        #expect(external.contains(#""external":true"#) && !external.contains("subnet") && !external.contains("gateway"))
+        #expect(throws: DecodingError.self) { try decoder.decode(Network.self, from: Data(#"{"name":"x","bridge":"b","createdAt":"2026-01-01T00:00:00Z"}"#.utf8)) }
+    }
+
     @Test("dnsmasq's files: reservations per NIC; no router without NAT")
     func dnsmasqFiles() throws {
         let network = Network(name: "lan", subnet: try IPv4Subnet(parsing: "10.77.0.0/24"), nat: false, dnsDomain: "lan.test", bridge: "spinbr0")

@@ -64,7 +64,8 @@ final class FleetServer: @unchecked Sendable {
 }
 
 /// Several API servers on one throwaway PostgreSQL database and one data root — a fleet's
-/// stateless front ends on one host — removed afterwards whatever happens.
+/// stateless front ends on one host — removed afterwards whatever happens (with
+/// `SPIN_KEEP_FLEET` set, the directory with the servers' logs stays, for a look).
 final class FleetServers: @unchecked Sendable {
     let postgres: ThrowawayPostgres
     let directory: String
@@ -125,6 +126,6 @@ final class FleetServers: @unchecked Sendable {
         }
         await store.close()
         await postgres.stop()
-        try? FileManager.default.removeItem(atPath: directory)
+        if ProcessInfo.processInfo.environment["SPIN_KEEP_FLEET"] == nil { try? FileManager.default.removeItem(atPath: directory) }
     }
 }

@@ -57,6 +57,42 @@ struct RegistryContractNetworkTests {
         }
     }
 
+    @Test("external networks: no subnet (overlapping none), a unique bridge; NICs get a MAC and no address (one asked for is refused); a used one cannot be deleted; records read back on the other store", arguments: StoreKind.allCases)
+    func externalNetworks(kind: StoreKind) async throws {
+        try await withRegistry(kind) { f in
+            let r = f.registry
+            try await r.createNetwork(try Self.network("lan", "10.77.0.0/24", bridge: "spinbr0"))
+            let office = try await r.createNetwork(Network(name: "office", externalBridge: "br0"))
+            #expect(try await f.other.network("office") == office)
+            #expect(office.external && office.subnet == nil && office.gateway == nil)
+            try await f.expectRefused(.conflict, "network \"office\" already exists (external bridge br0)") { _ = try await r.createNetwork(Network(name: "office", externalBridge: "br1")) }
+            try await f.expectRefused(.conflict, "bridge \"br0\" already belongs to network \"office\"") { _ = try await f.other.createNetwork(Network(name: "o2", externalBridge: "br0")) }
+            try await r.createNetwork(Network(name: "lab", externalBridge: "br1"))
+            var bad = Network(name: "bad", externalBridge: "br2")
+            bad.nat = true
+            try await f.expectRefused(.invalidArgument, "spin sets up no NAT") { _ = try await r.createNetwork(bad) }
+            let web = try await r.createVM(VMSpec(name: "web", networks: [NetworkAttachment(network: "office"), NetworkAttachment(network: "lan")]))
+            #expect(web.networks[0].address == nil && web.networks[0].macAddress?.hasPrefix("52:54:01:") == true)
+            #expect(web.networks[1].address == "10.77.0.2")
+            #expect(try await f.other.vm("web").networks == web.networks)
+            try await f.expectRefused(.invalidArgument, "reserves no addresses") {
+                _ = try await r.createVM(VMSpec(name: "x", networks: [NetworkAttachment(network: "office", address: "10.9.0.5")]))
+            }
+            let db = try await f.other.createVM(VMSpec(name: "db", networks: [NetworkAttachment(network: "office")]))
+            #expect(try await r.networkUsers("office") == [web.id, db.id])
+            try await f.expectRefused(.failedPrecondition, "network \"office\" is used by VM 1 (\"web\"), VM 2 (\"db\")") { _ = try await r.deleteNetwork("office") }
+            #expect(try await r.updateVM("web") { $0.name = "web1" }.networks == web.networks, "an update keeps the NICs")
+            _ = try await r.updateVM("db") { $0.networks = [NetworkAttachment(network: "lab")] }
+            #expect(try await f.other.networkUsers("office") == [web.id])
+            #expect(try await f.other.networkUsers("lab") == [db.id])
+            try await r.deleteVM("web1")
+            #expect(try await f.other.networkUsers("office").isEmpty)
+            #expect(try await r.deleteNetwork("office").external)
+            try await r.deleteVM("db")
+            #expect(try await r.listNetworks().map(\.name) == ["lab", "lan"])
+        }
+    }
+
     @Test("a reserved snapshot is creating, reads back, turns ready; a second of the same name is a conflict; bad names are refused", arguments: StoreKind.allCases)
     func snapshots(kind: StoreKind) async throws {
         try await withRegistry(kind) { f in

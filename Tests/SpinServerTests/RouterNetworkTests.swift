@@ -50,4 +50,31 @@ struct RouterNetworkTests {
             }
         }
     }
+
+    @Test("external networks: subnet with external or neither 400, a missing bridge 409 naming the fix; a recorded one reads with external and no subnet; its NICs have no address (one given is 400); delete refused while used, then 204")
+    func externalNetworks() async throws {
+        try await ServerFixture.with(configure: { options, _ in options.managesNetworks = true }) { fixture in
+            try await fixture.withRouter { client in
+                let both = try await client.send(.post, "/v1/networks", json: ["name": "office", "external": true, "bridge": "br0", "subnet": "10.77.0.0/24"])
+                #expect(both.status == 400 && both.errorCode == "invalid_argument", "\(both.object)")
+                let neither = try await client.send(.post, "/v1/networks", json: ["name": "office", "bridge": "br0"])
+                #expect(neither.status == 400, "\(neither.object)")
+                let missing = try await client.send(.post, "/v1/networks", json: ["name": "office", "external": true, "bridge": "spnotabridge8"])
+                #expect(missing.status == 409 && "\(missing.object)".contains("ip link add spnotabridge8 type bridge"), "\(missing.object)")
+
+                try await fixture.spin.registry.createNetwork(Network(name: "office", externalBridge: "spnotabridge8"))
+                let got = try await client.send(.get, "/v1/networks/office")
+                #expect(got.status == 200 && got.object["external"] as? Bool == true && got.object["subnet"] == nil && got.object["gateway"] == nil && got.object["dnsmasq"] == nil)
+                let given = try await client.send(.post, "/v1/vms", json: ["name": "a", "networks": [["network": "office", "address": "10.9.9.9"]]])
+                #expect(given.status == 400, "\(given.object)")
+                let vm = try await client.send(.post, "/v1/vms", json: ["name": "a", "networks": [["network": "office"]]])
+                #expect(vm.status == 201, "\(vm.object)")
+                let nic = (vm.object["networks"] as? [[String: Any]])?.first
+                #expect(nic?["address"] == nil && (nic?["macAddress"] as? String)?.hasPrefix("52:54:01:") == true)
+                #expect(try await client.send(.delete, "/v1/networks/office").status == 409)
+                #expect(try await client.send(.delete, "/v1/vms/a").status == 204)
+                #expect(try await client.send(.delete, "/v1/networks/office").status == 204)
+            }
+        }
+    }
 }

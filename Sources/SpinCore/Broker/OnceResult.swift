@@ -1,7 +1,9 @@
 import Synchronization
 
 /// A continuation resumed by whichever result comes first; later ones are dropped.
-final class OnceResult<Value: Sendable>: Sendable {
+package final class OnceResult<Value: Sendable>: Sendable {
+    package init() {}
+
     private struct State {
         var continuation: CheckedContinuation<Value, any Error>?
         var early: Result<Value, any Error>?
@@ -9,7 +11,7 @@ final class OnceResult<Value: Sendable>: Sendable {
     }
     private let state = Mutex(State())
 
-    func install(_ continuation: CheckedContinuation<Value, any Error>) {
+    package func install(_ continuation: CheckedContinuation<Value, any Error>) {
         let early = state.withLock { state -> Result<Value, any Error>? in
             if let early = state.early { return early }
             state.continuation = continuation
@@ -18,7 +20,7 @@ final class OnceResult<Value: Sendable>: Sendable {
         if let early { continuation.resume(with: early) }
     }
 
-    func resume(with result: Result<Value, any Error>) {
+    package func resume(with result: Result<Value, any Error>) {
         let continuation = state.withLock { state -> CheckedContinuation<Value, any Error>? in
             guard !state.done else { return nil }
             state.done = true

@@ -12,6 +12,7 @@ extension EmulationAgent {
         try QemuFileGrants(root: planner.root).prepare(plan)
         SerialLogRotator().rotateIfNeeded(paths(id).serialLog)
         if !plan.taps.isEmpty { try await TapDevices(host: HostNetworking()).prepare(plan.taps, vmID: id, user: plan.qemuUser) }
+        if !plan.bridges.isEmpty { try await BridgeHelperCheck().check(plan.bridges, vm: plan.name) }
         do {
             try await supervisor.start(vmID: id)
             try await waitUntilRunning(id)

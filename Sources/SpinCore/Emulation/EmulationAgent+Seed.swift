@@ -24,7 +24,7 @@ extension EmulationAgent {
     /// A VM with NICs on managed networks gets a `network-config` matching every NIC by MAC
     /// address — the user-mode NIC by DHCP, each managed NIC with its reserved address (and,
     /// with NAT, a default route through the bridge with metric 200) — and the first managed
-    /// network's dnsmasq as its first DNS server (``CloudInitSeed/resolvers``), so the VMs
+    /// network's dnsmasq as its first DNS server; a NIC on an external bridge asks for DHCP (``CloudInitSeed/resolvers``), so the VMs
     /// find each other by name whatever the user-mode NIC's DHCP lease says.
     static func seed(for vm: VM, _ settings: CloudInit, networks: [String: Network] = [:]) throws -> CloudInitSeed {
         var config: CloudInitNetworkConfig?
@@ -33,10 +33,16 @@ extension EmulationAgent {
         if let mac = vm.macAddress, !vm.networks.isEmpty {
             var interfaces: [CloudInitNetworkConfig.Interface] = [.dhcp(mac)]
             for nic in vm.networks {
-                guard let network = networks[nic.network], let nicMAC = nic.macAddress, let address = nic.address else { continue }
-                interfaces.append(.fixed(nicMAC, address: "\(address)/\(network.subnet.prefixLength)", gateway: network.nat ? network.gateway : nil))
-                if resolvers.isEmpty { resolvers = [network.gateway] }
-                if network.nat && routes.isEmpty { routes = [network.gateway] }
+                guard let network = networks[nic.network], let nicMAC = nic.macAddress else { continue }
+                guard let subnet = network.subnet, let address = nic.address else {
+                    // The operator's bridge: its own DHCP server, if any, configures the NIC.
+                    if network.external { interfaces.append(.dhcp(nicMAC)) }
+                    continue
+                }
+                let gateway = IPv4Subnet.format(subnet.gateway)
+                interfaces.append(.fixed(nicMAC, address: "\(address)/\(subnet.prefixLength)", gateway: network.nat ? gateway : nil))
+                if resolvers.isEmpty { resolvers = [gateway] }
+                if network.nat && routes.isEmpty { routes = [gateway] }
             }
             config = .interfaces(interfaces)
         }

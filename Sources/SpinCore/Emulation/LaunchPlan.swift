@@ -31,6 +31,9 @@ public struct LaunchPlan: Sendable, Equatable, Codable {
     public var fileShareDaemons: [QemuVirtiofsd] = []
     /// The tap devices of the VM's NICs on managed networks, made (as root) before qemu starts.
     public var taps: [LaunchTap] = []
+    /// The NICs on external bridges that qemu joins through its setuid bridge helper (spin
+    /// is not root), checked before qemu starts (``BridgeHelperCheck``).
+    public var bridges: [QemuBridgeNIC] = []
 
     /// `paths` in a Codable form.
     public struct RuntimePathsRecord: Sendable, Equatable, Codable {
@@ -57,11 +60,15 @@ public struct LaunchPlanner: Sendable {
     /// The user qemu runs as when spin is root (``QemuUser/resolve(name:)``); nil:
     /// ``QemuUser/defaultName``. Looked up at each plan, so a user made later is found.
     public let qemuUserName: String?
+    /// qemu's setuid bridge helper, for NICs on external bridges when spin is not root.
+    public let bridgeHelper: String
 
     /// Creates a planner.
     /// - Parameter facts: the host facts; nil keeps them in this process only.
-    public init(root: SpinRoot, binary: QemuBinary, probe: AcceleratorProbe = AcceleratorProbe(), facts: HostFactsCache? = nil, qemuUserName: String? = nil) {
+    public init(root: SpinRoot, binary: QemuBinary, probe: AcceleratorProbe = AcceleratorProbe(), facts: HostFactsCache? = nil, qemuUserName: String? = nil,
+                bridgeHelper: String = QemuBridgeNIC.defaultHelper) {
         self.root = root
+        self.bridgeHelper = bridgeHelper
         self.qemuUserName = qemuUserName
         self.binary = binary
         self.probe = probe
@@ -129,6 +136,7 @@ public struct LaunchPlanner: Sendable {
         }, macAddress: vm.macAddress)
         let taps = try taps(for: vm, networks: networks)
         config.taps = taps.map { QemuTap(ifname: $0.name, macAddress: $0.macAddress) }
+        config.bridges = try bridgeNICs(for: vm, networks: networks)
         if !taps.isEmpty {
             files.append(LaunchFile(what: LaunchFile.tunDevice, path: Self.tunDevice, access: .readWrite, granted: qemuUser != nil))
         }
@@ -143,7 +151,8 @@ public struct LaunchPlanner: Sendable {
         config.qmpSocketPath = paths.qmpSocket
         config.vncSocketPath = paths.vncSocket
         config.noReboot = vm.kernel != nil
-        config.sandbox = await facts.sandboxSupported()
+        // The seccomp sandbox sets no_new_privs, under which the setuid helper cannot act.
+        config.sandbox = config.bridges.isEmpty ? await facts.sandboxSupported() : false
         if daemonize {
             config.daemonize = true
             config.pidFilePath = paths.pidFile
@@ -161,14 +170,14 @@ public struct LaunchPlanner: Sendable {
             stopTimeoutSeconds: vm.stopTimeoutSeconds, autostart: vm.autostart,
             paths: .init(vmDirectory: paths.vmDirectory, runtimeDirectory: paths.runtimeDirectory, qmpSocket: paths.qmpSocket,
                          serialSocket: paths.serialSocket, vncSocket: paths.vncSocket, serialLog: paths.serialLog),
-            qemuUser: qemuUser, files: files, fileShareDaemons: daemons, taps: taps)
+            qemuUser: qemuUser, files: files, fileShareDaemons: daemons, taps: taps, bridges: config.bridges)
     }
 }
 
 extension LaunchPlan {
     private enum CodingKeys: String, CodingKey {
         case vmID, name, executable, arguments, accelerator, acceleratorReason, stopTimeoutSeconds, autostart, paths, qemuUser, files
-        case fileShareDaemons, taps
+        case fileShareDaemons, taps, bridges
     }
 
     /// Decodes a plan; `autostart`, `qemuUser`, `files` and `fileShareDaemons` may be absent (plans written before
@@ -186,6 +195,7 @@ extension LaunchPlan {
             qemuUser: try c.decodeIfPresent(QemuUser.self, forKey: .qemuUser),
             files: try c.decodeIfPresent([LaunchFile].self, forKey: .files) ?? [],
             fileShareDaemons: try c.decodeIfPresent([QemuVirtiofsd].self, forKey: .fileShareDaemons) ?? [],
-            taps: try c.decodeIfPresent([LaunchTap].self, forKey: .taps) ?? [])
+            taps: try c.decodeIfPresent([LaunchTap].self, forKey: .taps) ?? [],
+            bridges: try c.decodeIfPresent([QemuBridgeNIC].self, forKey: .bridges) ?? [])
     }
 }

@@ -21,6 +21,11 @@ struct QemuFileGrants {
     func prepare(_ plan: LaunchPlan) throws {
         let paths = RuntimePaths(root: root, vmID: plan.vmID)
         let user = plan.qemuUser ?? QemuUser.processUser()
+        if plan.qemuUser == nil {
+            // qemu (spin's own user) creates the log itself, but the check below needs it: an
+            // ordinary user's first start of a VM would otherwise fail on a missing log.
+            for file in plan.files where file.what == LaunchFile.serialLog { try Self.createIfMissing(file.path) }
+        }
         if let other = plan.qemuUser {
             var directories: Set<String> = []
             for file in plan.files where file.granted {

@@ -17,7 +17,7 @@ struct TapDevices: Sendable {
         let gid = user?.gid ?? getegid()
         for tap in taps {
             guard let bridge = try await host.link(tap.bridge), bridge.kind == "bridge" else {
-                throw SpinError(.failedPrecondition, "bridge \(quoted(tap.bridge)) of VM \(vmID)'s network is missing on this host; recreate the network (spin network delete, then spin network create) or restart the server that made it")
+                throw SpinError(.failedPrecondition, "bridge \(quoted(tap.bridge)) of VM \(vmID)'s network is missing on this host; for an external network make it again (ip link add \(tap.bridge) type bridge), for a managed one recreate the network (spin network delete, then spin network create) or restart the server that made it")
             }
             try await host.run(ip: ["tuntap", "add", "dev", tap.name, "mode", "tap", "user", String(uid), "group", String(gid)])
             try await host.run(ip: ["link", "set", "dev", tap.name, "master", tap.bridge])

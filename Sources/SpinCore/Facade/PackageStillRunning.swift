@@ -50,6 +50,10 @@ extension Spin {
                     return
                 } catch let error as SpinError where error.code == .timeout {
                     continue
+                } catch where error.isStoreOutage {
+                    // Follow on once the store is back.
+                    try? await Task.sleep(for: .seconds(1))
+                    continue
                 } catch {
                     logger.warning("stopped following package \(package): \(error)")
                     return

@@ -4,12 +4,15 @@ extension Spin {
     /// Creates a managed network: checks the spec and the host (the subnet must overlap no
     /// other network and no host route; the bridge name must be free), records it, then runs
     /// `network.create` (bridge, dnsmasq, NAT). When that fails, everything made is removed
-    /// and the record forgotten: nothing is left half made.
+    /// and the record forgotten: nothing is left half made. With `spec.external` it records
+    /// the operator's existing bridge instead, touching nothing (``createExternalNetwork(_:)``).
     @discardableResult
     public func createNetwork(_ spec: NetworkSpec) async throws -> Network {
         // Permission first: a caller who may not touch the host's network learns nothing more.
         try checkManagesNetworks()
-        let subnet = try IPv4Subnet(parsing: spec.subnet)
+        try ValidationProblem.check(spec.validate())
+        if spec.external { return try await createExternalNetwork(spec) }
+        let subnet = try IPv4Subnet(parsing: spec.subnet ?? "")
         var network = Network(name: spec.name, subnet: subnet, nat: spec.nat, dnsDomain: spec.dnsDomain, bridge: spec.bridge ?? "spinbr0")
         try ValidationProblem.check(network.validate())
         guard getuid() == 0 else {
@@ -18,8 +21,8 @@ extension Spin {
         // Other networks first (their bridges' routes would clash too, less clearly); the
         // registry decides again in its write transaction.
         let others = try await registry.listNetworks()
-        if let other = others.first(where: { $0.subnet.overlaps(subnet) }) {
-            throw SpinError(.conflict, "subnet \(subnet) overlaps network \(quoted(other.name))'s subnet \(other.subnet); pick a subnet that shares no address with it")
+        if let other = others.first(where: { $0.subnet?.overlaps(subnet) == true }), let theirs = other.subnet {
+            throw SpinError(.conflict, "subnet \(subnet) overlaps network \(quoted(other.name))'s subnet \(theirs); pick a subnet that shares no address with it")
         }
         let host = self.network.host
         if let route = try await host.clashingRoute(subnet) {
@@ -63,10 +66,10 @@ extension Spin {
         return network
     }
 
-    /// Every managed network, by name, each with whether its dnsmasq runs now.
+    /// Every network, by name, each managed one with whether its dnsmasq runs now.
     public func listNetworks() async throws -> [Network] {
         var networks = try await registry.listNetworks()
-        for index in networks.indices { networks[index].dnsmasq = await network.dnsmasqStatus(of: networks[index]) }
+        for index in networks.indices where !networks[index].external { networks[index].dnsmasq = await network.dnsmasqStatus(of: networks[index]) }
         return networks
     }
 
@@ -75,14 +78,16 @@ extension Spin {
     /// again by the next command that touches the network (or by systemd).
     public func network(_ name: String) async throws -> Network {
         var record = try await registry.network(name)
-        record.dnsmasq = await network.dnsmasqStatus(of: record)
+        if !record.external { record.dnsmasq = await network.dnsmasqStatus(of: record) }
         return record
     }
 
-    /// Deletes a managed network: refused while a VM has a NIC on it (decided in the
+    /// Deletes a network: refused while a VM has a NIC on it (decided in the
     /// registry's write transaction); else forgets it — so a create still pending for it does
     /// nothing — then stops its dnsmasq and removes its NAT table, bridge and files
     /// (`network.delete`). When that fails the record is put back, so the delete can be retried.
+    /// An external network is only forgotten: its bridge is the operator's (`network.delete`
+    /// leaves it alone).
     public func deleteNetwork(_ name: String) async throws {
         _ = try await registry.network(name)
         try checkManagesNetworks()

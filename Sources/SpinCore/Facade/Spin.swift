@@ -96,7 +96,7 @@ public final class Spin: Sendable {
             throw SpinError(.unavailable, "\(error); install qemu-system-x86 and qemu-utils (scripts/install-deps)", cause: error)
         }
         let facts = HostFactsCache(root: root, writes: !readOnly, binary: binary, probe: options.acceleratorProbe, bootIDFile: options.bootIDFile)
-        let planner = LaunchPlanner(root: root, binary: binary, probe: options.acceleratorProbe, facts: facts, qemuUserName: options.qemuUser)
+        let planner = LaunchPlanner(root: root, binary: binary, probe: options.acceleratorProbe, facts: facts, qemuUserName: options.qemuUser, bridgeHelper: options.bridgeHelper)
         let supervisor = try await Self.makeSupervisor(root: root, options: options)
         let emulation = EmulationAgent(registry: registry, planner: planner, supervisor: supervisor)
         // Under systemd a network's dnsmasq is a unit of the same manager as the VMs.

@@ -60,6 +60,11 @@ public struct SpinOptions: Sendable {
     /// `$SPIN_QEMU_USER`, else `spin-qemu` (``QemuUser/defaultName``). When spin is not root,
     /// qemu runs as spin's own user and this must be nil.
     public var qemuUser: String? = ProcessInfo.processInfo.environment["SPIN_QEMU_USER"].flatMap { $0.isEmpty ? nil : $0 }
+    /// qemu's setuid helper that puts the NICs of an ordinary user's VMs on external bridges
+    /// (`-netdev bridge,helper=…`): `$SPIN_BRIDGE_HELPER`, else Debian's
+    /// `/usr/lib/qemu/qemu-bridge-helper`. Its allow-list is the path compiled into it,
+    /// `/etc/qemu/bridge.conf`.
+    public var bridgeHelper: String = ProcessInfo.processInfo.environment["SPIN_BRIDGE_HELPER"].flatMap { $0.isEmpty ? nil : $0 } ?? QemuBridgeNIC.defaultHelper
 
     /// Creates options.
     public init(

@@ -20,7 +20,8 @@ public enum DnsmasqConfig {
     /// range), the router option only with NAT (without it guests get no route out), DNS
     /// for the VMs' names (in `dnsDomain` when set) and nothing forwarded upstream without NAT.
     public static func configuration(_ network: Network, paths: NetworkPaths, user: String?, group: String?) -> String {
-        let subnet = network.subnet
+        guard let subnet = network.subnet else { return "# network \(network.name) is the operator's bridge \(network.bridge): spin runs no dnsmasq for it\n" }
+        let gateway = IPv4Subnet.format(subnet.gateway)
         var lines = [
             "# written by spin for network \(network.name); spin rewrites it",
             "interface=\(network.bridge)",
@@ -33,10 +34,10 @@ public enum DnsmasqConfig {
             "no-hosts",
             "dhcp-range=\(IPv4Subnet.format(subnet.network)),static,\(IPv4Subnet.format(subnet.mask)),12h",
             "dhcp-authoritative",
-            "dhcp-option=option:dns-server,\(network.gateway)",
+            "dhcp-option=option:dns-server,\(gateway)",
         ]
         if network.nat {
-            lines.append("dhcp-option=option:router,\(network.gateway)")
+            lines.append("dhcp-option=option:router,\(gateway)")
         } else {
             lines.append("dhcp-option=option:router")
             lines.append("no-resolv")

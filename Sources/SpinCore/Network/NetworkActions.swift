@@ -9,18 +9,22 @@ public struct NetworkActionParameters: Codable, Sendable, Equatable {
     public var name: String
     /// The bridge's interface name.
     public var bridge: String
-    /// The subnet in CIDR notation.
+    /// The subnet in CIDR notation; empty for an external network.
     public var subnet: String
     /// Whether the subnet is masqueraded to the outside.
     public var nat: Bool
     /// The DNS domain of the VMs' names.
     public var dnsDomain: String?
+    /// Whether the bridge is the operator's (every action then leaves it alone); absent in
+    /// commands written before external networks existed.
+    public var external: Bool?
 
     /// The parameters of `network`.
     public init(_ network: Network) {
         name = network.name
         bridge = network.bridge
-        subnet = network.subnet.description
+        subnet = network.subnet?.description ?? ""
+        external = network.external ? true : nil
         nat = network.nat
         dnsDomain = network.dnsDomain
     }
@@ -28,6 +32,11 @@ public struct NetworkActionParameters: Codable, Sendable, Equatable {
     /// The network these parameters describe.
     /// - Throws: ``SpinError`` `invalidArgument` when they are not a valid network.
     public func network() throws -> Network {
+        if external == true {
+            let network = Network(name: name, externalBridge: bridge)
+            try ValidationProblem.check(network.validate())
+            return network
+        }
         let network = Network(name: name, subnet: try IPv4Subnet(parsing: subnet), nat: nat, dnsDomain: dnsDomain, bridge: bridge)
         try ValidationProblem.check(network.validate())
         return network

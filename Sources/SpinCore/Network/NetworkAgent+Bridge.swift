@@ -20,7 +20,8 @@ extension NetworkAgent {
             try await host.run(ip: ["link", "add", "name", network.bridge, "type", "bridge"])
             try await host.run(ip: ["link", "set", "dev", network.bridge, "alias", mark])
         }
-        let address = "\(network.gateway)/\(network.subnet.prefixLength)"
+        let subnet = try network.managedSubnet()
+        let address = "\(IPv4Subnet.format(subnet.gateway))/\(subnet.prefixLength)"
         if !(try await host.addresses(of: network.bridge)).contains(address) {
             try await host.run(ip: ["addr", "add", address, "dev", network.bridge])
         }

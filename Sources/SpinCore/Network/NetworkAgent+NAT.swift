@@ -6,7 +6,7 @@ extension NetworkAgent {
     /// table's previous contents (declare, flush, fill — one `nft -f` transaction).
     public static func nftablesRuleset(_ network: Network) -> String {
         let table = tableName(bridge: network.bridge)
-        let subnet = network.subnet.description
+        let subnet = network.subnet?.description ?? "0.0.0.0/32"  // never: external networks get no table
         return """
             # written by spin for network \(network.name)
             table ip \(table) {}

@@ -78,7 +78,9 @@ public struct NetworkAgent: Agent {
     public static func tableName(bridge: String) -> String { "spin_" + bridge.replacingOccurrences(of: "-", with: "_") }
 
     /// Makes everything the network needs that is missing; leaves what is there.
+    /// An external network (the operator's bridge) needs nothing: spin leaves it alone.
     public func create(_ network: Network, renewLease: @Sendable () async throws -> Void = {}) async throws {
+        guard !network.external else { return }
         guard getuid() == 0 else {
             throw SpinError(.failedPrecondition, "managed networks need root (spin creates a bridge, runs dnsmasq and sets nftables rules); run spin as root, e.g. with sudo")
         }
@@ -91,7 +93,9 @@ public struct NetworkAgent: Agent {
     }
 
     /// Removes everything spin made for the network; what is already gone is skipped.
+    /// An external network's bridge is the operator's: nothing is removed.
     public func delete(_ network: Network, renewLease: @Sendable () async throws -> Void = {}) async throws {
+        guard !network.external else { return }
         let paths = NetworkPaths(root: root, name: network.name)
         try await renewLease()
         try await units?.remove(network: network.name)
@@ -106,6 +110,7 @@ public struct NetworkAgent: Agent {
     /// that is missing is made again, as ``create(_:renewLease:)`` does (after a host restart
     /// the bridge is gone too, and dnsmasq cannot bind without it).
     public func syncHosts(_ network: Network) async throws {
+        guard !network.external else { return }
         let paths = NetworkPaths(root: root, name: network.name)
         guard FileManager.default.fileExists(atPath: paths.directory) else { return }
         try await writeHosts(network, paths: paths)

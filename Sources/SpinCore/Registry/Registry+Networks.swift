@@ -18,14 +18,17 @@ extension Registry {
         return try writing { txn, t in
             let n = try Self.networkTables(t)
             if let existing = try txn.decode(Network.self, forKey: network.name, in: n.networks) {
-                throw SpinError(.conflict, "network \(quoted(network.name)) already exists (subnet \(existing.subnet)); choose another name, or delete it first with spin network delete \(network.name)")
+                throw SpinError(.conflict, "network \(quoted(network.name)) already exists (\(existing.subnet.map { "subnet \($0)" } ?? "external bridge \(existing.bridge)")); choose another name, or delete it first with spin network delete \(network.name)")
             }
             if let owner = try txn.get(network.bridge, in: n.bridges) {
                 let other = String(decoding: owner, as: UTF8.self)
                 throw SpinError(.conflict, "bridge \(quoted(network.bridge)) already belongs to network \(quoted(other)); give another --bridge or leave it out")
             }
-            for other in try txn.decodeAll(Network.self, in: n.networks) where other.subnet.overlaps(network.subnet) {
-                throw SpinError(.conflict, "subnet \(network.subnet) overlaps network \(quoted(other.name))'s subnet \(other.subnet); pick a subnet that shares no address with it")
+            if let subnet = network.subnet {
+                for other in try txn.decodeAll(Network.self, in: n.networks) {
+                    guard let theirs = other.subnet, theirs.overlaps(subnet) else { continue }
+                    throw SpinError(.conflict, "subnet \(subnet) overlaps network \(quoted(other.name))'s subnet \(theirs); pick a subnet that shares no address with it")
+                }
             }
             var record = network
             record.dnsmasq = nil  // live status, never stored
@@ -106,7 +109,7 @@ extension Registry {
     static func requireNetwork(_ name: String, _ txn: ReadTransaction, _ t: Tables?) throws -> Network {
         guard let network = try loadNetwork(name, txn, t) else {
             let shown = Validator.isName(name, allowDots: false) ? name : "NAME"
-            throw SpinError(.notFound, "network \(quoted(name)) does not exist; create it with spin network create \(shown) --subnet CIDR, or list networks with spin network list")
+            throw SpinError(.notFound, "network \(quoted(name)) does not exist; create it with spin network create \(shown) --subnet CIDR (or --external --bridge BRIDGE), or list networks with spin network list")
         }
         return network
     }

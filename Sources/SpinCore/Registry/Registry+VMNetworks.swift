@@ -26,6 +26,12 @@ extension Registry {
             let kept = previous?.networks.first { $0.network == nic.network }
             var assigned = nic
             if assigned.macAddress == nil { assigned.macAddress = kept?.macAddress ?? nicMACAddress(vmID: vm.id, index: index, salt: salt) }
+            if network.external {
+                // The operator's bridge: no address is reserved (one asked for is refused).
+                if let text = assigned.address { _ = try RegistryRules.guestAddress(text, nic: index, on: network) }
+                vm.networks[index] = assigned
+                continue
+            }
             if let text = assigned.address ?? kept?.address {
                 let address = try RegistryRules.guestAddress(text, nic: index, on: network)
                 if let owner = try owner(of: address, network: network.name, txn, n), owner != vm.id {
@@ -34,7 +40,7 @@ extension Registry {
                 assigned.address = IPv4Subnet.format(address)
             } else {
                 guard let free = try firstFree(in: network, excluding: taken[network.name] ?? [], vmID: vm.id, txn, n) else {
-                    throw SpinError(.failedPrecondition, "network \(quoted(network.name)) (\(network.subnet)) has no free address left; delete a VM on it or create a larger network")
+                    throw SpinError(.failedPrecondition, "network \(quoted(network.name)) (\(network.subnet.map(\.description) ?? network.bridge)) has no free address left; delete a VM on it or create a larger network")
                 }
                 assigned.address = IPv4Subnet.format(free)
             }
@@ -43,13 +49,18 @@ extension Registry {
         }
     }
 
-    /// Writes the address index of `vm` (after removing `previous`'s).
+    /// Writes the address index of `vm` (after removing `previous`'s). A NIC on an external
+    /// network holds no address: its key is the VM's id instead
+    /// (``Tables/attachmentKey(network:vmID:)``), so the network still knows it is used.
     static func indexNetworks(_ vm: VM, previous: VM?, _ txn: WriteTransaction, _ t: Tables) throws {
         guard !vm.networks.isEmpty || !(previous?.networks.isEmpty ?? true) else { return }
         let n = try networkTables(t)
         if let previous { try unindexNetworks(previous, txn, n) }
         for nic in vm.networks {
-            guard let text = nic.address, let address = IPv4Subnet.parseAddress(text) else { continue }
+            guard let text = nic.address, let address = IPv4Subnet.parseAddress(text) else {
+                try txn.put(vm.id.storeKeyBytes, forKey: Tables.attachmentKey(network: nic.network, vmID: vm.id), in: n.addresses)
+                continue
+            }
             let key = Tables.addressKey(network: nic.network, address: address)
             if let owner = try txn.get(key, in: n.addresses).flatMap({ UInt64(storeKey: $0) }), owner != vm.id {
                 throw SpinError(.conflict, "address \(text) of network \(quoted(nic.network)) is reserved for \(describeVM(id: owner, txn, t)); give another address")
@@ -61,8 +72,12 @@ extension Registry {
     /// Frees the addresses `vm` holds.
     static func unindexNetworks(_ vm: VM, _ txn: WriteTransaction, _ n: NetworkTables) throws {
         for nic in vm.networks {
-            guard let text = nic.address, let address = IPv4Subnet.parseAddress(text) else { continue }
-            let key = Tables.addressKey(network: nic.network, address: address)
+            let key: [UInt8]
+            if let text = nic.address, let address = IPv4Subnet.parseAddress(text) {
+                key = Tables.addressKey(network: nic.network, address: address)
+            } else {
+                key = Tables.attachmentKey(network: nic.network, vmID: vm.id)
+            }
             if try txn.get(key, in: n.addresses).flatMap({ UInt64(storeKey: $0) }) == vm.id {
                 _ = try txn.delete(key, in: n.addresses)
             }
@@ -77,7 +92,8 @@ extension Registry {
     /// The lowest guest address of `network` no VM but `vmID` holds (one B-tree walk over the
     /// network's reserved addresses, in address order).
     private static func firstFree(in network: Network, excluding: Set<UInt32>, vmID: UInt64, _ txn: ReadTransaction, _ n: NetworkTables) throws -> UInt32? {
-        var candidate = network.subnet.firstGuest
+        guard let subnet = network.subnet else { return nil }
+        var candidate = subnet.firstGuest
         let prefix = Tables.addressPrefix(network: network.name)
         var used = excluding
         try txn.forEach(in: n.addresses, range: .prefix(prefix)) { key, _ in
@@ -87,7 +103,7 @@ extension Registry {
             used.insert(address)
             return true
         }
-        while candidate <= network.subnet.lastGuest {
+        while candidate <= subnet.lastGuest {
             if !used.contains(candidate) { return candidate }
             candidate += 1
         }

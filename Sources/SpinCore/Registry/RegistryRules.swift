@@ -56,11 +56,14 @@ package enum RegistryRules {
 
     /// The address `text` NIC `index` asks for on `network`: an IPv4 address in its guest range.
     package static func guestAddress(_ text: String, nic index: Int, on network: Network) throws -> UInt32 {
-        guard let address = IPv4Subnet.parseAddress(text) else {
-            throw SpinError(.invalidArgument, "networks[\(index)].address \(quoted(text)) is not an IPv4 address; give one inside \(network.subnet)")
+        guard let subnet = network.subnet else {
+            throw SpinError(.invalidArgument, "networks[\(index)]: network \(quoted(network.name)) is the operator's bridge \(network.bridge), where spin reserves no addresses; leave out :\(text) (the bridge's own DHCP or the guest sets the address)")
         }
-        guard network.subnet.contains(address), address >= network.subnet.firstGuest, address <= network.subnet.lastGuest else {
-            throw SpinError(.invalidArgument, "address \(text) is outside network \(quoted(network.name))'s guest range \(IPv4Subnet.format(network.subnet.firstGuest))–\(IPv4Subnet.format(network.subnet.lastGuest)) (subnet \(network.subnet), gateway \(network.gateway)); give an address inside it, or none to get the next free one")
+        guard let address = IPv4Subnet.parseAddress(text) else {
+            throw SpinError(.invalidArgument, "networks[\(index)].address \(quoted(text)) is not an IPv4 address; give one inside \(subnet)")
+        }
+        guard subnet.contains(address), address >= subnet.firstGuest, address <= subnet.lastGuest else {
+            throw SpinError(.invalidArgument, "address \(text) is outside network \(quoted(network.name))'s guest range \(IPv4Subnet.format(subnet.firstGuest))–\(IPv4Subnet.format(subnet.lastGuest)) (subnet \(subnet), gateway \(IPv4Subnet.format(subnet.gateway))); give an address inside it, or none to get the next free one")
         }
         return address
     }

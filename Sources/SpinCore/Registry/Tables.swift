@@ -77,6 +77,12 @@ struct Tables {
         addressPrefix(network: network) + withUnsafeBytes(of: address.bigEndian) { Array($0) }
     }
 
+    /// The key of VM `vmID`'s NIC on an external network, which reserves no address: the
+    /// network's name, a NUL byte, the VM id big-endian (8 bytes, never an address's 4).
+    static func attachmentKey(network: String, vmID: UInt64) -> [UInt8] {
+        addressPrefix(network: network) + withUnsafeBytes(of: vmID.bigEndian) { Array($0) }
+    }
+
     /// The key prefix of every reserved address of `network`.
     static func addressPrefix(network: String) -> [UInt8] { Array(network.utf8) + [0] }
 

@@ -12,7 +12,7 @@ import Foundation
 /// cloud-init settings (user name, keys, optional user-data, optional instance id), tag 2 the
 /// NIC's MAC address (a string), tag 3 the shared folders (a count, then host path, guest path
 /// and read-only flag each), tag 4 the firmware (a string; absent = bios), tag 5 the NICs on managed networks (a count,
-/// then network name, MAC address and reserved IPv4 address each; tag 6 is reserved). A new optional field is a new tag, so older records keep
+/// then network name, MAC address and reserved IPv4 address — empty on an external network — each; tag 6 is reserved). A new optional field is a new tag, so older records keep
 /// loading. A record starting with `{` is read as JSON, so hand-written records still load.
 enum VMRecordCodec {
     /// The format byte written today.
@@ -178,7 +178,9 @@ enum VMRecordCodec {
                 var networks: [NetworkAttachment] = []
                 networks.reserveCapacity(min(count, 16))
                 for _ in 0..<count {
-                    networks.append(NetworkAttachment(network: try r.string(), macAddress: try r.string(), address: try r.string()))
+                    let network = try r.string(), mac = try r.string(), address = try r.string()
+                    // No address (written empty): a NIC on an external network.
+                    networks.append(NetworkAttachment(network: network, macAddress: mac, address: address.isEmpty ? nil : address))
                 }
                 vm.networks = networks
             default:

@@ -19,6 +19,20 @@ extension Validator {
         }
     }
 
+    /// The rules of a network's kind: a managed network has a subnet; an external one (the
+    /// operator's bridge) has none, and no NAT or DNS domain, which spin would not provide.
+    package mutating func networkKind(external: Bool, hasSubnet: Bool, nat: Bool, dnsDomain: String?) {
+        if external {
+            if hasSubnet {
+                add("subnet", "an external network is the operator's bridge: spin assigns no subnet on it; leave out --subnet, or leave out --external to have spin make a managed network")
+            }
+            if nat { add("nat", "an external network is the operator's bridge: spin sets up no NAT for it; leave out --nat") }
+            if dnsDomain != nil { add("dnsDomain", "an external network is the operator's bridge: spin runs no DNS on it; leave out --dns-domain") }
+        } else if !hasSubnet {
+            add("subnet", "a managed network needs a subnet; give --subnet CIDR (e.g. 10.77.0.0/24), or --external --bridge NAME to attach VMs to a bridge you made")
+        }
+    }
+
     /// The rules of a VM's managed NICs.
     package mutating func networkAttachments(_ networks: [NetworkAttachment]) {
         count(networks.count, at: NetworkAttachment.maxPerVM, field: "networks")

@@ -14,6 +14,7 @@ extension QemuConfiguration {
         arguments += directBoot?.qemuArguments() ?? []
         arguments += network?.qemuArguments(index: 0) ?? []
         for (index, tap) in taps.enumerated() { arguments += tap.qemuArguments(index: index) }
+        for (index, nic) in bridges.enumerated() { arguments += nic.qemuArguments(index: index) }
         arguments += serial?.qemuArguments() ?? []
         arguments += guestAgent?.qemuArguments() ?? []
         for (index, share) in fileShares.enumerated() { arguments += share.qemuArguments(index: index) }

@@ -39,6 +39,8 @@ public struct QemuConfiguration: Sendable, Equatable, Codable {
     public var network: QemuNetwork?
     /// NICs on existing tap devices, after the user-mode one.
     public var taps: [QemuTap] = []
+    /// NICs on existing bridges through qemu-bridge-helper, after the taps.
+    public var bridges: [QemuBridgeNIC] = []
     /// Serial port on a unix socket, if any.
     public var serial: QemuSerial?
     /// Path of the QMP unix socket, if any.

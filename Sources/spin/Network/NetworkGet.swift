@@ -5,7 +5,7 @@ import SpinCore
 struct NetworkGet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "get",
-        abstract: "Show one managed network and whether its dnsmasq runs.",
+        abstract: "Show one network and whether its dnsmasq runs (managed networks).",
         discussion: "Example: spin network get lan"
     )
 
@@ -16,9 +16,10 @@ struct NetworkGet: AsyncParsableCommand {
         let network = try await global.withReader { backend in try await backend.network(name) }
         try Output.emit(global, network) {
             [
-                "name:     \(network.name)", "subnet:   \(network.subnet)", "gateway:  \(network.gateway)",
+                "name:     \(network.name)", "kind:     \(network.external ? "external (the operator's bridge; spin only attaches NICs)" : "managed")",
+                "subnet:   \(network.subnet.map(\.description) ?? "-")", "gateway:  \(network.gateway ?? "-")",
                 "bridge:   \(network.bridge)", "nat:      \(network.nat ? "yes" : "no")", "domain:   \(network.dnsDomain ?? "-")",
-                "dnsmasq:  \(Self.describe(network.dnsmasq))",
+                "dnsmasq:  \(network.external ? "- (none: external)" : Self.describe(network.dnsmasq))",
             ].joined(separator: "\n")
         }
     }

@@ -5,7 +5,7 @@ import SpinCore
 struct NetworkList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List managed networks: name, subnet, gateway, bridge, NAT, DNS domain and whether dnsmasq runs.",
+        abstract: "List networks: name, subnet, gateway, bridge, NAT, DNS domain and whether dnsmasq runs (external bridges: subnet external).",
         discussion: "Example: spin network list"
     )
 
@@ -15,7 +15,7 @@ struct NetworkList: AsyncParsableCommand {
         let networks = try await global.withReader { backend in try await backend.listNetworks() }
         try Output.emit(global, networks) {
             Table(headers: ["name", "subnet", "gateway", "bridge", "nat", "domain", "dnsmasq"], rows: networks.map {
-                [$0.name, $0.subnet.description, $0.gateway, $0.bridge, $0.nat ? "yes" : "no", $0.dnsDomain ?? "-",
+                [$0.name, $0.subnet.map(\.description) ?? "external", $0.gateway ?? "-", $0.bridge, $0.nat ? "yes" : "no", $0.dnsDomain ?? "-",
                  $0.dnsmasq.map { $0.running ? "running" : "not running" } ?? "-"]
             }).render()
         }

@@ -32,7 +32,7 @@ enum VMText {
         if let mac = vm.macAddress { pairs.append(("mac", mac)) }
         if vm.firmware != .bios { pairs.append(("firmware", vm.firmware.rawValue)) }
         for (index, nic) in vm.networks.enumerated() {
-            pairs.append(("network \(index)", "\(nic.network) mac \(nic.macAddress ?? "-") address \(nic.address ?? "-")"))
+            pairs.append(("network \(index)", "\(nic.network) mac \(nic.macAddress ?? "-") " + (nic.address.map { "address \($0)" } ?? "(external bridge: no reserved address)")))
         }
         for (index, attachment) in vm.storage.enumerated() {
             switch attachment {

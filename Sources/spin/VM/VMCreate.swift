@@ -27,7 +27,8 @@ struct VMCreate: AsyncParsableCommand {
             mounts it itself: mount -t virtiofs spin0 /src.
             --network NET[:ADDRESS] adds a NIC on a managed network (spin network create) with \
             a MAC of its own and a reserved address (the next free one unless given), kept across \
-            restarts; repeatable. The user-mode NIC stays first.
+            restarts; repeatable. The user-mode NIC stays first. On an external network (spin \
+            network create NET --external --bridge BR) the NIC gets a MAC and no reserved address.
             --firmware uefi boots with OVMF (Debian's ovmf package) and a variable store of the \
             VM's own; bios (SeaBIOS) is the default.
             Example: spin vm create web vol1 --cdrom /srv/iso/debian.iso -p 80:127.0.0.1:8080
@@ -57,7 +58,7 @@ struct VMCreate: AsyncParsableCommand {
     @Option(help: "The user cloud-init makes and spin ssh logs in as (default spin); implies --seed.") var user: String?
     @Option(help: "Share a host directory: HOSTDIR[:GUESTPATH][:ro]; repeatable.") var mount: [String] = []
     @Option(help: "The firmware: bios or uefi.") var firmware: Firmware = .bios
-    @Option(help: "Add a NIC on a managed network: NET[:ADDRESS]; repeatable.") var network: [String] = []
+    @Option(help: "Add a NIC on a network: NET[:ADDRESS] (no ADDRESS on an external one); repeatable.") var network: [String] = []
 
     func validate() throws {
         if kernel == nil && (initrd != nil || append != nil) {

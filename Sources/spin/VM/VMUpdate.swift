@@ -22,8 +22,8 @@ struct VMUpdate: AsyncParsableCommand {
     @Flag(help: "Remove every port forward.") var noPorts = false
     @Flag(inversion: .prefixedNo, help: "Start the VM when the host starts (systemd: enable its unit; direct: spin-server starts it).")
     var autostart: Bool?
-    @Option(help: "The VM's NICs on managed networks, NET[:ADDRESS]; repeatable; replaces the list (a NIC kept keeps its MAC and address).") var network: [String] = []
-    @Flag(help: "Remove every NIC on a managed network.") var noNetworks = false
+    @Option(help: "The VM's NICs on networks, NET[:ADDRESS]; repeatable; replaces the list (a NIC kept keeps its MAC and address).") var network: [String] = []
+    @Flag(help: "Remove every NIC on a managed or external network.") var noNetworks = false
 
     func validate() throws {
         if noPorts && !port.isEmpty { throw ValidationError("give --port or --no-ports, not both") }
