@@ -10,8 +10,8 @@ struct NetworkCreate: AsyncParsableCommand {
         discussion: """
             A managed network needs root. The subnet may overlap no other network and no host route.
             With --external, --bridge names a bridge an administrator made: spin records it and never creates, changes or deletes it (no subnet, dnsmasq, NAT or reserved addresses). VMs join it through a tap (spin as root) or qemu's setuid bridge helper, whose allow-list /etc/qemu/bridge.conf must permit the bridge (spin as an ordinary user; SPIN_BRIDGE_HELPER overrides /usr/lib/qemu/qemu-bridge-helper).
-            Examples: spin network create lan --subnet 10.77.0.0/24 --nat --dns-domain lan.test
-                      spin network create office --external --bridge br0
+            Example: spin network create lan --subnet 10.77.0.0/24 --nat --dns-domain lan.test
+            Example: spin network create office --external --bridge br0
             """
     )
 
