@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 import Synchronization
@@ -11,28 +12,36 @@ import Synchronization
 /// one's fsync and commits could never share a flush. Sent from here, the data transactions
 /// commit in parallel and the NOTIFY transactions, which write no WAL, are short. A payload
 /// lost to a crash between the two costs a waiter at most its idle recheck.
+///
+/// Events (``BrokerEventWire``) go in as lines and out packed into as few payloads as fit,
+/// in order: every notification wakes every listening server's waiters, so one payload per
+/// event would wake them once per event. A batch that carries events sends no bare wake-ups
+/// (the events wake the same waiters).
 final class NotificationOutbox: Sendable {
     private struct State {
-        /// In the order posted; a wake-up payload at most once.
-        var pending: [String] = []
-        var queued: Set<String> = []
+        /// Wake-up payloads, each once.
+        var wakeUps: Set<String> = []
+        /// Event lines, in the order posted.
+        var events: [String] = []
         var sending = false
     }
 
     private let state = Mutex(State())
     private let store: PostgresStore
+    private let origin: UUID
 
-    init(store: PostgresStore) {
+    /// An outbox for the broker named `origin` in its event payloads.
+    init(store: PostgresStore, origin: UUID) {
         self.store = store
+        self.origin = origin
     }
 
-    /// Queues `payloads` for the `spin_broker` channel and makes sure a sender runs. Event
-    /// payloads (``BrokerEventWire``) keep their order; a wake-up already queued is not
-    /// queued again.
-    func post(_ payloads: [String]) {
-        guard !payloads.isEmpty else { return }
+    /// Queues wake-ups and event lines for the `spin_broker` channel and makes sure a sender runs.
+    func post(_ wakeUps: [String], events: [String]) {
+        guard !wakeUps.isEmpty || !events.isEmpty else { return }
         let start = state.withLock { state -> Bool in
-            for payload in payloads where state.queued.insert(payload).inserted { state.pending.append(payload) }
+            state.wakeUps.formUnion(wakeUps)
+            state.events += events
             guard !state.sending else { return false }
             state.sending = true
             return true
@@ -43,9 +52,9 @@ final class NotificationOutbox: Sendable {
     private func drain() async {
         while true {
             let batch = state.withLock { state -> [String] in
-                let batch = state.pending
-                state.pending.removeAll()
-                state.queued.removeAll()
+                let batch = state.events.isEmpty ? Array(state.wakeUps) : BrokerEventWire.payloads(state.events, origin: origin)
+                state.wakeUps.removeAll()
+                state.events.removeAll()
                 if batch.isEmpty { state.sending = false }
                 return batch
             }

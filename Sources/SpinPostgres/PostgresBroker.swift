@@ -46,7 +46,7 @@ public final class PostgresBroker: CommandBroker, Sendable {
             guard let (from, events) = BrokerEventWire.decode(payload), from != me else { return }
             hub.publish(events)
         }
-        outbox = NotificationOutbox(store: store)
+        outbox = NotificationOutbox(store: store, origin: me)
         if options.notifications { notifier.start(location: store.location, logger: store.logger) }
     }
 
@@ -108,7 +108,7 @@ public final class PostgresBroker: CommandBroker, Sendable {
         guard !notifications.isEmpty || !events.isEmpty else { return }
         signal.notify()
         hub.publish(events)
-        outbox.post(notifications + BrokerEventWire.payloads(eventLines, origin: origin))
+        outbox.post(notifications, events: eventLines)
     }
 
     // MARK: Reading
