@@ -50,6 +50,22 @@ public final class PostgresBroker: CommandBroker, Sendable {
         if options.notifications { notifier.start(location: store.location, logger: store.logger) }
     }
 
+    /// Whether this broker hears the other servers now: its LISTEN connection is up. While it
+    /// is not (starting, reconnecting, notifications off), waiters poll and event streams see
+    /// only this broker's own changes.
+    public var isListening: Bool { notifier.isListening }
+
+    /// Waits up to `timeout` for ``isListening``; returns whether it is. A server waits for it
+    /// before it serves, so that its event streams hear the others from the first request.
+    public func waitUntilListening(timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !isListening {
+            guard options.notifications, ContinuousClock.now < deadline else { return isListening }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return true
+    }
+
     /// Package and command changes from now on, made through any server on the database.
     public func events() -> AsyncStream<BrokerEvent> { hub.subscribe() }
 

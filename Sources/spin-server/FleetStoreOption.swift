@@ -41,6 +41,9 @@ struct FleetStoreOption: ParsableArguments {
                 throw error
             }
             let broker = PostgresBroker(store: postgres, catalog: Spin.actionCatalog)
+            if await !broker.waitUntilListening(timeout: .seconds(10)) {
+                logger.warning("fleet store \(location.description): LISTEN is not up yet; waiting polls and events from other servers are missed until it is")
+            }
             let plane = PostgresControlPlane(registry: PostgresRegistry(store: postgres), broker: broker)
             return .init(controlPlane: plane, description: "the fleet store \(location.description)") {
                 await broker.close()

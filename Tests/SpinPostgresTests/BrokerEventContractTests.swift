@@ -1,6 +1,7 @@
 import Foundation
 import SpinCore
 import SpinModel
+import SpinPostgres
 import Testing
 
 /// Collects a broker's events until `count` arrived or `timeout` passed.
@@ -63,6 +64,10 @@ struct BrokerEventContractTests {
     @Test("events made through one PostgreSQL broker reach another broker's stream, once each and in order")
     func fanOut() async throws {
         try await withFixture(.postgres) { f in
+            // NOTIFY reaches only servers already listening: wait for both to listen.
+            let brokers = [f.broker, f.other].compactMap { $0 as? PostgresBroker }
+            for broker in brokers { #expect(await broker.waitUntilListening(timeout: .seconds(30))) }
+            #expect(brokers.count == 2)
             let remote = f.other.events()
             let local = f.broker.events()
             var packages: [UInt64] = []
