@@ -42,7 +42,7 @@ struct FleetStoreOption: ParsableArguments {
             }
             let broker = PostgresBroker(store: postgres, catalog: Spin.actionCatalog)
             if await !broker.waitUntilListening(timeout: .seconds(10)) {
-                logger.warning("fleet store \(location.description): LISTEN is not up yet; waiting polls and events from other servers are missed until it is")
+                logger.warning("fleet store \(location.description): LISTEN is not up yet; until it is, waiters poll and events from other servers are missed")
             }
             let plane = PostgresControlPlane(registry: PostgresRegistry(store: postgres), broker: broker)
             return .init(controlPlane: plane, description: "the fleet store \(location.description)") {
