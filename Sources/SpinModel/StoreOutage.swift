@@ -13,6 +13,22 @@ public struct StoreOutage: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { underlying.map { "\($0)" } ?? "the store is out" }
+
+    /// Runs `body`, and again every `interval` while it fails because the store is out, for up
+    /// to `limit`; then the outage is thrown. For what must not be given up on a short outage:
+    /// undoing records (an undo given up leaves records without files), handing a command back.
+    package static func retrying<T: Sendable>(
+        for limit: Duration = .seconds(60), every interval: Duration = .milliseconds(500), _ body: () async throws -> T
+    ) async throws -> T {
+        let deadline = ContinuousClock.now + limit
+        while true {
+            do {
+                return try await body()
+            } catch where error.isStoreOutage && ContinuousClock.now < deadline {
+                try await Task.sleep(for: interval)
+            }
+        }
+    }
 }
 
 extension SpinError {

@@ -95,10 +95,10 @@ public struct AgentLoop<Queue: CommandQueue>: Sendable {
                 _ = try await queue.release(current)
             case .failed(let error) where error.isStoreOutage:
                 // The store was out, not the action wrong: run it again once it is back
-                // (actions are idempotent). A release the outage refuses too is retried; the
-                // lease running out would hand the command back anyway.
+                // (actions are idempotent). A release the outage refuses too is retried for a
+                // while; the lease running out would hand the command back anyway.
                 logger.notice("\(name) handed back while the store is out: \(error)")
-                try await Self.releaseAfterOutage(queue, current, retryDelay: retryDelay)
+                _ = try await StoreOutage.retrying(for: .seconds(10), every: retryDelay) { try await queue.release(current) }
             case .failed(let error):
                 logger.notice("\(name) failed: \(error)")
                 let spin = error as? SpinError
@@ -106,20 +106,6 @@ public struct AgentLoop<Queue: CommandQueue>: Sendable {
             }
         }.value
         return lease.command
-    }
-
-    /// Releases `lease` once the store takes calls again, trying for about ten seconds.
-    static func releaseAfterOutage(_ queue: Queue, _ lease: Lease, retryDelay: Duration) async throws {
-        var attempt = 0
-        while true {
-            try await Task.sleep(for: retryDelay)
-            do {
-                _ = try await queue.release(lease)
-                return
-            } catch where error.isStoreOutage && attempt < 50 {
-                attempt += 1
-            }
-        }
     }
 
     enum Outcome: Sendable {

@@ -47,16 +47,16 @@ extension Spin {
     func rollBackCreation(_ vm: VM, newImages: [ImageSpec]) async {
         var cleanup: [CommandDraft] = []
         for new in newImages {
-            if let volume = try? await throughOutage({ try await registry.volume(new.volume) }),
+            if let volume = try? await StoreOutage.retrying({ try await registry.volume(new.volume) }),
                 let command = try? CommandDraft(DeleteImageAction.self, .init(volumePath: volume.path, image: new.name))
             {
                 cleanup.append(command)
             }
         }
         if let command = try? CommandDraft(RemoveConfigAction.self, .init(vmID: vm.id)) { cleanup.append(command) }
-        _ = try? await throughOutage { try await run(cleanup) }
-        _ = try? await throughOutage { try await registry.deleteVM(String(vm.id)) }
-        for new in newImages { _ = try? await throughOutage { try await registry.deleteImage(volume: new.volume, name: new.name) } }
+        _ = try? await StoreOutage.retrying { try await run(cleanup) }
+        _ = try? await StoreOutage.retrying { try await registry.deleteVM(String(vm.id)) }
+        for new in newImages { _ = try? await StoreOutage.retrying { try await registry.deleteImage(volume: new.volume, name: new.name) } }
     }
 
     /// One VM by id or name.
